@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Stopping a channel (R5, R6, R7). terminate_async only asks the provider to
+ * stop; synchronize waits until the hardware and every callback have let go
+ * of the terminated descriptors, which is why it cannot run in a callback.
+ */
+#include "internal.h"
+
+int dmaengine_terminate_async(struct dma_chan *chan)
+{
+	int ret;
+
+	if (!udma_chan_usable(chan, __func__))
+		return -EINVAL;
+	if (!chan->device->device_terminate_all) {
+		udma_chan_diag(chan, __func__, "device cannot terminate (no device_terminate_all)");
+		return -ENOSYS;
+	}
+	chan_set(chan, UDMA_CHAN_TERMINATING);
+	ret = chan->device->device_terminate_all(chan);
+	if (ret == 0)
+		chan_clear(chan, UDMA_CHAN_PAUSED);	/* a terminated channel is idle, not paused */
+	return ret;
+}
+
+void dmaengine_synchronize(struct dma_chan *chan)
+{
+	if (!udma_chan_usable(chan, __func__))
+		return;
+	if (udma_in_tasklet()) {
+		udma_chan_diag(chan, __func__,
+			       "called from a completion callback: it would wait for the callback itself; refused");
+		return;
+	}
+	if (chan->device->device_synchronize)
+		chan->device->device_synchronize(chan);
+	chan_clear(chan, UDMA_CHAN_TERMINATING);
+}
+
+int dmaengine_terminate_sync(struct dma_chan *chan)
+{
+	int ret;
+
+	if (!udma_chan_usable(chan, __func__))
+		return -EINVAL;
+	if (udma_in_tasklet()) {
+		udma_chan_diag(chan, __func__,
+			       "called from a completion callback: use dmaengine_terminate_async there, "
+			       "and dmaengine_synchronize outside");
+		return -EDEADLK;
+	}
+	ret = dmaengine_terminate_async(chan);
+	if (ret)
+		return ret;
+	dmaengine_synchronize(chan);
+	return 0;
+}
+
+int dmaengine_terminate_all(struct dma_chan *chan)
+{
+	return udma_in_tasklet() ? dmaengine_terminate_async(chan)
+				 : dmaengine_terminate_sync(chan);
+}
+
+int dmaengine_pause(struct dma_chan *chan)
+{
+	int ret;
+
+	if (!udma_chan_usable(chan, __func__))
+		return -EINVAL;
+	if (!chan->device->device_pause) {
+		udma_chan_diag(chan, __func__, "device cannot pause (no device_pause)");
+		return -ENOSYS;
+	}
+	ret = chan->device->device_pause(chan);
+	if (ret == 0)
+		chan_set(chan, UDMA_CHAN_PAUSED);
+	return ret;
+}
+
+int dmaengine_resume(struct dma_chan *chan)
+{
+	int ret;
+
+	if (!udma_chan_usable(chan, __func__))
+		return -EINVAL;
+	if (!chan->device->device_resume) {
+		udma_chan_diag(chan, __func__, "device cannot resume (no device_resume)");
+		return -ENOSYS;
+	}
+	if (!chan_clear(chan, UDMA_CHAN_PAUSED)) {
+		udma_chan_diag(chan, __func__, "channel is not paused");
+		return -EINVAL;
+	}
+	ret = chan->device->device_resume(chan);
+	if (ret)
+		chan_set(chan, UDMA_CHAN_PAUSED);
+	return ret;
+}

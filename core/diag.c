@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Diagnostics: every refused call reports exactly one line naming the channel,
+ * the entry point and what was wrong, to stderr or the program's handler.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "internal.h"
+
+struct diag_sink {
+	udma_diag_handler_t fn;
+	void *arg;
+};
+
+/* Replaced whole under the lock so fn and arg always match. */
+static pthread_mutex_t sink_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct diag_sink sink;
+static unsigned long diag_count;
+
+void udma_set_diag_handler(udma_diag_handler_t fn, void *arg)
+{
+	pthread_mutex_lock(&sink_lock);
+	sink.fn = fn;
+	sink.arg = arg;
+	pthread_mutex_unlock(&sink_lock);
+}
+
+unsigned long udma_diag_count(void)
+{
+	return __atomic_load_n(&diag_count, __ATOMIC_RELAXED);
+}
+
+static void emit(const char *chan_name, const char *func, const char *fmt, va_list ap)
+{
+	char msg[384], line[512];
+	struct diag_sink s;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (chan_name)
+		snprintf(line, sizeof(line), "udmaengine: %s: %s: %s", chan_name, func, msg);
+	else
+		snprintf(line, sizeof(line), "udmaengine: %s: %s", func, msg);
+
+	__atomic_fetch_add(&diag_count, 1, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&sink_lock);
+	s = sink;
+	pthread_mutex_unlock(&sink_lock);
+	if (s.fn)
+		s.fn(s.arg, line);
+	else
+		fprintf(stderr, "%s\n", line);
+}
+
+void udma_chan_diag(const struct dma_chan *chan, const char *func, const char *fmt, ...)
+{
+	va_list ap;
+	const char *name = NULL;
+
+	if (chan && !IS_ERR(chan))
+		name = chan->udma_name[0] ? chan->udma_name : "(unregistered channel)";
+	va_start(ap, fmt);
+	emit(name, func, fmt, ap);
+	va_end(ap);
+}
+
+void udma_diag(const char *func, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(NULL, func, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* What the core's files share; nothing here is public. */
+#ifndef UDMA_CORE_INTERNAL_H
+#define UDMA_CORE_INTERNAL_H
+
+#include <udmaengine/provider.h>
+
+/* dma_chan.udma_flags bits, changed only with __atomic ops */
+enum {
+	UDMA_CHAN_TERMINATING = 1 << 0,	/* terminate_async called, synchronize not yet */
+	UDMA_CHAN_PAUSED = 1 << 1,	/* dmaengine_pause succeeded, no resume since */
+};
+
+static inline int chan_flags(const struct dma_chan *chan)
+{
+	return __atomic_load_n(&chan->udma_flags, __ATOMIC_ACQUIRE);
+}
+
+static inline void chan_set(struct dma_chan *chan, int bits)
+{
+	__atomic_fetch_or(&chan->udma_flags, bits, __ATOMIC_ACQ_REL);
+}
+
+/* Clears @bits; returns which of them were set. */
+static inline int chan_clear(struct dma_chan *chan, int bits)
+{
+	return __atomic_fetch_and(&chan->udma_flags, ~bits, __ATOMIC_ACQ_REL) & bits;
+}
+
+/*
+ * Validates a client's channel argument: not NULL, not an ERR_PTR, registered
+ * and held. Reports a diagnostic naming @func and returns false otherwise.
+ */
+bool udma_chan_usable(struct dma_chan *chan, const char *func);
+
+#endif /* UDMA_CORE_INTERNAL_H */

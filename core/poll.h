@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Poll-then-park: the wait used by every udmaengine thread that waits for
+ * work (tasklet pool, soft controller channels) or for another thread
+ * (synchronize, pause). Spinning for a few microseconds keeps small
+ * operations from paying a futex wake-up each; parking keeps idle threads
+ * off the CPU.
+ */
+#ifndef UDMA_CORE_POLL_H
+#define UDMA_CORE_POLL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#endif
+}
+
+static inline uint64_t udma_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* How long a thread spins before it parks: UDMA_POLL_US, default 20 us. */
+uint64_t udma_poll_ns(void);
+
+/*
+ * A parking spot for one or more waiters. The waker publishes its change
+ * (seq_cst) and calls udma_park_wake; the waiter re-checks its condition
+ * after announcing itself, so no wake-up is lost.
+ */
+struct udma_park {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int waiters;	/* atomic; parked or about to park */
+};
+
+void udma_park_init(struct udma_park *p);
+void udma_park_destroy(struct udma_park *p);
+
+/*
+ * Returns once ready(arg) is true: spins up to @spin_ns, then parks.
+ * ready() must read the state it depends on with seq_cst atomics or under a
+ * lock the waker also takes.
+ */
+void udma_park_wait(struct udma_park *p, bool (*ready)(void *arg), void *arg,
+		    uint64_t spin_ns);
+
+/* Wakes every waiter; cheap when nobody is parked. */
+void udma_park_wake(struct udma_park *p);
+
+#endif /* UDMA_CORE_POLL_H */

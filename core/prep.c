@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Prep entry points (R2): each checks its arguments against the channel's
+ * device before the provider sees them, so every provider refuses bad input
+ * the same way: NULL and one diagnostic naming the argument. The channel
+ * stays usable.
+ */
+#include <inttypes.h>
+
+#include "internal.h"
+
+#define KNOWN_PREP_FLAGS (DMA_PREP_INTERRUPT | DMA_CTRL_ACK | DMA_PREP_CONTINUE | \
+			  DMA_PREP_FENCE | DMA_CTRL_REUSE | DMA_PREP_CMD | \
+			  DMA_PREP_REPEAT | DMA_PREP_LOAD_EOT)
+
+static const char *const cap_names[DMA_TX_TYPE_END] = {
+	[DMA_MEMCPY] = "DMA_MEMCPY", [DMA_MEMSET] = "DMA_MEMSET",
+	[DMA_INTERRUPT] = "DMA_INTERRUPT", [DMA_SLAVE] = "DMA_SLAVE",
+	[DMA_CYCLIC] = "DMA_CYCLIC", [DMA_INTERLEAVE] = "DMA_INTERLEAVE",
+};
+
+static const char *const dir_names[] = {
+	"DMA_MEM_TO_MEM", "DMA_MEM_TO_DEV", "DMA_DEV_TO_MEM", "DMA_DEV_TO_DEV",
+};
+
+static const char *dir_name(enum dma_transfer_direction dir)
+{
+	return (unsigned int)dir < 4 ? dir_names[dir] : "an unknown direction";
+}
+
+/* The checks every prep shares: channel, capability, flags. Registration
+ * made sure each capability has its prep op. */
+static bool prep_ok(struct dma_chan *chan, const char *func,
+		    enum dma_transaction_type cap, unsigned long flags)
+{
+	if (!udma_chan_usable(chan, func))
+		return false;
+	if (!dma_has_cap(cap, chan->device->cap_mask)) {
+		udma_chan_diag(chan, func, "device has no %s capability", cap_names[cap]);
+		return false;
+	}
+	if (flags & ~(unsigned long)KNOWN_PREP_FLAGS) {
+		udma_chan_diag(chan, func, "flags 0x%lx: unknown bits 0x%lx", flags,
+			       flags & ~(unsigned long)KNOWN_PREP_FLAGS);
+		return false;
+	}
+	if ((flags & DMA_CTRL_REUSE) && !chan->device->descriptor_reuse) {
+		udma_chan_diag(chan, func, "flags: DMA_CTRL_REUSE but the device has no descriptor reuse");
+		return false;
+	}
+	return true;
+}
+
+static bool dir_ok(struct dma_chan *chan, const char *func,
+		   enum dma_transfer_direction dir, bool slave_only)
+{
+	if ((unsigned int)dir >= DMA_TRANS_NONE ||
+	    (slave_only && dir != DMA_MEM_TO_DEV && dir != DMA_DEV_TO_MEM)) {
+		udma_chan_diag(chan, func, "direction %d is not %s", (int)dir,
+			       slave_only ? "DMA_MEM_TO_DEV or DMA_DEV_TO_MEM"
+					  : "a transfer direction");
+		return false;
+	}
+	if (!(chan->device->directions & (1u << dir))) {
+		udma_chan_diag(chan, func, "direction %s is not supported by the device",
+			       dir_name(dir));
+		return false;
+	}
+	return true;
+}
+
+static bool addr_ok(struct dma_chan *chan, const char *func, const char *what,
+		    dma_addr_t addr, size_t len)
+{
+	if (addr == DMA_MAPPING_ERROR) {
+		udma_chan_diag(chan, func, "%s is DMA_MAPPING_ERROR", what);
+		return false;
+	}
+	if (addr + len < addr) {
+		udma_chan_diag(chan, func, "%s 0x%" PRIx64 " + len %zu wraps around", what,
+			       addr, len);
+		return false;
+	}
+	return true;
+}
+
+/* Marks a provider's fresh descriptor as owned by the client, unsubmitted. */
+static struct dma_async_tx_descriptor *prepared(struct dma_async_tx_descriptor *tx)
+{
+	if (tx && !IS_ERR(tx)) {
+		tx->callback = NULL;
+		tx->callback_result = NULL;
+		tx->callback_param = NULL;
+		__atomic_store_n(&tx->udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
+		return tx;
+	}
+	return NULL;
+}
+
+struct dma_async_tx_descriptor *dmaengine_prep_dma_memcpy(
+	struct dma_chan *chan, dma_addr_t dest, dma_addr_t src, size_t len,
+	unsigned long flags)
+{
+	const char *f = __func__;
+	size_t mask;
+
+	if (!prep_ok(chan, f, DMA_MEMCPY, flags))
+		return NULL;
+	if (len == 0) {
+		udma_chan_diag(chan, f, "len 0: must be > 0");
+		return NULL;
+	}
+	if (!addr_ok(chan, f, "dest", dest, len) || !addr_ok(chan, f, "src", src, len))
+		return NULL;
+	mask = ((size_t)1 << chan->device->copy_align) - 1;
+	if ((dest | src | len) & mask) {
+		udma_chan_diag(chan, f, "%s not aligned to %zu bytes (copy_align)",
+			       dest & mask ? "dest" : src & mask ? "src" : "len", mask + 1);
+		return NULL;
+	}
+	return prepared(chan->device->device_prep_dma_memcpy(chan, dest, src, len, flags));
+}
+
+struct dma_async_tx_descriptor *dmaengine_prep_dma_memset(
+	struct dma_chan *chan, dma_addr_t dest, int value, size_t len,
+	unsigned long flags)
+{
+	const char *f = __func__;
+	size_t mask;
+
+	if (!prep_ok(chan, f, DMA_MEMSET, flags))
+		return NULL;
+	if (len == 0) {
+		udma_chan_diag(chan, f, "len 0: must be > 0");
+		return NULL;
+	}
+	if (!addr_ok(chan, f, "dest", dest, len))
+		return NULL;
+	mask = ((size_t)1 << chan->device->fill_align) - 1;
+	if ((dest | len) & mask) {
+		udma_chan_diag(chan, f, "%s not aligned to %zu bytes (fill_align)",
+			       dest & mask ? "dest" : "len", mask + 1);
+		return NULL;
+	}
+	return prepared(chan->device->device_prep_dma_memset(chan, dest, value, len, flags));
+}
+
+struct dma_async_tx_descriptor *dmaengine_prep_slave_sg(
+	struct dma_chan *chan, struct scatterlist *sgl, unsigned int sg_len,
+	enum dma_transfer_direction dir, unsigned long flags)
+{
+	const char *f = __func__;
+	struct scatterlist *sg;
+	unsigned int i;
+
+	if (!prep_ok(chan, f, DMA_SLAVE, flags))
+		return NULL;
+	if (!sgl || sg_len == 0) {
+		udma_chan_diag(chan, f, sgl ? "sg_len 0: must be > 0" : "sgl is NULL");
+		return NULL;
+	}
+	if (!dir_ok(chan, f, dir, true))
+		return NULL;
+	for_each_sg(sgl, sg, sg_len, i) {
+		if (!sg) {
+			udma_chan_diag(chan, f, "sgl ends after %u entries, sg_len is %u", i, sg_len);
+			return NULL;
+		}
+		if (sg_dma_len(sg) == 0) {
+			udma_chan_diag(chan, f, "sgl[%u]: dma length 0 (not mapped with dma_map_sg?)", i);
+			return NULL;
+		}
+		if (!addr_ok(chan, f, "sgl dma address", sg_dma_address(sg), sg_dma_len(sg)))
+			return NULL;
+	}
+	return prepared(chan->device->device_prep_slave_sg(chan, sgl, sg_len, dir, flags, NULL));
+}
+
+struct dma_async_tx_descriptor *dmaengine_prep_slave_single(
+	struct dma_chan *chan, dma_addr_t buf, size_t len,
+	enum dma_transfer_direction dir, unsigned long flags)
+{
+	struct scatterlist sg;
+
+	if (len > UINT32_MAX) {
+		udma_chan_diag(chan, __func__, "len %zu: larger than a scatterlist entry holds", len);
+		return NULL;
+	}
+	sg_init_table(&sg, 1);
+	sg_dma_address(&sg) = buf;
+	sg_dma_len(&sg) = (unsigned int)len;
+	/* The provider copies what it needs: sg lives on this stack only. */
+	return dmaengine_prep_slave_sg(chan, &sg, 1, dir, flags);
+}
+
+struct dma_async_tx_descriptor *dmaengine_prep_dma_cyclic(
+	struct dma_chan *chan, dma_addr_t buf_addr, size_t buf_len,
+	size_t period_len, enum dma_transfer_direction dir, unsigned long flags)
+{
+	const char *f = __func__;
+
+	if (!prep_ok(chan, f, DMA_CYCLIC, flags))
+		return NULL;
+	if (buf_len == 0 || period_len == 0) {
+		udma_chan_diag(chan, f, "%s 0: must be > 0", buf_len ? "period_len" : "buf_len");
+		return NULL;
+	}
+	if (buf_len % period_len) {
+		udma_chan_diag(chan, f, "buf_len %zu is not a multiple of period_len %zu",
+			       buf_len, period_len);
+		return NULL;
+	}
+	if (!dir_ok(chan, f, dir, true) || !addr_ok(chan, f, "buf_addr", buf_addr, buf_len))
+		return NULL;
+	return prepared(chan->device->device_prep_dma_cyclic(chan, buf_addr, buf_len,
+							     period_len, dir, flags));
+}
+
+struct dma_async_tx_descriptor *dmaengine_prep_interleaved_dma(
+	struct dma_chan *chan, struct dma_interleaved_template *xt,
+	unsigned long flags)
+{
+	const char *f = __func__;
+
+	if (!prep_ok(chan, f, DMA_INTERLEAVE, flags))
+		return NULL;
+	if (!xt) {
+		udma_chan_diag(chan, f, "xt is NULL");
+		return NULL;
+	}
+	if (xt->numf == 0 || xt->frame_size == 0) {
+		udma_chan_diag(chan, f, "xt->%s 0: must be > 0", xt->numf ? "frame_size" : "numf");
+		return NULL;
+	}
+	for (size_t i = 0; i < xt->frame_size; i++) {
+		if (xt->sgl[i].size == 0) {
+			udma_chan_diag(chan, f, "xt->sgl[%zu].size 0: must be > 0", i);
+			return NULL;
+		}
+	}
+	if (!dir_ok(chan, f, xt->dir, false))
+		return NULL;
+	return prepared(chan->device->device_prep_interleaved_dma(chan, xt, flags));
+}

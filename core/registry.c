@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The device registry: registered controllers, and which of their channels
+ * clients hold. Channel request (R1), request by name, release (R10).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Protects dma_device_list, every device's channel list and client_count. */
+static pthread_mutex_t dma_list_mutex = PTHREAD_MUTEX_INITIALIZER;
+static LIST_HEAD(dma_device_list);
+static int next_dev_id;
+
+/* client_count: 0 free, 1 held, -1 being released; changed atomically. */
+static int chan_holders(const struct dma_chan *chan)
+{
+	return __atomic_load_n(&chan->client_count, __ATOMIC_ACQUIRE);
+}
+
+/* Each capability needs the op that prepares it. */
+static const char *missing_op(const struct dma_device *d)
+{
+	if (!d->device_issue_pending)
+		return "device_issue_pending";
+	if (!d->device_tx_status)
+		return "device_tx_status";
+	if (dma_has_cap(DMA_MEMCPY, d->cap_mask) && !d->device_prep_dma_memcpy)
+		return "device_prep_dma_memcpy (DMA_MEMCPY)";
+	if (dma_has_cap(DMA_MEMSET, d->cap_mask) && !d->device_prep_dma_memset)
+		return "device_prep_dma_memset (DMA_MEMSET)";
+	if (dma_has_cap(DMA_INTERRUPT, d->cap_mask) && !d->device_prep_dma_interrupt)
+		return "device_prep_dma_interrupt (DMA_INTERRUPT)";
+	if (dma_has_cap(DMA_SLAVE, d->cap_mask) && !d->device_prep_slave_sg)
+		return "device_prep_slave_sg (DMA_SLAVE)";
+	if (dma_has_cap(DMA_CYCLIC, d->cap_mask) && !d->device_prep_dma_cyclic)
+		return "device_prep_dma_cyclic (DMA_CYCLIC)";
+	if (dma_has_cap(DMA_INTERLEAVE, d->cap_mask) && !d->device_prep_interleaved_dma)
+		return "device_prep_interleaved_dma (DMA_INTERLEAVE)";
+	return NULL;
+}
+
+int dma_async_device_register(struct dma_device *device)
+{
+	struct dma_chan *chan;
+	const char *op;
+	unsigned int n = 0;
+
+	if (!device) {
+		udma_diag(__func__, "device is NULL");
+		return -EINVAL;
+	}
+	if (device->udma_registered) {
+		udma_diag(__func__, "device %s is registered already", dev_name(device->dev));
+		return -EEXIST;
+	}
+	op = missing_op(device);
+	if (op) {
+		udma_diag(__func__, "device %s has no %s", dev_name(device->dev), op);
+		return -EIO;
+	}
+	if (!device->channels.next || list_empty(&device->channels)) {
+		udma_diag(__func__, "device %s has no channels", dev_name(device->dev));
+		return -ENODEV;
+	}
+
+	pthread_mutex_lock(&dma_list_mutex);
+	device->dev_id = next_dev_id++;
+	list_for_each_entry(chan, &device->channels, struct dma_chan, device_node) {
+		chan->device = device;
+		chan->chan_id = (int)n++;
+		__atomic_store_n(&chan->client_count, 0, __ATOMIC_RELEASE);
+		chan->udma_flags = 0;
+		snprintf(chan->udma_name, sizeof(chan->udma_name), "dma%dchan%d",
+			 device->dev_id, chan->chan_id);
+	}
+	device->chancnt = n;
+	device->privatecnt = 0;
+	/* Every udmaengine channel is exclusive to its client (R1). */
+	dma_cap_set(DMA_PRIVATE, device->cap_mask);
+	list_add_tail(&device->global_node, &dma_device_list);
+	__atomic_store_n(&device->udma_registered, 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&dma_list_mutex);
+	return 0;
+}
+
+bool dma_device_busy(struct dma_device *device)
+{
+	struct dma_chan *chan;
+	bool busy = false;
+
+	pthread_mutex_lock(&dma_list_mutex);
+	list_for_each_entry(chan, &device->channels, struct dma_chan, device_node)
+		busy |= chan_holders(chan) != 0;
+	pthread_mutex_unlock(&dma_list_mutex);
+	return busy;
+}
+
+/*
+ * Stops a held channel's work and frees its resources. The caller won the
+ * client_count 1 -> -1 ("releasing") exchange, so nobody else takes or
+ * releases it meanwhile; runs without dma_list_mutex, since synchronize
+ * waits for callbacks that may themselves request channels.
+ */
+static void chan_put(struct dma_chan *chan)
+{
+	struct dma_device *device = chan->device;
+
+	if (device->device_terminate_all) {
+		device->device_terminate_all(chan);
+		if (device->device_synchronize)
+			device->device_synchronize(chan);
+	}
+	if (device->device_free_chan_resources)
+		device->device_free_chan_resources(chan);
+	__atomic_store_n(&chan->udma_flags, 0, __ATOMIC_RELEASE);
+
+	pthread_mutex_lock(&dma_list_mutex);
+	chan->slave = NULL;
+	chan->name = NULL;
+	device->privatecnt--;
+	__atomic_store_n(&chan->client_count, 0, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&dma_list_mutex);
+}
+
+static bool chan_claim_release(struct dma_chan *chan)
+{
+	int held = 1;
+
+	return __atomic_compare_exchange_n(&chan->client_count, &held, -1, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+void dma_async_device_unregister(struct dma_device *device)
+{
+	struct dma_chan *chan;
+
+	if (!device || !device->udma_registered) {
+		udma_diag(__func__, "device is not registered");
+		return;
+	}
+	list_for_each_entry(chan, &device->channels, struct dma_chan, device_node) {
+		if (chan_claim_release(chan)) {
+			udma_chan_diag(chan, __func__, "channel still held by a client; terminating its work");
+			chan_put(chan);
+		}
+	}
+	pthread_mutex_lock(&dma_list_mutex);
+	list_del(&device->global_node);
+	__atomic_store_n(&device->udma_registered, 0, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&dma_list_mutex);
+	if (device->device_release)
+		device->device_release(device);
+}
+
+/* Takes a free channel for a client; dma_list_mutex held. 0 or -errno. */
+static int chan_get(struct dma_chan *chan)
+{
+	struct dma_device *device = chan->device;
+
+	if (device->device_alloc_chan_resources) {
+		int ret = device->device_alloc_chan_resources(chan);
+
+		if (ret < 0) {
+			udma_chan_diag(chan, "dma_request_channel",
+				       "device_alloc_chan_resources failed (%d)", ret);
+			return ret;
+		}
+	}
+	chan->udma_flags = 0;
+	__atomic_store_n(&chan->client_count, 1, __ATOMIC_RELEASE);
+	device->privatecnt++;
+	return 0;
+}
+
+struct dma_chan *__dma_request_channel(const dma_cap_mask_t *mask,
+				       dma_filter_fn fn, void *fn_param,
+				       void *np)
+{
+	struct dma_device *device;
+	struct dma_chan *chan, *found = NULL;
+
+	(void)np;
+	if (!mask) {
+		udma_diag("dma_request_channel", "mask is NULL");
+		return NULL;
+	}
+	pthread_mutex_lock(&dma_list_mutex);
+	list_for_each_entry(device, &dma_device_list, struct dma_device, global_node) {
+		if (!__dma_cap_subset(mask, &device->cap_mask))
+			continue;
+		list_for_each_entry(chan, &device->channels, struct dma_chan, device_node) {
+			if (chan_holders(chan))
+				continue;
+			if (fn && !fn(chan, fn_param))
+				continue;
+			if (chan_get(chan) == 0) {
+				found = chan;
+				goto out;
+			}
+		}
+	}
+out:
+	pthread_mutex_unlock(&dma_list_mutex);
+	return found;
+}
+
+struct dma_chan *dma_request_chan_by_mask(const dma_cap_mask_t *mask)
+{
+	struct dma_chan *chan = __dma_request_channel(mask, NULL, NULL, NULL);
+
+	return chan ? chan : ERR_PTR(-ENODEV);
+}
+
+static const struct dma_slave_map *find_map(const struct dma_device *device,
+					    const char *devname, const char *name)
+{
+	for (int i = 0; i < device->filter.mapcnt; i++) {
+		const struct dma_slave_map *map = &device->filter.map[i];
+
+		if (map->devname && map->slave && !strcmp(map->devname, devname) &&
+		    !strcmp(map->slave, name))
+			return map;
+	}
+	return NULL;
+}
+
+struct dma_chan *dma_request_chan(struct device *dev, const char *name)
+{
+	struct dma_device *device;
+	struct dma_chan *chan, *found = NULL;
+	bool mapped = false;
+
+	if (!dev || !dev->name) {
+		udma_diag(__func__, "dev (or dev->name) is NULL");
+		return ERR_PTR(-EINVAL);
+	}
+	if (!name) {
+		udma_diag(__func__, "name is NULL");
+		return ERR_PTR(-EINVAL);
+	}
+	pthread_mutex_lock(&dma_list_mutex);
+	list_for_each_entry(device, &dma_device_list, struct dma_device, global_node) {
+		const struct dma_slave_map *map;
+
+		if (!device->filter.map || !device->filter.fn)
+			continue;
+		map = find_map(device, dev->name, name);
+		if (!map)
+			continue;
+		mapped = true;
+		list_for_each_entry(chan, &device->channels, struct dma_chan, device_node) {
+			if (chan_holders(chan) || !device->filter.fn(chan, map->param))
+				continue;
+			if (chan_get(chan) == 0) {
+				chan->slave = dev;
+				chan->name = map->slave;
+				found = chan;
+				goto out;
+			}
+		}
+	}
+out:
+	pthread_mutex_unlock(&dma_list_mutex);
+	if (found)
+		return found;
+	udma_diag(__func__, mapped ? "%s: no free channel for \"%s\""
+				   : "%s: no slave map entry for \"%s\"",
+		  dev->name, name);
+	return ERR_PTR(mapped ? -EBUSY : -ENODEV);
+}
+
+void dma_release_channel(struct dma_chan *chan)
+{
+	if (!udma_chan_usable(chan, __func__))
+		return;
+	if (udma_in_tasklet()) {
+		udma_chan_diag(chan, __func__,
+			       "called from a completion callback: release waits for callbacks to end; refused");
+		return;
+	}
+	if (!chan_claim_release(chan)) {
+		udma_chan_diag(chan, __func__, "channel is being released by another thread");
+		return;
+	}
+	chan_put(chan);
+}
+
+bool udma_chan_usable(struct dma_chan *chan, const char *func)
+{
+	if (!chan) {
+		udma_diag(func, "chan is NULL");
+		return false;
+	}
+	if (IS_ERR(chan)) {
+		udma_diag(func, "chan is an error pointer (%ld)", PTR_ERR(chan));
+		return false;
+	}
+	if (!chan->device || !__atomic_load_n(&chan->device->udma_registered, __ATOMIC_ACQUIRE)) {
+		udma_diag(func, "chan is not a channel of a registered device");
+		return false;
+	}
+	if (chan_holders(chan) <= 0) {
+		udma_chan_diag(chan, func, "channel is not held (released, or never requested)");
+		return false;
+	}
+	return true;
+}

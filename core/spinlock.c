@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+#include <udmaengine/spinlock.h>
+
+void spin_lock_init(spinlock_t *lock)
+{
+	pthread_mutexattr_t attr;
+
+	pthread_mutexattr_init(&attr);
+#ifdef PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP
+	/* spin briefly before sleeping, as the kernel's lock would only spin */
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+#endif
+	pthread_mutex_init(&lock->mutex, &attr);
+	pthread_mutexattr_destroy(&attr);
+}
+
+void spin_lock_destroy(spinlock_t *lock)
+{
+	pthread_mutex_destroy(&lock->mutex);
+}

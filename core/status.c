@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/* Transfer status (R8) and the polled wait built on it. */
+#include <sched.h>
+
+#include "internal.h"
+#include "poll.h"
+
+enum dma_status dmaengine_tx_status(struct dma_chan *chan, dma_cookie_t cookie,
+				    struct dma_tx_state *state)
+{
+	if (!udma_chan_usable(chan, __func__))
+		return DMA_ERROR;
+	if (cookie < DMA_MIN_COOKIE) {
+		udma_chan_diag(chan, __func__, "cookie %d: not a cookie (must be >= %d)",
+			       cookie, DMA_MIN_COOKIE);
+		return DMA_ERROR;
+	}
+	return chan->device->device_tx_status(chan, cookie, state);
+}
+
+#define SYNC_WAIT_TIMEOUT_NS 5000000000ull	/* the kernel's 5000 ms */
+
+enum dma_status dma_sync_wait(struct dma_chan *chan, dma_cookie_t cookie)
+{
+	uint64_t start, now, spin_ns = udma_poll_ns();
+	enum dma_status status;
+	unsigned int i = 0;
+
+	if (!udma_chan_usable(chan, __func__))
+		return DMA_ERROR;
+	if (cookie < DMA_MIN_COOKIE) {
+		udma_chan_diag(chan, __func__, "cookie %d: not a cookie (must be >= %d)",
+			       cookie, DMA_MIN_COOKIE);
+		return DMA_ERROR;
+	}
+	dma_async_issue_pending(chan);
+	start = udma_now_ns();
+	for (;;) {
+		/* The provider's tx_status may take its lock: ask it rarely,
+		 * read the cookies the rest of the time. */
+		if ((++i & 255) == 0)
+			status = chan->device->device_tx_status(chan, cookie, NULL);
+		else
+			status = dma_cookie_status(chan, cookie, NULL);
+		if (status == DMA_COMPLETE || status == DMA_ERROR)
+			return status;
+		if ((i & 63) == 0) {
+			now = udma_now_ns();
+			if (now - start > SYNC_WAIT_TIMEOUT_NS) {
+				udma_chan_diag(chan, __func__, "cookie %d: not complete after 5000 ms", cookie);
+				return DMA_ERROR;
+			}
+			if (now - start > spin_ns)
+				sched_yield();
+		}
+		cpu_relax();
+	}
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Submit and issue (R3), and the descriptor's life after it (R9): each
+ * descriptor carries a state tag so double submits and use after free are
+ * caught here instead of corrupting the provider's lists.
+ */
+#include "internal.h"
+
+static bool desc_usable(struct dma_async_tx_descriptor *desc, const char *func)
+{
+	if (!desc || IS_ERR(desc)) {
+		udma_diag(func, desc ? "desc is an error pointer" : "desc is NULL");
+		return false;
+	}
+	return true;
+}
+
+static const char *state_problem(int state)
+{
+	switch (state) {
+	case UDMA_DESC_SUBMITTED:
+		return "descriptor is submitted already (queued or running); "
+		       "set DMA_CTRL_REUSE and wait for completion to submit it again";
+	case UDMA_DESC_FREED:
+		return "descriptor was freed (completed without DMA_CTRL_REUSE, or terminated)";
+	default:
+		return "desc is not a descriptor returned by a prep call";
+	}
+}
+
+dma_cookie_t dmaengine_submit(struct dma_async_tx_descriptor *desc)
+{
+	int state = UDMA_DESC_PREPARED;
+	dma_cookie_t cookie;
+
+	if (!desc_usable(desc, __func__))
+		return -EINVAL;
+	/* Claim it first: once queued it may complete and be freed any time. */
+	if (!__atomic_compare_exchange_n(&desc->udma_state, &state, UDMA_DESC_SUBMITTED,
+					 false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		udma_diag(__func__, "%s", state_problem(state));
+		return -EINVAL;
+	}
+	if (!udma_chan_usable(desc->chan, __func__)) {
+		__atomic_store_n(&desc->udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
+		return -EINVAL;
+	}
+	cookie = desc->tx_submit(desc);
+	if (cookie < 0)
+		__atomic_store_n(&desc->udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
+	return cookie;
+}
+
+void dma_async_issue_pending(struct dma_chan *chan)
+{
+	if (!udma_chan_usable(chan, __func__))
+		return;
+	if (chan_flags(chan) & UDMA_CHAN_TERMINATING)
+		udma_chan_diag(chan, __func__,
+			       "called between dmaengine_terminate_async and dmaengine_synchronize "
+			       "(undefined in the kernel); call dmaengine_synchronize first");
+	chan->device->device_issue_pending(chan);
+}
+
+int dmaengine_desc_set_reuse(struct dma_async_tx_descriptor *tx)
+{
+	if (!desc_usable(tx, __func__) || !udma_chan_usable(tx->chan, __func__))
+		return -EINVAL;
+	if (!tx->chan->device->descriptor_reuse) {
+		udma_chan_diag(tx->chan, __func__, "device has no descriptor reuse");
+		return -EPERM;
+	}
+	tx->flags = (enum dma_ctrl_flags)(tx->flags | DMA_CTRL_REUSE);
+	return 0;
+}
+
+int dmaengine_desc_free(struct dma_async_tx_descriptor *desc)
+{
+	int state;
+
+	if (!desc_usable(desc, __func__))
+		return -EINVAL;
+	state = __atomic_load_n(&desc->udma_state, __ATOMIC_ACQUIRE);
+	if (state != UDMA_DESC_PREPARED) {
+		udma_diag(__func__, "%s", state == UDMA_DESC_SUBMITTED
+			  ? "descriptor is still queued or running; terminate and synchronize first"
+			  : state_problem(state));
+		return state == UDMA_DESC_SUBMITTED ? -EBUSY : -EINVAL;
+	}
+	if (!dmaengine_desc_test_reuse(desc)) {
+		udma_diag(__func__, "descriptor has no DMA_CTRL_REUSE: the provider frees it after completion");
+		return -EPERM;
+	}
+	if (!desc->desc_free) {
+		udma_diag(__func__, "provider has no desc_free for this descriptor");
+		return -EPERM;
+	}
+	return desc->desc_free(desc);
+}

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The tasklet pool: the threads on which completion callbacks run.
+ *
+ * A tasklet's state word carries two bits. SCHED means "will run": set by
+ * tasklet_schedule, cleared by the pool thread as it claims the tasklet.
+ * RUN means "running now". A tasklet is on the run queue only while SCHED is
+ * set and RUN is clear; one scheduled while it runs is re-queued by the
+ * thread running it when it finishes. So a tasklet never runs on two threads
+ * at once and never misses a schedule.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <udmaengine/tasklet.h>
+#include "internal.h"
+#include "poll.h"
+
+struct tasklet_pool {
+	pthread_mutex_t lock;		/* protects the run queue */
+	struct tasklet_struct *head;	/* run queue, FIFO */
+	struct tasklet_struct *tail;
+	int queued;			/* atomic: tasklets on the run queue */
+	struct udma_park work;		/* idle pool threads park here */
+
+	int killers;			/* atomic: threads in tasklet_kill */
+	struct udma_park done;		/* tasklet_kill parks here */
+};
+
+static struct tasklet_pool pool = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+};
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+static _Thread_local struct tasklet_struct *running_here;
+
+bool udma_in_tasklet(void)
+{
+	return running_here != NULL;
+}
+
+static int tasklet_state(struct tasklet_struct *t)
+{
+	return __atomic_load_n(&t->state, __ATOMIC_SEQ_CST);
+}
+
+static void enqueue(struct tasklet_struct *t)
+{
+	pthread_mutex_lock(&pool.lock);
+	t->next = NULL;
+	if (pool.tail)
+		pool.tail->next = t;
+	else
+		pool.head = t;
+	pool.tail = t;
+	__atomic_fetch_add(&pool.queued, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&pool.lock);
+	udma_park_wake(&pool.work);
+}
+
+static struct tasklet_struct *dequeue(void)
+{
+	struct tasklet_struct *t;
+
+	if (__atomic_load_n(&pool.queued, __ATOMIC_SEQ_CST) == 0)
+		return NULL;
+	pthread_mutex_lock(&pool.lock);
+	t = pool.head;
+	if (t) {
+		pool.head = t->next;
+		if (!pool.head)
+			pool.tail = NULL;
+		__atomic_fetch_sub(&pool.queued, 1, __ATOMIC_SEQ_CST);
+	}
+	pthread_mutex_unlock(&pool.lock);
+	return t;
+}
+
+static bool work_queued(void *unused)
+{
+	(void)unused;
+	return __atomic_load_n(&pool.queued, __ATOMIC_SEQ_CST) != 0;
+}
+
+static void run_one(struct tasklet_struct *t)
+{
+	int old = tasklet_state(t), claimed;
+
+	/* Claim: SCHED -> RUN in one step. */
+	do {
+		claimed = (old | TASKLET_STATE_RUN) & ~TASKLET_STATE_SCHED;
+	} while (!__atomic_compare_exchange_n(&t->state, &old, claimed, false,
+					      __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+
+	if (__atomic_load_n(&t->count, __ATOMIC_ACQUIRE) == 0) {
+		running_here = t;
+		if (t->use_callback)
+			t->callback(t);
+		else
+			t->func(t->data);
+		running_here = NULL;
+	} else {
+		/* Disabled: stays scheduled, runs after tasklet_enable. */
+		__atomic_fetch_or(&t->state, TASKLET_STATE_SCHED, __ATOMIC_SEQ_CST);
+	}
+
+	old = __atomic_fetch_and(&t->state, ~TASKLET_STATE_RUN, __ATOMIC_SEQ_CST);
+	if (old & TASKLET_STATE_SCHED) {
+		enqueue(t);
+		if (__atomic_load_n(&t->count, __ATOMIC_ACQUIRE))
+			sched_yield();	/* disabled: don't spin on it */
+	}
+	if (__atomic_load_n(&pool.killers, __ATOMIC_SEQ_CST))
+		udma_park_wake(&pool.done);
+}
+
+static void *pool_thread(void *unused)
+{
+	(void)unused;
+	for (;;) {
+		struct tasklet_struct *t = dequeue();
+
+		if (t)
+			run_one(t);
+		else
+			udma_park_wait(&pool.work, work_queued, NULL, udma_poll_ns());
+	}
+	return NULL;
+}
+
+static void pool_start(void)
+{
+	const char *s = getenv("UDMA_TASKLET_THREADS");
+	long n = s ? strtol(s, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+	sigset_t all, old;
+	pthread_attr_t attr;
+
+	if (n < 1)
+		n = 1;
+	if (n > 4 && !s)
+		n = 4;
+	udma_park_init(&pool.work);
+	udma_park_init(&pool.done);
+
+	/* Pool threads take no signals: the program's handlers run elsewhere. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	for (long i = 0; i < n; i++) {
+		pthread_t tid;
+
+		if (pthread_create(&tid, &attr, pool_thread, NULL)) {
+			if (i == 0)
+				abort();	/* no context to run any callback in */
+			break;
+		}
+	}
+	pthread_attr_destroy(&attr);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+void tasklet_setup(struct tasklet_struct *t, void (*callback)(struct tasklet_struct *))
+{
+	t->next = NULL;
+	t->state = 0;
+	t->count = 0;
+	t->use_callback = true;
+	t->callback = callback;
+	t->func = NULL;
+	t->data = 0;
+}
+
+void tasklet_init(struct tasklet_struct *t, void (*func)(unsigned long), unsigned long data)
+{
+	tasklet_setup(t, NULL);
+	t->use_callback = false;
+	t->func = func;
+	t->data = data;
+}
+
+void tasklet_schedule(struct tasklet_struct *t)
+{
+	int old = __atomic_fetch_or(&t->state, TASKLET_STATE_SCHED, __ATOMIC_SEQ_CST);
+
+	/* Already queued, or running: its runner re-queues it. */
+	if (old & (TASKLET_STATE_SCHED | TASKLET_STATE_RUN))
+		return;
+	pthread_once(&pool_once, pool_start);
+	enqueue(t);
+}
+
+void tasklet_hi_schedule(struct tasklet_struct *t)
+{
+	tasklet_schedule(t);
+}
+
+struct kill_wait {
+	struct tasklet_struct *t;
+};
+
+static bool tasklet_idle(void *arg)
+{
+	struct kill_wait *kw = arg;
+
+	return !(tasklet_state(kw->t) & (TASKLET_STATE_SCHED | TASKLET_STATE_RUN));
+}
+
+void tasklet_kill(struct tasklet_struct *t)
+{
+	struct kill_wait kw = { t };
+
+	if (udma_in_tasklet()) {
+		udma_diag(__func__, "called from tasklet context: it would wait for a tasklet that may be waiting for it; refused");
+		return;
+	}
+	if (tasklet_idle(&kw))
+		return;
+	pthread_once(&pool_once, pool_start);
+	__atomic_fetch_add(&pool.killers, 1, __ATOMIC_SEQ_CST);
+	udma_park_wait(&pool.done, tasklet_idle, &kw, udma_poll_ns());
+	__atomic_fetch_sub(&pool.killers, 1, __ATOMIC_SEQ_CST);
+}
+
+void tasklet_disable(struct tasklet_struct *t)
+{
+	struct kill_wait kw = { t };
+
+	__atomic_fetch_add(&t->count, 1, __ATOMIC_SEQ_CST);
+	/* As in the kernel: wait for a run in progress to end. */
+	if (running_here != t) {
+		while (tasklet_state(kw.t) & TASKLET_STATE_RUN)
+			sched_yield();
+	}
+}
+
+void tasklet_enable(struct tasklet_struct *t)
+{
+	__atomic_fetch_sub(&t->count, 1, __ATOMIC_SEQ_CST);
+}

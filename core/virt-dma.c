@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * virt-dma: descriptor lists and the completion tasklet shared by providers.
+ * See <udmaengine/virt-dma.h> for the lists and how a descriptor moves.
+ */
+#include <udmaengine/virt-dma.h>
+
+#include "internal.h"
+
+static dma_cookie_t vchan_tx_submit(struct dma_async_tx_descriptor *tx)
+{
+	struct virt_dma_chan *vc = to_virt_chan(tx->chan);
+	struct virt_dma_desc *vd = to_virt_desc(tx);
+	dma_cookie_t cookie;
+
+	spin_lock(&vc->lock);
+	cookie = dma_cookie_assign(tx);
+	list_move_tail(&vd->node, &vc->desc_submitted);
+	spin_unlock(&vc->lock);
+	return cookie;
+}
+
+static void vdesc_release(struct virt_dma_chan *vc, struct virt_dma_desc *vd)
+{
+	__atomic_store_n(&vd->tx.udma_state, UDMA_DESC_FREED, __ATOMIC_RELEASE);
+	vc->desc_free(vd);
+}
+
+/* dmaengine_desc_free of a reusable descriptor. */
+static int vchan_tx_desc_free(struct dma_async_tx_descriptor *tx)
+{
+	struct virt_dma_chan *vc = to_virt_chan(tx->chan);
+	struct virt_dma_desc *vd = to_virt_desc(tx);
+
+	spin_lock(&vc->lock);
+	list_del(&vd->node);
+	spin_unlock(&vc->lock);
+	vdesc_release(vc, vd);
+	return 0;
+}
+
+struct dma_async_tx_descriptor *vchan_tx_prep(struct virt_dma_chan *vc,
+					      struct virt_dma_desc *vd,
+					      unsigned long tx_flags)
+{
+	dma_async_tx_descriptor_init(&vd->tx, &vc->chan);
+	vd->tx.flags = (enum dma_ctrl_flags)tx_flags;
+	vd->tx.tx_submit = vchan_tx_submit;
+	vd->tx.desc_free = vchan_tx_desc_free;
+	vd->tx.cookie = -EBUSY;
+	vd->tx_result.result = DMA_TRANS_NOERROR;
+	vd->tx_result.residue = 0;
+
+	spin_lock(&vc->lock);
+	list_add_tail(&vd->node, &vc->desc_allocated);
+	spin_unlock(&vc->lock);
+	return &vd->tx;
+}
+
+struct virt_dma_desc *vchan_find_desc(struct virt_dma_chan *vc, dma_cookie_t cookie)
+{
+	struct virt_dma_desc *vd;
+
+	list_for_each_entry(vd, &vc->desc_submitted, struct virt_dma_desc, node)
+		if (vd->tx.cookie == cookie)
+			return vd;
+	list_for_each_entry(vd, &vc->desc_issued, struct virt_dma_desc, node)
+		if (vd->tx.cookie == cookie)
+			return vd;
+	return NULL;
+}
+
+void vchan_vdesc_fini(struct virt_dma_desc *vd)
+{
+	struct virt_dma_chan *vc = to_virt_chan(vd->tx.chan);
+
+	if (dmaengine_desc_test_reuse(&vd->tx)) {
+		spin_lock(&vc->lock);
+		list_add(&vd->node, &vc->desc_allocated);
+		spin_unlock(&vc->lock);
+		/* Last: the client may submit it again as soon as it sees this. */
+		__atomic_store_n(&vd->tx.udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
+	} else {
+		vdesc_release(vc, vd);
+	}
+}
+
+/*
+ * The channel's tasklet: runs the callbacks of completed descriptors in
+ * completion order, then frees them. The lists are taken under the lock and
+ * the callbacks run without it, so a callback may prep, submit, issue or
+ * terminate_async on its own channel.
+ */
+static void vchan_complete(struct tasklet_struct *t)
+{
+	struct virt_dma_chan *vc = from_tasklet(vc, t, struct virt_dma_chan, task);
+	struct virt_dma_desc *vd, *next;
+	struct dmaengine_desc_callback cb = { 0 };
+	struct dmaengine_result cyclic_result = { DMA_TRANS_NOERROR, 0 };
+	LIST_HEAD(head);
+
+	spin_lock(&vc->lock);
+	list_splice_tail_init(&vc->desc_completed, &head);
+	vd = vc->cyclic;
+	if (vd) {
+		vc->cyclic = NULL;
+		vc->cyclic_periods = 0;
+		dmaengine_desc_get_callback(&vd->tx, &cb);
+		cyclic_result = vd->tx_result;
+	}
+	spin_unlock(&vc->lock);
+
+	dmaengine_desc_callback_invoke(&cb, &cyclic_result);
+
+	list_for_each_entry_safe(vd, next, &head, struct virt_dma_desc, node) {
+		dmaengine_desc_get_callback(&vd->tx, &cb);
+		list_del(&vd->node);
+		dmaengine_desc_callback_invoke(&cb, &vd->tx_result);
+		vchan_vdesc_fini(vd);
+	}
+}
+
+void vchan_init(struct virt_dma_chan *vc, struct dma_device *dmadev)
+{
+	dma_cookie_init(&vc->chan);
+	spin_lock_init(&vc->lock);
+	INIT_LIST_HEAD(&vc->desc_allocated);
+	INIT_LIST_HEAD(&vc->desc_submitted);
+	INIT_LIST_HEAD(&vc->desc_issued);
+	INIT_LIST_HEAD(&vc->desc_completed);
+	INIT_LIST_HEAD(&vc->desc_terminated);
+	vc->cyclic = NULL;
+	vc->cyclic_periods = 0;
+	tasklet_setup(&vc->task, vchan_complete);
+
+	vc->chan.device = dmadev;
+	if (!dmadev->channels.next)
+		INIT_LIST_HEAD(&dmadev->channels);
+	list_add_tail(&vc->chan.device_node, &dmadev->channels);
+}
+
+void vchan_exit(struct virt_dma_chan *vc)
+{
+	spin_lock_destroy(&vc->lock);
+}
+
+void vchan_get_all_descriptors(struct virt_dma_chan *vc, struct list_head *head)
+{
+	list_splice_tail_init(&vc->desc_allocated, head);
+	vchan_get_queued_descriptors(vc, head);
+	list_splice_tail_init(&vc->desc_terminated, head);
+}
+
+void vchan_get_queued_descriptors(struct virt_dma_chan *vc, struct list_head *head)
+{
+	list_splice_tail_init(&vc->desc_submitted, head);
+	list_splice_tail_init(&vc->desc_issued, head);
+	list_splice_tail_init(&vc->desc_completed, head);
+}
+
+void vchan_dma_desc_free_list(struct virt_dma_chan *vc, struct list_head *head)
+{
+	struct virt_dma_desc *vd, *next;
+
+	(void)vc;
+	list_for_each_entry_safe(vd, next, head, struct virt_dma_desc, node) {
+		list_del(&vd->node);
+		vchan_vdesc_fini(vd);
+	}
+}
+
+void vchan_free_chan_resources(struct virt_dma_chan *vc)
+{
+	struct virt_dma_desc *vd;
+	LIST_HEAD(head);
+
+	spin_lock(&vc->lock);
+	vchan_get_all_descriptors(vc, &head);
+	list_for_each_entry(vd, &head, struct virt_dma_desc, node)
+		dmaengine_desc_clear_reuse(&vd->tx);
+	spin_unlock(&vc->lock);
+	vchan_dma_desc_free_list(vc, &head);
+}
+
+void vchan_synchronize(struct virt_dma_chan *vc)
+{
+	LIST_HEAD(head);
+
+	tasklet_kill(&vc->task);
+
+	spin_lock(&vc->lock);
+	list_splice_tail_init(&vc->desc_terminated, &head);
+	spin_unlock(&vc->lock);
+	vchan_dma_desc_free_list(vc, &head);
+}

@@ -1,0 +1,517 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * udmaengine client API: the Linux DMAengine client interface in user space.
+ *
+ * Identifiers, values and semantics follow <linux/dmaengine.h> and the kernel's
+ * Documentation/driver-api/dmaengine/client.rst; where the kernel leaves a case
+ * undefined, docs/semantics.md says what udmaengine does (rules R1-R11).
+ *
+ * The life of a transfer:
+ *   chan = dma_request_channel(mask, filter, param);   or dma_request_chan(dev, "rx")
+ *   dmaengine_slave_config(chan, &cfg);                 (slave transfers)
+ *   tx = dmaengine_prep_dma_memcpy(chan, dst, src, len, DMA_PREP_INTERRUPT);
+ *   tx->callback = done; tx->callback_param = ctx;
+ *   cookie = dmaengine_submit(tx);                      queued, nothing moves
+ *   dma_async_issue_pending(chan);                      the controller starts
+ *   ... done(ctx) runs later in the channel's tasklet context ...
+ *   dmaengine_terminate_sync(chan);  dma_release_channel(chan);
+ */
+#ifndef UDMAENGINE_DMAENGINE_H
+#define UDMAENGINE_DMAENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <errno.h>
+
+#include <udmaengine/err.h>
+#include <udmaengine/list.h>
+#include <udmaengine/scatterlist.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef int32_t dma_cookie_t;
+#define DMA_MIN_COOKIE	1
+
+static inline int dma_submit_error(dma_cookie_t cookie)
+{
+	return cookie < 0 ? cookie : 0;
+}
+
+enum dma_status {
+	DMA_COMPLETE,
+	DMA_IN_PROGRESS,
+	DMA_PAUSED,
+	DMA_ERROR,
+	DMA_OUT_OF_ORDER,
+};
+
+/* Kernel order and values; udmaengine implements the slave and memory ones. */
+enum dma_transaction_type {
+	DMA_MEMCPY,
+	DMA_XOR,
+	DMA_PQ,
+	DMA_XOR_VAL,
+	DMA_PQ_VAL,
+	DMA_MEMSET,
+	DMA_MEMSET_SG,
+	DMA_INTERRUPT,
+	DMA_PRIVATE,
+	DMA_ASYNC_TX,
+	DMA_SLAVE,
+	DMA_CYCLIC,
+	DMA_INTERLEAVE,
+	DMA_COMPLETION_NO_ORDER,
+	DMA_REPEAT,
+	DMA_LOAD_EOT,
+	DMA_TX_TYPE_END,
+};
+
+enum dma_transfer_direction {
+	DMA_MEM_TO_MEM,
+	DMA_MEM_TO_DEV,
+	DMA_DEV_TO_MEM,
+	DMA_DEV_TO_DEV,
+	DMA_TRANS_NONE,
+};
+
+/* Direction of a CPU buffer mapping (<linux/dma-direction.h>). */
+enum dma_data_direction {
+	DMA_BIDIRECTIONAL = 0,
+	DMA_TO_DEVICE = 1,
+	DMA_FROM_DEVICE = 2,
+	DMA_NONE = 3,
+};
+
+enum dma_ctrl_flags {
+	DMA_PREP_INTERRUPT = (1 << 0),
+	DMA_CTRL_ACK = (1 << 1),
+	DMA_PREP_PQ_DISABLE_P = (1 << 2),
+	DMA_PREP_PQ_DISABLE_Q = (1 << 3),
+	DMA_PREP_CONTINUE = (1 << 4),
+	DMA_PREP_FENCE = (1 << 5),
+	DMA_CTRL_REUSE = (1 << 6),
+	DMA_PREP_CMD = (1 << 7),
+	DMA_PREP_REPEAT = (1 << 8),
+	DMA_PREP_LOAD_EOT = (1 << 9),
+};
+
+enum dma_slave_buswidth {
+	DMA_SLAVE_BUSWIDTH_UNDEFINED = 0,
+	DMA_SLAVE_BUSWIDTH_1_BYTE = 1,
+	DMA_SLAVE_BUSWIDTH_2_BYTES = 2,
+	DMA_SLAVE_BUSWIDTH_3_BYTES = 3,
+	DMA_SLAVE_BUSWIDTH_4_BYTES = 4,
+	DMA_SLAVE_BUSWIDTH_8_BYTES = 8,
+	DMA_SLAVE_BUSWIDTH_16_BYTES = 16,
+	DMA_SLAVE_BUSWIDTH_32_BYTES = 32,
+	DMA_SLAVE_BUSWIDTH_64_BYTES = 64,
+	DMA_SLAVE_BUSWIDTH_128_BYTES = 128,
+};
+
+enum dma_residue_granularity {
+	DMA_RESIDUE_GRANULARITY_DESCRIPTOR = 0,	/* residue is always 0: only done or not */
+	DMA_RESIDUE_GRANULARITY_SEGMENT = 1,	/* updated when a segment/period completes */
+	DMA_RESIDUE_GRANULARITY_BURST = 2,	/* updated after every burst */
+};
+
+enum dmaengine_tx_result {
+	DMA_TRANS_NOERROR = 0,
+	DMA_TRANS_READ_FAILED,
+	DMA_TRANS_WRITE_FAILED,
+	DMA_TRANS_ABORTED,
+};
+
+struct dmaengine_result {
+	enum dmaengine_tx_result result;
+	uint32_t residue;
+};
+
+/* Capability masks: kernel macros, taking the mask as an lvalue. */
+typedef struct {
+	unsigned long bits[1];
+} dma_cap_mask_t;
+
+#define dma_cap_set(tx, mask)	__dma_cap_set((tx), &(mask))
+#define dma_cap_clear(tx, mask)	__dma_cap_clear((tx), &(mask))
+#define dma_cap_zero(mask)	__dma_cap_zero(&(mask))
+#define dma_has_cap(tx, mask)	__dma_has_cap((tx), &(mask))
+
+static inline void __dma_cap_set(enum dma_transaction_type tx, dma_cap_mask_t *m)
+{
+	m->bits[0] |= 1UL << tx;
+}
+
+static inline void __dma_cap_clear(enum dma_transaction_type tx, dma_cap_mask_t *m)
+{
+	m->bits[0] &= ~(1UL << tx);
+}
+
+static inline void __dma_cap_zero(dma_cap_mask_t *m)
+{
+	m->bits[0] = 0;
+}
+
+static inline bool __dma_has_cap(enum dma_transaction_type tx, const dma_cap_mask_t *m)
+{
+	return (m->bits[0] >> tx) & 1UL;
+}
+
+/* Every capability in @want is in @have. */
+static inline bool __dma_cap_subset(const dma_cap_mask_t *want, const dma_cap_mask_t *have)
+{
+	return (want->bits[0] & ~have->bits[0]) == 0;
+}
+
+struct dma_chan;
+struct dma_device;
+struct dma_async_tx_descriptor;
+
+/*
+ * The client device (the kernel's struct device). Its name is matched against
+ * dma_slave_map.devname by dma_request_chan. A controller's own struct device
+ * may carry mapping ops; dma_map_* with a device that has none is identity.
+ */
+struct dma_map_ops;
+struct device {
+	const char *name;
+	const struct dma_map_ops *dma_ops;
+	void *driver_data;
+};
+
+static inline const char *dev_name(const struct device *dev)
+{
+	return dev && dev->name ? dev->name : "(no device)";
+}
+
+typedef bool (*dma_filter_fn)(struct dma_chan *chan, void *filter_param);
+typedef void (*dma_async_tx_callback)(void *dma_async_param);
+typedef void (*dma_async_tx_callback_result)(void *dma_async_param,
+					     const struct dmaengine_result *result);
+
+struct dma_slave_map {
+	const char *devname;
+	const char *slave;
+	void *param;
+};
+
+struct dma_filter {
+	dma_filter_fn fn;
+	int mapcnt;
+	const struct dma_slave_map *map;
+};
+
+struct dma_slave_config {
+	enum dma_transfer_direction direction;
+	dma_addr_t src_addr;
+	dma_addr_t dst_addr;
+	enum dma_slave_buswidth src_addr_width;
+	enum dma_slave_buswidth dst_addr_width;
+	uint32_t src_maxburst;
+	uint32_t dst_maxburst;
+	uint32_t src_port_window_size;
+	uint32_t dst_port_window_size;
+	bool device_fc;
+	void *peripheral_config;
+	size_t peripheral_size;
+};
+
+struct dma_slave_caps {
+	uint32_t src_addr_widths;
+	uint32_t dst_addr_widths;
+	uint32_t directions;
+	uint32_t min_burst;
+	uint32_t max_burst;
+	uint32_t max_sg_burst;
+	bool cmd_pause;
+	bool cmd_resume;
+	bool cmd_terminate;
+	enum dma_residue_granularity residue_granularity;
+	bool descriptor_reuse;
+};
+
+struct dma_tx_state {
+	dma_cookie_t last;
+	dma_cookie_t used;
+	uint32_t residue;
+	uint32_t in_flight_bytes;
+};
+
+struct data_chunk {
+	size_t size;
+	size_t icg;
+	size_t dst_icg;
+	size_t src_icg;
+};
+
+struct dma_interleaved_template {
+	dma_addr_t src_start;
+	dma_addr_t dst_start;
+	enum dma_transfer_direction dir;
+	bool src_inc;
+	bool dst_inc;
+	bool src_sgl;
+	bool dst_sgl;
+	size_t numf;
+	size_t frame_size;
+	struct data_chunk sgl[];
+};
+
+/*
+ * A prepared transfer. The provider allocates it in prep and owns it; the
+ * client sets callback/callback_result/callback_param before submit.
+ */
+struct dma_async_tx_descriptor {
+	dma_cookie_t cookie;
+	enum dma_ctrl_flags flags;
+	dma_addr_t phys;
+	struct dma_chan *chan;
+	dma_cookie_t (*tx_submit)(struct dma_async_tx_descriptor *tx);
+	int (*desc_free)(struct dma_async_tx_descriptor *tx);
+	dma_async_tx_callback callback;
+	dma_async_tx_callback_result callback_result;
+	void *callback_param;
+	/* udmaengine: lifecycle tag the core checks on submit (UDMA_DESC_*). */
+	int udma_state;
+};
+
+/*
+ * A channel. cookie/completed_cookie are written under the provider's lock
+ * and read anywhere: use dma_cookie_status / dmaengine_tx_status, not the
+ * fields, from other threads.
+ */
+struct dma_chan {
+	struct dma_device *device;
+	struct device *slave;
+	dma_cookie_t cookie;
+	dma_cookie_t completed_cookie;
+	int chan_id;
+	const char *name;		/* slave name given to dma_request_chan */
+	struct list_head device_node;	/* on dma_device.channels */
+	int client_count;		/* 1 while a client holds the channel */
+	void *private;
+	/* udmaengine core state; see core/chan-state.h */
+	int udma_flags;
+	char udma_name[32];		/* "dma0chan1" */
+};
+
+static inline const char *dma_chan_name(const struct dma_chan *chan)
+{
+	return chan->udma_name;
+}
+
+/*
+ * A DMA controller. Providers fill it (see <udmaengine/provider.h>); clients
+ * read its capabilities through chan->device.
+ */
+struct dma_device {
+	unsigned int chancnt;
+	unsigned int privatecnt;
+	struct list_head channels;
+	struct list_head global_node;
+	struct dma_filter filter;
+	dma_cap_mask_t cap_mask;
+	unsigned int copy_align;	/* log2 of the required alignment */
+	unsigned int fill_align;
+	int dev_id;
+	struct device *dev;
+	uint32_t src_addr_widths;	/* bit n set: width of n bytes supported */
+	uint32_t dst_addr_widths;
+	uint32_t directions;		/* bit n set: enum dma_transfer_direction n */
+	uint32_t min_burst;
+	uint32_t max_burst;
+	uint32_t max_sg_burst;
+	bool descriptor_reuse;
+	enum dma_residue_granularity residue_granularity;
+
+	int (*device_alloc_chan_resources)(struct dma_chan *chan);
+	void (*device_free_chan_resources)(struct dma_chan *chan);
+
+	struct dma_async_tx_descriptor *(*device_prep_dma_memcpy)(
+		struct dma_chan *chan, dma_addr_t dst, dma_addr_t src,
+		size_t len, unsigned long flags);
+	struct dma_async_tx_descriptor *(*device_prep_dma_memset)(
+		struct dma_chan *chan, dma_addr_t dest, int value, size_t len,
+		unsigned long flags);
+	struct dma_async_tx_descriptor *(*device_prep_dma_interrupt)(
+		struct dma_chan *chan, unsigned long flags);
+	struct dma_async_tx_descriptor *(*device_prep_slave_sg)(
+		struct dma_chan *chan, struct scatterlist *sgl,
+		unsigned int sg_len, enum dma_transfer_direction direction,
+		unsigned long flags, void *context);
+	struct dma_async_tx_descriptor *(*device_prep_dma_cyclic)(
+		struct dma_chan *chan, dma_addr_t buf_addr, size_t buf_len,
+		size_t period_len, enum dma_transfer_direction direction,
+		unsigned long flags);
+	struct dma_async_tx_descriptor *(*device_prep_interleaved_dma)(
+		struct dma_chan *chan, struct dma_interleaved_template *xt,
+		unsigned long flags);
+
+	int (*device_config)(struct dma_chan *chan, struct dma_slave_config *config);
+	int (*device_pause)(struct dma_chan *chan);
+	int (*device_resume)(struct dma_chan *chan);
+	int (*device_terminate_all)(struct dma_chan *chan);
+	void (*device_synchronize)(struct dma_chan *chan);
+
+	enum dma_status (*device_tx_status)(struct dma_chan *chan,
+					    dma_cookie_t cookie,
+					    struct dma_tx_state *txstate);
+	void (*device_issue_pending)(struct dma_chan *chan);
+	void (*device_release)(struct dma_device *dev);
+
+	/* udmaengine core state */
+	int udma_registered;
+};
+
+/* ---- channel allocation (R1, R10) ---- */
+
+struct dma_chan *__dma_request_channel(const dma_cap_mask_t *mask,
+				       dma_filter_fn fn, void *fn_param,
+				       void *np);
+#define dma_request_channel(mask, x, y) \
+	__dma_request_channel(&(mask), (x), (y), NULL)
+
+/* By name through the controllers' slave maps; ERR_PTR(-ENODEV) when none. */
+struct dma_chan *dma_request_chan(struct device *dev, const char *name);
+struct dma_chan *dma_request_chan_by_mask(const dma_cap_mask_t *mask);
+void dma_release_channel(struct dma_chan *chan);
+
+int dma_get_slave_caps(struct dma_chan *chan, struct dma_slave_caps *caps);
+int dmaengine_slave_config(struct dma_chan *chan, struct dma_slave_config *config);
+
+/* ---- prep (R2): NULL and a diagnostic on bad arguments ---- */
+
+struct dma_async_tx_descriptor *dmaengine_prep_dma_memcpy(
+	struct dma_chan *chan, dma_addr_t dest, dma_addr_t src, size_t len,
+	unsigned long flags);
+struct dma_async_tx_descriptor *dmaengine_prep_dma_memset(
+	struct dma_chan *chan, dma_addr_t dest, int value, size_t len,
+	unsigned long flags);
+struct dma_async_tx_descriptor *dmaengine_prep_slave_sg(
+	struct dma_chan *chan, struct scatterlist *sgl, unsigned int sg_len,
+	enum dma_transfer_direction dir, unsigned long flags);
+struct dma_async_tx_descriptor *dmaengine_prep_slave_single(
+	struct dma_chan *chan, dma_addr_t buf, size_t len,
+	enum dma_transfer_direction dir, unsigned long flags);
+struct dma_async_tx_descriptor *dmaengine_prep_dma_cyclic(
+	struct dma_chan *chan, dma_addr_t buf_addr, size_t buf_len,
+	size_t period_len, enum dma_transfer_direction dir, unsigned long flags);
+struct dma_async_tx_descriptor *dmaengine_prep_interleaved_dma(
+	struct dma_chan *chan, struct dma_interleaved_template *xt,
+	unsigned long flags);
+
+/* ---- submit and start (R3) ---- */
+
+dma_cookie_t dmaengine_submit(struct dma_async_tx_descriptor *desc);
+void dma_async_issue_pending(struct dma_chan *chan);
+
+/* ---- stop (R5, R6, R7) ---- */
+
+int dmaengine_terminate_async(struct dma_chan *chan);
+void dmaengine_synchronize(struct dma_chan *chan);
+int dmaengine_terminate_sync(struct dma_chan *chan);
+/* Deprecated: terminate_sync outside callbacks, terminate_async inside. */
+int dmaengine_terminate_all(struct dma_chan *chan);
+int dmaengine_pause(struct dma_chan *chan);
+int dmaengine_resume(struct dma_chan *chan);
+
+/* ---- status (R8) ---- */
+
+enum dma_status dmaengine_tx_status(struct dma_chan *chan, dma_cookie_t cookie,
+				    struct dma_tx_state *state);
+
+/*
+ * Whether @cookie is complete given the last completed and last used cookies,
+ * correct across wraparound from INT32_MAX to DMA_MIN_COOKIE.
+ */
+static inline enum dma_status dma_async_is_complete(dma_cookie_t cookie,
+						    dma_cookie_t last_complete,
+						    dma_cookie_t last_used)
+{
+	if (last_complete <= last_used) {
+		if (cookie <= last_complete || cookie > last_used)
+			return DMA_COMPLETE;
+	} else {
+		if (cookie <= last_complete && cookie > last_used)
+			return DMA_COMPLETE;
+	}
+	return DMA_IN_PROGRESS;
+}
+
+static inline enum dma_status dma_async_is_tx_complete(struct dma_chan *chan,
+						       dma_cookie_t cookie,
+						       dma_cookie_t *last,
+						       dma_cookie_t *used)
+{
+	struct dma_tx_state state = { 0, 0, 0, 0 };
+	enum dma_status status = dmaengine_tx_status(chan, cookie, &state);
+
+	if (last)
+		*last = state.last;
+	if (used)
+		*used = state.used;
+	return status;
+}
+
+/* Issues pending work and polls until @cookie completes (5 s limit: DMA_ERROR). */
+enum dma_status dma_sync_wait(struct dma_chan *chan, dma_cookie_t cookie);
+
+/* ---- descriptor reuse (R9) ---- */
+
+int dmaengine_desc_set_reuse(struct dma_async_tx_descriptor *tx);
+static inline void dmaengine_desc_clear_reuse(struct dma_async_tx_descriptor *tx)
+{
+	tx->flags = (enum dma_ctrl_flags)(tx->flags & ~DMA_CTRL_REUSE);
+}
+static inline bool dmaengine_desc_test_reuse(const struct dma_async_tx_descriptor *tx)
+{
+	return (tx->flags & DMA_CTRL_REUSE) == DMA_CTRL_REUSE;
+}
+int dmaengine_desc_free(struct dma_async_tx_descriptor *desc);
+
+/* ---- mapping host memory for a controller ---- */
+
+#define DMA_MAPPING_ERROR (~(dma_addr_t)0)
+
+struct dma_map_ops {
+	dma_addr_t (*map)(struct device *dev, void *ptr, size_t size,
+			  enum dma_data_direction dir);
+	void (*unmap)(struct device *dev, dma_addr_t addr, size_t size,
+		      enum dma_data_direction dir);
+};
+
+dma_addr_t dma_map_single(struct device *dev, void *ptr, size_t size,
+			  enum dma_data_direction dir);
+void dma_unmap_single(struct device *dev, dma_addr_t addr, size_t size,
+		      enum dma_data_direction dir);
+/* Returns the number of mapped entries, 0 on failure (as in the kernel). */
+int dma_map_sg(struct device *dev, struct scatterlist *sgl, int nents,
+	       enum dma_data_direction dir);
+void dma_unmap_sg(struct device *dev, struct scatterlist *sgl, int nents,
+		  enum dma_data_direction dir);
+static inline int dma_mapping_error(struct device *dev, dma_addr_t addr)
+{
+	(void)dev;
+	return addr == DMA_MAPPING_ERROR ? -ENOMEM : 0;
+}
+
+/* ---- udmaengine diagnostics (R2, R11) ---- */
+
+/*
+ * Every refused call reports one line, e.g.
+ *   "udmaengine: dma0chan1: dmaengine_prep_dma_memcpy: len 0: must be > 0"
+ * to stderr, or to a handler installed here (NULL restores stderr).
+ * The handler may run on any thread, including callback context.
+ */
+typedef void (*udma_diag_handler_t)(void *arg, const char *line);
+void udma_set_diag_handler(udma_diag_handler_t fn, void *arg);
+/* Number of diagnostics reported since the process started. */
+unsigned long udma_diag_count(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* UDMAENGINE_DMAENGINE_H */

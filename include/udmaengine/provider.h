@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * udmaengine provider API: what a DMA controller driver uses, as in the
+ * kernel's <linux/dmaengine.h> provider half and drivers/dma/dmaengine.h.
+ *
+ * A driver fills a struct dma_device (caps, directions, widths, device_* ops),
+ * links its channels on dma_device.channels (vchan_init does it), and calls
+ * dma_async_device_register(). See providers/soft/ for a complete driver.
+ */
+#ifndef UDMAENGINE_PROVIDER_H
+#define UDMAENGINE_PROVIDER_H
+
+#include <udmaengine/dmaengine.h>
+#include <udmaengine/spinlock.h>
+#include <udmaengine/tasklet.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Checks the device's ops against its caps (every cap needs its prep op;
+ * issue_pending and tx_status are required), names the device and its
+ * channels "dmaNchanM", and makes the channels available. 0 or -errno.
+ */
+int dma_async_device_register(struct dma_device *device);
+/*
+ * Removes the device. Held channels are terminated and synchronized first;
+ * callers that must refuse instead (udma_soft_destroy) check first with
+ * dma_device_busy().
+ */
+void dma_async_device_unregister(struct dma_device *device);
+/* True while a client holds one of the device's channels. */
+bool dma_device_busy(struct dma_device *device);
+
+/* Descriptor lifecycle tags (dma_async_tx_descriptor.udma_state). */
+enum {
+	UDMA_DESC_PREPARED = 0x5eed0001,	/* returned by prep, may be submitted */
+	UDMA_DESC_SUBMITTED = 0x5eed0002,	/* queued or running */
+	UDMA_DESC_FREED = 0x5eed0dea,		/* returned to the provider */
+};
+
+static inline void dma_async_tx_descriptor_init(struct dma_async_tx_descriptor *tx,
+						struct dma_chan *chan)
+{
+	tx->chan = chan;
+}
+
+/* ---- cookies (drivers/dma/dmaengine.h) ---- */
+
+static inline void dma_cookie_init(struct dma_chan *chan)
+{
+	__atomic_store_n(&chan->cookie, DMA_MIN_COOKIE, __ATOMIC_RELAXED);
+	__atomic_store_n(&chan->completed_cookie, DMA_MIN_COOKIE, __ATOMIC_RELEASE);
+}
+
+/* Gives @tx the next cookie; call with the channel's lock held. */
+static inline dma_cookie_t dma_cookie_assign(struct dma_async_tx_descriptor *tx)
+{
+	struct dma_chan *chan = tx->chan;
+	dma_cookie_t last = __atomic_load_n(&chan->cookie, __ATOMIC_RELAXED);
+	dma_cookie_t cookie = last == INT32_MAX ? DMA_MIN_COOKIE : last + 1;
+
+	if (cookie < DMA_MIN_COOKIE)
+		cookie = DMA_MIN_COOKIE;
+	tx->cookie = cookie;
+	__atomic_store_n(&chan->cookie, cookie, __ATOMIC_RELEASE);
+	return cookie;
+}
+
+/* Marks @tx the channel's last completed; call with the channel's lock held. */
+static inline void dma_cookie_complete(struct dma_async_tx_descriptor *tx)
+{
+	__atomic_store_n(&tx->chan->completed_cookie, tx->cookie, __ATOMIC_RELEASE);
+	tx->cookie = 0;
+}
+
+static inline enum dma_status dma_cookie_status(struct dma_chan *chan,
+						dma_cookie_t cookie,
+						struct dma_tx_state *state)
+{
+	/* completed first: a cookie used after this load cannot look complete */
+	dma_cookie_t complete = __atomic_load_n(&chan->completed_cookie, __ATOMIC_ACQUIRE);
+	dma_cookie_t used = __atomic_load_n(&chan->cookie, __ATOMIC_ACQUIRE);
+
+	if (state) {
+		state->last = complete;
+		state->used = used;
+		state->residue = 0;
+		state->in_flight_bytes = 0;
+	}
+	return dma_async_is_complete(cookie, complete, used);
+}
+
+static inline void dma_set_residue(struct dma_tx_state *state, uint32_t residue)
+{
+	if (state)
+		state->residue = residue;
+}
+
+static inline void dma_set_in_flight_bytes(struct dma_tx_state *state, uint32_t bytes)
+{
+	if (state)
+		state->in_flight_bytes = bytes;
+}
+
+/* ---- completion callbacks ---- */
+
+struct dmaengine_desc_callback {
+	dma_async_tx_callback callback;
+	dma_async_tx_callback_result callback_result;
+	void *callback_param;
+};
+
+static inline void dmaengine_desc_get_callback(struct dma_async_tx_descriptor *tx,
+					       struct dmaengine_desc_callback *cb)
+{
+	cb->callback = tx->callback;
+	cb->callback_result = tx->callback_result;
+	cb->callback_param = tx->callback_param;
+}
+
+static inline bool dmaengine_desc_callback_valid(const struct dmaengine_desc_callback *cb)
+{
+	return cb->callback || cb->callback_result;
+}
+
+/* callback_result wins when both are set (R4). */
+static inline void dmaengine_desc_callback_invoke(const struct dmaengine_desc_callback *cb,
+						  const struct dmaengine_result *result)
+{
+	static const struct dmaengine_result noerror = { DMA_TRANS_NOERROR, 0 };
+
+	if (cb->callback_result)
+		cb->callback_result(cb->callback_param, result ? result : &noerror);
+	else if (cb->callback)
+		cb->callback(cb->callback_param);
+}
+
+static inline void dmaengine_desc_get_callback_invoke(struct dma_async_tx_descriptor *tx,
+						      const struct dmaengine_result *result)
+{
+	struct dmaengine_desc_callback cb;
+
+	dmaengine_desc_get_callback(tx, &cb);
+	dmaengine_desc_callback_invoke(&cb, result);
+}
+
+/* ---- diagnostics for providers ---- */
+
+/* One line, prefixed "udmaengine: <chan>: <func>: ", to the diag handler. */
+void udma_chan_diag(const struct dma_chan *chan, const char *func, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The same, for a call that has no channel to name. */
+void udma_diag(const char *func, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+#define dev_err_chan(chan, ...) udma_chan_diag((chan), __func__, __VA_ARGS__)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* UDMAENGINE_PROVIDER_H */

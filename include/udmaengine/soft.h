@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The software DMA controller: a DMA controller whose channels are threads.
+ * Each channel has its own "hardware" thread that moves bytes in bursts and
+ * checks for pause and terminate between bursts, as a real engine does
+ * between descriptors or bursts. Completion callbacks run in the channel's
+ * tasklet, never on the hardware thread.
+ */
+#ifndef UDMAENGINE_SOFT_H
+#define UDMAENGINE_SOFT_H
+
+#include <udmaengine/dmaengine.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+	UDMA_SOFT_NO_PAUSE = 1 << 0,	/* no device_pause/resume: they return -ENOSYS */
+	UDMA_SOFT_NO_REUSE = 1 << 1,	/* descriptor_reuse = false */
+};
+
+/*
+ * Zero fields take the defaults; udma_soft_create(NULL) is all defaults.
+ */
+struct udma_soft_config {
+	const char *name;		/* controller name; "dma0" */
+	unsigned int nr_channels;	/* 4 */
+	dma_cap_mask_t cap_mask;	/* empty: MEMCPY MEMSET SLAVE CYCLIC INTERLEAVE PRIVATE */
+	/* DESCRIPTOR (0), SEGMENT or BURST; zero means DESCRIPTOR, so set it:
+	 * udma_soft_create(NULL) reports at BURST granularity. */
+	enum dma_residue_granularity residue_granularity;
+	unsigned int copy_align;	/* log2 alignment required of memcpy/memset; 0 */
+	uint32_t max_burst;		/* slave bursts in words; 256 */
+	size_t burst_bytes;		/* memory-to-memory burst: bytes moved between
+					   pause/terminate checks and residue updates; 64 KiB */
+	unsigned int flags;		/* UDMA_SOFT_* */
+};
+
+/* Creates and registers a controller; ERR_PTR(-errno) on error. */
+struct dma_device *udma_soft_create(const struct udma_soft_config *cfg);
+/* Unregisters and frees it; -EBUSY (nothing done) while a channel is held. */
+int udma_soft_destroy(struct dma_device *dev);
+
+/*
+ * Simulated peripherals: a FIFO behind a data register, as a UART, SPI or
+ * I2S controller has. The DMA controller sees only the data register
+ * (udma_fifo_addr, for dma_slave_config) and the request line: a TX FIFO
+ * requests while it has room for a burst, an RX FIFO while it holds one.
+ *
+ * The device side either runs by itself at @rate bytes/s through sink
+ * (TX) or source (RX), or is driven by hand with udma_fifo_push (data
+ * arriving on an RX line) and udma_fifo_pop (a TX line taking data).
+ * A rate-driven TX FIFO starts draining when it first receives data.
+ */
+struct udma_fifo_config {
+	const char *name;			/* "uart0-rx", at most 31 characters */
+	enum dma_transfer_direction dir;	/* DMA_MEM_TO_DEV: TX, DMA_DEV_TO_MEM: RX */
+	size_t depth;				/* bytes, a multiple of width */
+	enum dma_slave_buswidth width;		/* data register width: 1, 2, 4 or 8 */
+	uint64_t rate;				/* bytes/s through sink/source; 0: by hand */
+	void (*sink)(void *arg, const void *data, size_t len);	/* TX, rate > 0 */
+	size_t (*source)(void *arg, void *data, size_t len);	/* RX, rate > 0 */
+	void *arg;
+};
+
+struct udma_fifo_stats {
+	uint64_t bytes;		/* bytes through the device side */
+	uint64_t overruns;	/* bytes dropped: RX data arrived to a full FIFO */
+	uint64_t underruns;	/* bytes missed: TX device found the FIFO empty */
+	size_t level;		/* bytes in the FIFO now */
+};
+
+struct udma_fifo;
+
+struct udma_fifo *udma_fifo_create(const struct udma_fifo_config *cfg); /* ERR_PTR on error */
+/*
+ * Stops the device side and frees the FIFO; a channel still configured with
+ * it keeps it allocated (inert) until it is reconfigured or released.
+ */
+void udma_fifo_destroy(struct udma_fifo *fifo);
+dma_addr_t udma_fifo_addr(const struct udma_fifo *fifo);
+/* RX device side: bytes that do not fit are dropped and counted as overruns. */
+size_t udma_fifo_push(struct udma_fifo *fifo, const void *buf, size_t len);
+/* TX device side (or a CPU reading leftovers from RX): bytes taken. */
+size_t udma_fifo_pop(struct udma_fifo *fifo, void *buf, size_t len);
+void udma_fifo_stats(const struct udma_fifo *fifo, struct udma_fifo_stats *st);
+
+/* dma_request_channel filter: a soft channel, bound to @fifo's request line. */
+bool udma_soft_filter(struct dma_chan *chan, void *fifo);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* UDMAENGINE_SOFT_H */

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * virt-dma: the bookkeeping every descriptor-queue DMA driver needs, written
+ * once. A driver embeds struct virt_dma_chan in its channel and struct
+ * virt_dma_desc in its descriptor; virt-dma moves descriptors between lists
+ * named for their state and runs completion callbacks from the channel's
+ * tasklet.
+ *
+ *   prep ─ vchan_tx_prep ─▶ desc_allocated
+ *   dmaengine_submit ─────▶ desc_submitted        (cookie assigned)
+ *   issue_pending ─ vchan_issue_pending ─▶ desc_issued
+ *   driver starts it ─ vchan_next_desc + list_del ─▶ (driver's own)
+ *   driver finishes ─ vchan_cookie_complete ─▶ desc_completed ─▶ tasklet:
+ *       callback, then freed (or back to desc_allocated with DMA_CTRL_REUSE)
+ *   terminate ─ vchan_terminate_vdesc ─▶ desc_terminated ─▶ freed by
+ *       vchan_synchronize, once no callback and no hardware uses them
+ */
+#ifndef UDMAENGINE_VIRT_DMA_H
+#define UDMAENGINE_VIRT_DMA_H
+
+#include <udmaengine/provider.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct virt_dma_desc {
+	struct dma_async_tx_descriptor tx;
+	struct dmaengine_result tx_result;	/* passed to callback_result */
+	struct list_head node;			/* on one of the vchan lists below */
+};
+
+struct virt_dma_chan {
+	struct dma_chan chan;
+	struct tasklet_struct task;		/* runs callbacks: vchan_complete */
+	void (*desc_free)(struct virt_dma_desc *vd);	/* driver's, required */
+
+	spinlock_t lock;			/* protects everything below */
+
+	/* Each list holds descriptors in the state it is named for. */
+	struct list_head desc_allocated;	/* prepared, or done and reusable */
+	struct list_head desc_submitted;	/* submitted, not yet issued */
+	struct list_head desc_issued;		/* issued, not yet taken by the driver */
+	struct list_head desc_completed;	/* done, callback not yet run */
+	struct list_head desc_terminated;	/* stopped, freed at synchronize */
+
+	struct virt_dma_desc *cyclic;		/* period done, callback pending */
+	unsigned int cyclic_periods;		/* periods done since the last callback */
+};
+
+static inline struct virt_dma_chan *to_virt_chan(struct dma_chan *chan)
+{
+	return container_of(chan, struct virt_dma_chan, chan);
+}
+
+static inline struct virt_dma_desc *to_virt_desc(struct dma_async_tx_descriptor *tx)
+{
+	return container_of(tx, struct virt_dma_desc, tx);
+}
+
+/* Initialises @vc and links it on @dmadev's channel list. */
+void vchan_init(struct virt_dma_chan *vc, struct dma_device *dmadev);
+/* Releases what vchan_init set up (the lock); after free_chan_resources. */
+void vchan_exit(struct virt_dma_chan *vc);
+
+/* Finds a submitted or issued (not started) descriptor; lock held. */
+struct virt_dma_desc *vchan_find_desc(struct virt_dma_chan *vc, dma_cookie_t cookie);
+
+/* Registers a freshly prepared descriptor; returns &vd->tx for prep to return. */
+struct dma_async_tx_descriptor *vchan_tx_prep(struct virt_dma_chan *vc,
+					      struct virt_dma_desc *vd,
+					      unsigned long tx_flags);
+
+/* Moves submitted descriptors to issued; lock held. True if any are issued. */
+static inline bool vchan_issue_pending(struct virt_dma_chan *vc)
+{
+	list_splice_tail_init(&vc->desc_submitted, &vc->desc_issued);
+	return !list_empty(&vc->desc_issued);
+}
+
+/* First issued descriptor the driver has not taken yet, or NULL; lock held. */
+static inline struct virt_dma_desc *vchan_next_desc(struct virt_dma_chan *vc)
+{
+	return list_first_entry_or_null(&vc->desc_issued, struct virt_dma_desc, node);
+}
+
+/*
+ * The driver finished @vd (already off the issued list): completes its
+ * cookie and queues its callback. Lock held.
+ */
+static inline void vchan_cookie_complete(struct virt_dma_desc *vd)
+{
+	struct virt_dma_chan *vc = to_virt_chan(vd->tx.chan);
+
+	dma_cookie_complete(&vd->tx);
+	list_add_tail(&vd->node, &vc->desc_completed);
+	tasklet_schedule(&vc->task);
+}
+
+/* A period of cyclic @vd is done: queue its callback. Lock held. */
+static inline void vchan_cyclic_callback(struct virt_dma_desc *vd)
+{
+	struct virt_dma_chan *vc = to_virt_chan(vd->tx.chan);
+
+	vc->cyclic = vd;
+	vc->cyclic_periods++;
+	tasklet_schedule(&vc->task);
+}
+
+/*
+ * @vd was running when the channel was terminated: park it until
+ * vchan_synchronize, since the hardware may still touch it. Lock held.
+ */
+static inline void vchan_terminate_vdesc(struct virt_dma_desc *vd)
+{
+	struct virt_dma_chan *vc = to_virt_chan(vd->tx.chan);
+
+	list_del(&vd->node);
+	list_add_tail(&vd->node, &vc->desc_terminated);
+	if (vc->cyclic == vd)
+		vc->cyclic = NULL;
+}
+
+/* Frees @vd, or returns it to desc_allocated if DMA_CTRL_REUSE is set. */
+void vchan_vdesc_fini(struct virt_dma_desc *vd);
+
+/* Moves every descriptor of every list to @head; lock held. */
+void vchan_get_all_descriptors(struct virt_dma_chan *vc, struct list_head *head);
+/*
+ * Moves submitted, issued and completed descriptors to @head; lock held.
+ * For terminate: prepared descriptors stay valid for their owner, and
+ * terminated ones stay parked until synchronize.
+ */
+void vchan_get_queued_descriptors(struct virt_dma_chan *vc, struct list_head *head);
+/* vchan_vdesc_fini on each descriptor of @head; lock NOT held. */
+void vchan_dma_desc_free_list(struct virt_dma_chan *vc, struct list_head *head);
+
+/* Frees every descriptor, reusable ones too. For device_free_chan_resources. */
+void vchan_free_chan_resources(struct virt_dma_chan *vc);
+
+/*
+ * Waits for the channel's running callbacks to finish, then frees the
+ * terminated descriptors. The driver first makes sure its hardware has
+ * let go of them.
+ */
+void vchan_synchronize(struct virt_dma_chan *vc);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* UDMAENGINE_VIRT_DMA_H */

@@ -1,0 +1,403 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Simulated peripheral FIFOs: a ring of bytes behind a data register, a
+ * request line the soft controller reads, and a device side that runs by
+ * itself at a byte rate (a thread that drains into sink or fills from
+ * source) or is driven by hand with push/pop.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "soft-internal.h"
+
+struct udma_fifo {
+	uint64_t reg;			/* the data register: its address is the FIFO's DMA address */
+	char name[32];
+	enum dma_transfer_direction dir;
+	size_t depth, width;
+	uint64_t rate;
+	void (*sink)(void *arg, const void *data, size_t len);
+	size_t (*source)(void *arg, void *data, size_t len);
+	void *arg;
+	struct list_head node;		/* on fifo_list, until destroyed */
+	int refs;			/* under fifo_list_lock */
+
+	pthread_mutex_t lock;		/* protects everything below */
+	uint8_t *ring;
+	size_t head;			/* index of the oldest byte */
+	struct udma_fifo_stats stats;	/* .level is the ring's fill */
+	struct soft_chan *attached;	/* kicked when the level changes */
+	bool started;			/* TX: first data arrived, the device runs */
+	bool stop;			/* rate thread: leave */
+	pthread_cond_t tick;		/* rate thread sleeps here, stop wakes it */
+	pthread_t thread;
+	bool has_thread;
+};
+
+static pthread_mutex_t fifo_list_lock = PTHREAD_MUTEX_INITIALIZER;
+static LIST_HEAD(fifo_list);
+
+/* ---- the ring; fifo->lock held ---- */
+
+static size_t ring_put(struct udma_fifo *f, const uint8_t *src, size_t len)
+{
+	size_t room = f->depth - f->stats.level;
+	size_t n = len < room ? len : room;
+	size_t tail = (f->head + f->stats.level) % f->depth;
+	size_t first = n < f->depth - tail ? n : f->depth - tail;
+
+	memcpy(f->ring + tail, src, first);
+	memcpy(f->ring, src + first, n - first);
+	f->stats.level += n;
+	return n;
+}
+
+static size_t ring_get(struct udma_fifo *f, uint8_t *dst, size_t len)
+{
+	size_t n = len < f->stats.level ? len : f->stats.level;
+	size_t first = n < f->depth - f->head ? n : f->depth - f->head;
+
+	memcpy(dst, f->ring + f->head, first);
+	memcpy(dst + first, f->ring, n - first);
+	f->head = (f->head + n) % f->depth;
+	f->stats.level -= n;
+	return n;
+}
+
+/* The level changed: the request line may now ask. Called unlocked. */
+static void kick(struct udma_fifo *f)
+{
+	struct soft_chan *sc;
+
+	pthread_mutex_lock(&f->lock);
+	sc = f->attached;
+	if (sc)
+		soft_kick(sc);	/* takes only the channel's park lock */
+	pthread_mutex_unlock(&f->lock);
+}
+
+/* ---- the device side, running at f->rate ---- */
+
+/* Tick so that one tick moves at most a quarter of the FIFO, 100 us..1 ms. */
+static uint64_t tick_ns(const struct udma_fifo *f)
+{
+	uint64_t t = (uint64_t)((double)f->depth / 4 * 1e9 / (double)f->rate);
+
+	if (t > 1000000)
+		t = 1000000;
+	if (t < 100000)
+		t = 100000;
+	return t;
+}
+
+static void *rate_thread(void *arg)
+{
+	struct udma_fifo *f = arg;
+	uint64_t start = udma_now_ns(), due_total = 0, period = tick_ns(f);
+	uint8_t *buf = malloc(f->depth);
+	struct timespec ts;
+
+	pthread_mutex_lock(&f->lock);
+	while (!f->stop && buf) {
+		uint64_t now = udma_now_ns();
+		/* bytes due since start, so rounding never drifts; whole words only */
+		uint64_t due_now = (uint64_t)((double)(now - start) * 1e-9 * (double)f->rate);
+		size_t due = (size_t)(due_now - due_total), n, late = 0;
+
+		due -= due % f->width;
+		due_total += due;
+		if (due > f->depth) {
+			/* this thread ran late: what the device missed meanwhile is lost */
+			late = due - f->depth;
+			due = f->depth;
+		}
+		if (f->dir == DMA_MEM_TO_DEV) {
+			if (!f->started)
+				due = late = 0;
+			n = ring_get(f, buf, due);
+			f->stats.underruns += due - n + late;
+			f->stats.bytes += n;
+			if (n) {
+				pthread_mutex_unlock(&f->lock);
+				f->sink(f->arg, buf, n);
+				kick(f);
+				pthread_mutex_lock(&f->lock);
+			}
+		} else if (due) {
+			pthread_mutex_unlock(&f->lock);
+			n = f->source(f->arg, buf, due);
+			pthread_mutex_lock(&f->lock);
+			if (n > due)
+				n = due;
+			size_t in = ring_put(f, buf, n);
+
+			f->stats.overruns += n - in + late;
+			f->stats.bytes += in;
+			if (in) {
+				pthread_mutex_unlock(&f->lock);
+				kick(f);
+				pthread_mutex_lock(&f->lock);
+			}
+		}
+		now += period;
+		ts.tv_sec = (time_t)(now / 1000000000u);
+		ts.tv_nsec = (long)(now % 1000000000u);
+		if (!f->stop)
+			pthread_cond_timedwait(&f->tick, &f->lock, &ts);
+	}
+	pthread_mutex_unlock(&f->lock);
+	free(buf);
+	return NULL;
+}
+
+/* ---- public API ---- */
+
+static const char *bad_fifo_config(const struct udma_fifo_config *c)
+{
+	if (!c->name || !c->name[0] || strlen(c->name) >= 32)
+		return "name is missing or longer than 31 characters";
+	if (c->dir != DMA_MEM_TO_DEV && c->dir != DMA_DEV_TO_MEM)
+		return "dir is not DMA_MEM_TO_DEV (TX) or DMA_DEV_TO_MEM (RX)";
+	if (c->width != 1 && c->width != 2 && c->width != 4 && c->width != 8)
+		return "width is not 1, 2, 4 or 8 bytes";
+	if (c->depth == 0 || c->depth % c->width || c->depth > (1u << 24))
+		return "depth is 0, not a multiple of width, or over 16 MiB";
+	if (c->rate && c->dir == DMA_MEM_TO_DEV && !c->sink)
+		return "rate is set but sink is NULL (a TX device drains into sink)";
+	if (c->rate && c->dir == DMA_DEV_TO_MEM && !c->source)
+		return "rate is set but source is NULL (an RX device fills from source)";
+	return NULL;
+}
+
+struct udma_fifo *udma_fifo_create(const struct udma_fifo_config *cfg)
+{
+	struct udma_fifo *f;
+	const char *bad = cfg ? bad_fifo_config(cfg) : "cfg is NULL";
+
+	if (bad) {
+		udma_diag(__func__, "%s", bad);
+		return ERR_PTR(-EINVAL);
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f || !(f->ring = malloc(cfg->depth))) {
+		free(f);
+		return ERR_PTR(-ENOMEM);
+	}
+	strcpy(f->name, cfg->name);
+	f->dir = cfg->dir;
+	f->depth = cfg->depth;
+	f->width = cfg->width;
+	f->rate = cfg->rate;
+	f->sink = cfg->sink;
+	f->source = cfg->source;
+	f->arg = cfg->arg;
+	f->refs = 1;
+	pthread_mutex_init(&f->lock, NULL);
+	pthread_cond_init(&f->tick, NULL);
+	if (f->rate) {
+		if (pthread_create(&f->thread, NULL, rate_thread, f)) {
+			udma_diag(__func__, "%s: cannot start the device thread", f->name);
+			pthread_cond_destroy(&f->tick);
+			pthread_mutex_destroy(&f->lock);
+			free(f->ring);
+			free(f);
+			return ERR_PTR(-EAGAIN);
+		}
+		f->has_thread = true;
+	}
+	pthread_mutex_lock(&fifo_list_lock);
+	list_add_tail(&f->node, &fifo_list);
+	pthread_mutex_unlock(&fifo_list_lock);
+	return f;
+}
+
+static void fifo_free(struct udma_fifo *f)
+{
+	pthread_cond_destroy(&f->tick);
+	pthread_mutex_destroy(&f->lock);
+	free(f->ring);
+	free(f);
+}
+
+void udma_fifo_destroy(struct udma_fifo *fifo)
+{
+	int refs;
+
+	if (!fifo || IS_ERR(fifo)) {
+		udma_diag(__func__, "fifo is NULL or an error pointer");
+		return;
+	}
+	if (fifo->has_thread) {
+		pthread_mutex_lock(&fifo->lock);
+		fifo->stop = true;
+		pthread_cond_signal(&fifo->tick);
+		pthread_mutex_unlock(&fifo->lock);
+		pthread_join(fifo->thread, NULL);
+		fifo->has_thread = false;
+	}
+	pthread_mutex_lock(&fifo_list_lock);
+	list_del(&fifo->node);
+	refs = --fifo->refs;
+	pthread_mutex_unlock(&fifo_list_lock);
+	if (refs)
+		udma_diag(__func__, "%s: a channel is still configured with it; "
+			  "freed when that channel is reconfigured or released", fifo->name);
+	else
+		fifo_free(fifo);
+}
+
+dma_addr_t udma_fifo_addr(const struct udma_fifo *fifo)
+{
+	if (!fifo || IS_ERR(fifo)) {
+		udma_diag(__func__, "fifo is NULL or an error pointer");
+		return 0;
+	}
+	return (dma_addr_t)(uintptr_t)&fifo->reg;
+}
+
+size_t udma_fifo_push(struct udma_fifo *fifo, const void *buf, size_t len)
+{
+	size_t in;
+
+	if (!fifo || IS_ERR(fifo) || (!buf && len)) {
+		udma_diag(__func__, fifo && !IS_ERR(fifo) ? "buf is NULL" : "fifo is NULL or an error pointer");
+		return 0;
+	}
+	pthread_mutex_lock(&fifo->lock);
+	in = ring_put(fifo, buf, len);
+	fifo->stats.overruns += len - in;
+	fifo->stats.bytes += in;
+	if (in && fifo->dir == DMA_MEM_TO_DEV)
+		fifo->started = true;
+	pthread_mutex_unlock(&fifo->lock);
+	if (in)
+		kick(fifo);
+	return in;
+}
+
+size_t udma_fifo_pop(struct udma_fifo *fifo, void *buf, size_t len)
+{
+	size_t out;
+
+	if (!fifo || IS_ERR(fifo) || (!buf && len)) {
+		udma_diag(__func__, fifo && !IS_ERR(fifo) ? "buf is NULL" : "fifo is NULL or an error pointer");
+		return 0;
+	}
+	pthread_mutex_lock(&fifo->lock);
+	out = ring_get(fifo, buf, len);
+	fifo->stats.bytes += out;
+	pthread_mutex_unlock(&fifo->lock);
+	if (out)
+		kick(fifo);
+	return out;
+}
+
+void udma_fifo_stats(const struct udma_fifo *fifo, struct udma_fifo_stats *st)
+{
+	struct udma_fifo *f = (struct udma_fifo *)fifo;
+
+	if (!fifo || IS_ERR(fifo) || !st) {
+		udma_diag(__func__, st ? "fifo is NULL or an error pointer" : "st is NULL");
+		return;
+	}
+	pthread_mutex_lock(&f->lock);
+	*st = f->stats;
+	pthread_mutex_unlock(&f->lock);
+}
+
+/* ---- the controller's side ---- */
+
+struct udma_fifo *soft_fifo_get(dma_addr_t reg)
+{
+	struct udma_fifo *f, *found = NULL;
+
+	pthread_mutex_lock(&fifo_list_lock);
+	list_for_each_entry(f, &fifo_list, struct udma_fifo, node) {
+		if ((dma_addr_t)(uintptr_t)&f->reg == reg) {
+			f->refs++;
+			found = f;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&fifo_list_lock);
+	return found;
+}
+
+void soft_fifo_hold(struct udma_fifo *fifo)
+{
+	pthread_mutex_lock(&fifo_list_lock);
+	fifo->refs++;
+	pthread_mutex_unlock(&fifo_list_lock);
+}
+
+void soft_fifo_put(struct udma_fifo *fifo)
+{
+	int refs;
+
+	pthread_mutex_lock(&fifo_list_lock);
+	refs = --fifo->refs;
+	pthread_mutex_unlock(&fifo_list_lock);
+	if (refs == 0)
+		fifo_free(fifo);
+}
+
+const char *soft_fifo_name(const struct udma_fifo *fifo)
+{
+	return fifo->name;
+}
+
+enum dma_transfer_direction soft_fifo_dir(const struct udma_fifo *fifo)
+{
+	return fifo->dir;
+}
+
+size_t soft_fifo_width(const struct udma_fifo *fifo)
+{
+	return fifo->width;
+}
+
+size_t soft_fifo_depth(const struct udma_fifo *fifo)
+{
+	return fifo->depth;
+}
+
+size_t soft_fifo_request(struct udma_fifo *fifo)
+{
+	size_t n;
+
+	pthread_mutex_lock(&fifo->lock);
+	n = fifo->dir == DMA_MEM_TO_DEV ? fifo->depth - fifo->stats.level : fifo->stats.level;
+	pthread_mutex_unlock(&fifo->lock);
+	return n;
+}
+
+void soft_fifo_dma_write(struct udma_fifo *fifo, const void *src, size_t len)
+{
+	pthread_mutex_lock(&fifo->lock);
+	ring_put(fifo, src, len);
+	fifo->started = true;
+	pthread_mutex_unlock(&fifo->lock);
+}
+
+void soft_fifo_dma_read(struct udma_fifo *fifo, void *dst, size_t len)
+{
+	pthread_mutex_lock(&fifo->lock);
+	ring_get(fifo, dst, len);
+	pthread_mutex_unlock(&fifo->lock);
+}
+
+void soft_fifo_attach(struct udma_fifo *fifo, struct soft_chan *sc)
+{
+	pthread_mutex_lock(&fifo->lock);
+	fifo->attached = sc;
+	pthread_mutex_unlock(&fifo->lock);
+}
+
+void soft_fifo_detach(struct udma_fifo *fifo, struct soft_chan *sc)
+{
+	pthread_mutex_lock(&fifo->lock);
+	if (fifo->attached == sc)
+		fifo->attached = NULL;
+	pthread_mutex_unlock(&fifo->lock);
+}

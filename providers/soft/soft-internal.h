@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/* What the software controller's files share. */
+#ifndef UDMA_SOFT_INTERNAL_H
+#define UDMA_SOFT_INTERNAL_H
+
+#include <udmaengine/virt-dma.h>
+#include <udmaengine/soft.h>
+
+#include "../../core/poll.h"
+
+/* One stretch of a transfer: len bytes between mem and the other side. */
+struct soft_seg {
+	dma_addr_t dst;
+	dma_addr_t src;
+	size_t len;
+};
+
+enum soft_kind {
+	SOFT_COPY,	/* memory to memory (memcpy, interleaved) */
+	SOFT_FILL,	/* memset */
+	SOFT_TO_DEV,	/* memory to a FIFO's data register */
+	SOFT_FROM_DEV,	/* a FIFO's data register to memory */
+};
+
+struct soft_desc {
+	struct virt_dma_desc vd;
+	enum soft_kind kind;
+	bool cyclic;			/* segments are periods, repeated until terminated */
+	int fill;			/* SOFT_FILL byte */
+	struct udma_fifo *fifo;		/* SOFT_TO_DEV / SOFT_FROM_DEV */
+	size_t burst;			/* bytes per request for FIFO transfers */
+	size_t total;			/* sum of segment lengths */
+	unsigned int nsegs;
+	struct soft_seg *segs;		/* == &seg0 when nsegs == 1 */
+	struct soft_seg seg0;
+
+	/* Progress, written by the hardware thread, read by tx_status (atomic). */
+	size_t moved;			/* bytes moved in this pass over the segments */
+	size_t moved_segs;		/* bytes of the segments fully moved */
+};
+
+/* The channel's hardware thread state, as seen by pause. */
+enum soft_hw_state {
+	SOFT_HW_IDLE,		/* holds no descriptor */
+	SOFT_HW_RUNNING,	/* between bursts of a descriptor */
+	SOFT_HW_PARKED,		/* stopped by pause, mid-descriptor */
+};
+
+struct soft_chan {
+	struct virt_dma_chan vc;
+	struct soft_dev *sd;
+	pthread_t thread;
+
+	/* Under vc.lock: */
+	struct list_head active;	/* taken from desc_issued by the hardware, in order */
+	struct dma_slave_config cfg;
+	struct udma_fifo *cfg_fifo[2];	/* [0] MEM_TO_DEV, [1] DEV_TO_MEM, referenced */
+
+	/* Atomic: */
+	unsigned int doorbell;		/* bumped on every change the hardware must see */
+	unsigned int stop_gen;		/* bumped by terminate (under vc.lock too) */
+	unsigned int ack_gen;		/* last stop_gen the hardware saw holding nothing */
+	int paused;
+	int hw_state;			/* enum soft_hw_state */
+	int exit;
+	struct udma_fifo *request_line;	/* bound by udma_soft_filter; NULL: any */
+
+	struct udma_park hw_park;	/* the hardware thread waits here */
+	struct udma_park ack_park;	/* pause and synchronize wait here */
+
+	/* Descriptor cache, so the fast path does not malloc. */
+	spinlock_t cache_lock;
+	struct list_head cache;
+	unsigned int cached;
+};
+
+struct soft_dev {
+	struct dma_device dma;
+	struct device dev;
+	char name[32];
+	size_t burst_bytes;
+	unsigned int nr;
+	struct soft_chan chans[];
+};
+
+static inline struct soft_chan *to_soft_chan(struct dma_chan *chan)
+{
+	return container_of(to_virt_chan(chan), struct soft_chan, vc);
+}
+
+static inline void soft_kick(struct soft_chan *sc)
+{
+	__atomic_fetch_add(&sc->doorbell, 1, __ATOMIC_SEQ_CST);
+	udma_park_wake(&sc->hw_park);
+}
+
+/* FIFO side of slave transfers (fifo.c). */
+struct udma_fifo *soft_fifo_get(dma_addr_t reg);	/* referenced, or NULL */
+void soft_fifo_hold(struct udma_fifo *fifo);		/* one more reference */
+void soft_fifo_put(struct udma_fifo *fifo);
+const char *soft_fifo_name(const struct udma_fifo *fifo);
+enum dma_transfer_direction soft_fifo_dir(const struct udma_fifo *fifo);
+size_t soft_fifo_width(const struct udma_fifo *fifo);
+size_t soft_fifo_depth(const struct udma_fifo *fifo);
+/* The request line: bytes the controller may move now (room for TX, data for RX). */
+size_t soft_fifo_request(struct udma_fifo *fifo);
+/* Moves len bytes (len <= soft_fifo_request) between memory and the FIFO. */
+void soft_fifo_dma_write(struct udma_fifo *fifo, const void *src, size_t len);
+void soft_fifo_dma_read(struct udma_fifo *fifo, void *dst, size_t len);
+/* The FIFO kicks @sc whenever its level changes; NULL detaches. */
+void soft_fifo_attach(struct udma_fifo *fifo, struct soft_chan *sc);
+void soft_fifo_detach(struct udma_fifo *fifo, struct soft_chan *sc);
+
+#endif /* UDMA_SOFT_INTERNAL_H */

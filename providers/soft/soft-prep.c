@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The software controller's prep ops: turn each request into a soft_desc,
+ * a list of segments the hardware thread walks. The core has checked the
+ * generic arguments; these check what only this controller knows
+ * (addresses it can reach, FIFO binding, bus widths).
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "soft-internal.h"
+
+#define SOFT_CACHE_MAX 256
+#define SOFT_MAX_LEN UINT32_MAX		/* residue is a u32 */
+
+static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
+{
+	struct soft_desc *d = NULL;
+
+	spin_lock(&sc->cache_lock);
+	if (!list_empty(&sc->cache)) {
+		d = list_first_entry(&sc->cache, struct soft_desc, vd.node);
+		list_del(&d->vd.node);
+		sc->cached--;
+	}
+	spin_unlock(&sc->cache_lock);
+	if (!d) {
+		d = malloc(sizeof(*d));
+		if (!d)
+			return NULL;
+	}
+	memset(d, 0, offsetof(struct soft_desc, seg0));
+	INIT_LIST_HEAD(&d->vd.node);
+	d->nsegs = nsegs;
+	d->segs = &d->seg0;
+	if (nsegs > 1) {
+		d->segs = calloc(nsegs, sizeof(*d->segs));
+		if (!d->segs) {
+			free(d);
+			return NULL;
+		}
+	}
+	return d;
+}
+
+void soft_desc_free(struct virt_dma_desc *vd)
+{
+	struct soft_desc *d = container_of(vd, struct soft_desc, vd);
+	struct soft_chan *sc = to_soft_chan(vd->tx.chan);
+
+	if (d->segs != &d->seg0)
+		free(d->segs);
+	d->segs = NULL;
+	if (d->fifo)
+		soft_fifo_put(d->fifo);
+	d->fifo = NULL;
+	spin_lock(&sc->cache_lock);
+	if (sc->cached < SOFT_CACHE_MAX) {
+		list_add(&d->vd.node, &sc->cache);
+		sc->cached++;
+		d = NULL;
+	}
+	spin_unlock(&sc->cache_lock);
+	free(d);
+}
+
+void soft_cache_drain(struct soft_chan *sc)
+{
+	struct soft_desc *d, *n;
+
+	spin_lock(&sc->cache_lock);
+	list_for_each_entry_safe(d, n, &sc->cache, struct soft_desc, vd.node)
+		free(d);
+	INIT_LIST_HEAD(&sc->cache);
+	sc->cached = 0;
+	spin_unlock(&sc->cache_lock);
+}
+
+static struct dma_async_tx_descriptor *submit_prep(struct soft_chan *sc,
+						   struct soft_desc *d,
+						   unsigned long flags)
+{
+	d->total = 0;
+	for (unsigned int i = 0; i < d->nsegs; i++)
+		d->total += d->segs[i].len;
+	return vchan_tx_prep(&sc->vc, &d->vd, flags);
+}
+
+static void *no_mem(struct dma_chan *chan, const char *func)
+{
+	udma_chan_diag(chan, func, "out of memory for the descriptor");
+	return NULL;
+}
+
+static bool len_ok(struct dma_chan *chan, const char *func, size_t len)
+{
+	if (len > SOFT_MAX_LEN) {
+		udma_chan_diag(chan, func, "len %zu: larger than %" PRIu32 " (residue is 32-bit)",
+			       len, (uint32_t)SOFT_MAX_LEN);
+		return false;
+	}
+	return true;
+}
+
+/* The soft controller reaches host memory only; 0 is never mapped. */
+static bool mem_ok(struct dma_chan *chan, const char *func, const char *what, dma_addr_t a)
+{
+	if (a == 0) {
+		udma_chan_diag(chan, func, "%s is 0: not a mapped address", what);
+		return false;
+	}
+	return true;
+}
+
+struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *chan, dma_addr_t dst,
+						 dma_addr_t src, size_t len,
+						 unsigned long flags)
+{
+	const char *f = "dmaengine_prep_dma_memcpy";
+	struct soft_chan *sc = to_soft_chan(chan);
+	struct soft_desc *d;
+
+	if (!len_ok(chan, f, len) || !mem_ok(chan, f, "dest", dst) || !mem_ok(chan, f, "src", src))
+		return NULL;
+	if (dst < src + len && src < dst + len) {
+		udma_chan_diag(chan, f, "dest and src overlap (%zu bytes at 0x%" PRIx64 " and 0x%" PRIx64 ")",
+			       len, dst, src);
+		return NULL;
+	}
+	d = desc_alloc(sc, 1);
+	if (!d)
+		return no_mem(chan, f);
+	d->kind = SOFT_COPY;
+	d->segs[0] = (struct soft_seg){ dst, src, len };
+	return submit_prep(sc, d, flags);
+}
+
+struct dma_async_tx_descriptor *soft_prep_memset(struct dma_chan *chan, dma_addr_t dst,
+						 int value, size_t len, unsigned long flags)
+{
+	const char *f = "dmaengine_prep_dma_memset";
+	struct soft_chan *sc = to_soft_chan(chan);
+	struct soft_desc *d;
+
+	if (!len_ok(chan, f, len) || !mem_ok(chan, f, "dest", dst))
+		return NULL;
+	d = desc_alloc(sc, 1);
+	if (!d)
+		return no_mem(chan, f);
+	d->kind = SOFT_FILL;
+	d->fill = value & 0xff;
+	d->segs[0] = (struct soft_seg){ dst, 0, len };
+	return submit_prep(sc, d, flags);
+}
+
+/*
+ * The FIFO side of a slave transfer in @dir, from the channel's slave
+ * configuration. Fills @fifo and @burst (bytes per request). lock held.
+ */
+static bool slave_side(struct soft_chan *sc, const char *f, enum dma_transfer_direction dir,
+		       struct udma_fifo **fifo, size_t *burst)
+{
+	struct dma_chan *chan = &sc->vc.chan;
+	const struct dma_slave_config *cfg = &sc->cfg;
+	bool tx = dir == DMA_MEM_TO_DEV;
+	uint32_t maxburst = tx ? cfg->dst_maxburst : cfg->src_maxburst;
+
+	*fifo = sc->cfg_fifo[tx ? 0 : 1];
+	if (!*fifo) {
+		udma_chan_diag(chan, f, "no FIFO configured for %s: set %s in dmaengine_slave_config",
+			       tx ? "DMA_MEM_TO_DEV" : "DMA_DEV_TO_MEM", tx ? "dst_addr" : "src_addr");
+		return false;
+	}
+	*burst = (maxburst ? maxburst : 1) * soft_fifo_width(*fifo);
+	soft_fifo_hold(*fifo);	/* the descriptor's; dropped when it is freed */
+	return true;
+}
+
+static bool mem_len_ok(struct dma_chan *chan, const char *f, const char *what, size_t len,
+		       size_t width)
+{
+	if (len % width) {
+		udma_chan_diag(chan, f, "%s length %zu is not a multiple of the bus width %zu",
+			       what, len, width);
+		return false;
+	}
+	return true;
+}
+
+static void set_slave_seg(struct soft_seg *s, enum dma_transfer_direction dir,
+			  dma_addr_t mem, size_t len)
+{
+	if (dir == DMA_MEM_TO_DEV)
+		*s = (struct soft_seg){ 0, mem, len };
+	else
+		*s = (struct soft_seg){ mem, 0, len };
+}
+
+struct dma_async_tx_descriptor *soft_prep_slave_sg(struct dma_chan *chan,
+						   struct scatterlist *sgl, unsigned int sg_len,
+						   enum dma_transfer_direction dir,
+						   unsigned long flags, void *context)
+{
+	const char *f = "dmaengine_prep_slave_sg";
+	struct soft_chan *sc = to_soft_chan(chan);
+	struct scatterlist *sg;
+	struct udma_fifo *fifo;
+	struct soft_desc *d;
+	size_t burst, total = 0;
+	unsigned int i;
+	bool ok;
+
+	(void)context;
+	spin_lock(&sc->vc.lock);
+	ok = slave_side(sc, f, dir, &fifo, &burst);
+	spin_unlock(&sc->vc.lock);
+	if (!ok)
+		return NULL;
+	for_each_sg(sgl, sg, sg_len, i) {
+		if (!mem_ok(chan, f, "sgl dma address", sg_dma_address(sg)) ||
+		    !mem_len_ok(chan, f, "sgl entry", sg_dma_len(sg), soft_fifo_width(fifo)))
+			goto fail;
+		total += sg_dma_len(sg);
+	}
+	if (!len_ok(chan, f, total))
+		goto fail;
+	d = desc_alloc(sc, sg_len);
+	if (!d) {
+		no_mem(chan, f);
+		goto fail;
+	}
+	d->kind = dir == DMA_MEM_TO_DEV ? SOFT_TO_DEV : SOFT_FROM_DEV;
+	d->fifo = fifo;
+	d->burst = burst;
+	for_each_sg(sgl, sg, sg_len, i)
+		set_slave_seg(&d->segs[i], dir, sg_dma_address(sg), sg_dma_len(sg));
+	return submit_prep(sc, d, flags);
+fail:
+	soft_fifo_put(fifo);
+	return NULL;
+}
+
+struct dma_async_tx_descriptor *soft_prep_cyclic(struct dma_chan *chan, dma_addr_t buf,
+						 size_t buf_len, size_t period_len,
+						 enum dma_transfer_direction dir,
+						 unsigned long flags)
+{
+	const char *f = "dmaengine_prep_dma_cyclic";
+	struct soft_chan *sc = to_soft_chan(chan);
+	struct udma_fifo *fifo;
+	struct soft_desc *d;
+	size_t burst, periods = buf_len / period_len;
+	bool ok;
+
+	if (!len_ok(chan, f, buf_len) || !mem_ok(chan, f, "buf_addr", buf))
+		return NULL;
+	spin_lock(&sc->vc.lock);
+	ok = slave_side(sc, f, dir, &fifo, &burst);
+	spin_unlock(&sc->vc.lock);
+	if (!ok)
+		return NULL;
+	if (!mem_len_ok(chan, f, "period", period_len, soft_fifo_width(fifo)))
+		goto fail;
+	d = desc_alloc(sc, (unsigned int)periods);
+	if (!d) {
+		no_mem(chan, f);
+		goto fail;
+	}
+	d->kind = dir == DMA_MEM_TO_DEV ? SOFT_TO_DEV : SOFT_FROM_DEV;
+	d->cyclic = true;
+	d->fifo = fifo;
+	d->burst = burst;
+	for (size_t i = 0; i < periods; i++)
+		set_slave_seg(&d->segs[i], dir, buf + i * period_len, period_len);
+	return submit_prep(sc, d, flags);
+fail:
+	soft_fifo_put(fifo);
+	return NULL;
+}
+
+/* Gap after a chunk on one side, as the kernel's dmaengine_get_{src,dst}_icg. */
+static size_t side_icg(bool inc, bool sgl, size_t icg, size_t side_icg)
+{
+	if (!inc)
+		return 0;
+	if (side_icg)
+		return side_icg;
+	return sgl ? icg : 0;
+}
+
+struct dma_async_tx_descriptor *soft_prep_interleaved(struct dma_chan *chan,
+						      struct dma_interleaved_template *xt,
+						      unsigned long flags)
+{
+	const char *f = "dmaengine_prep_interleaved_dma";
+	struct soft_chan *sc = to_soft_chan(chan);
+	struct udma_fifo *fifo = NULL;
+	struct soft_desc *d;
+	dma_addr_t src = xt->src_start, dst = xt->dst_start;
+	size_t burst = 0, nsegs, k = 0, total = 0;
+
+	if (xt->dir == DMA_MEM_TO_MEM) {
+		if (!xt->src_inc || !xt->dst_inc) {
+			udma_chan_diag(chan, f, "xt: memory to memory needs src_inc and dst_inc");
+			return NULL;
+		}
+		if (!mem_ok(chan, f, "xt->src_start", src) || !mem_ok(chan, f, "xt->dst_start", dst))
+			return NULL;
+	} else if (xt->dir == DMA_MEM_TO_DEV) {
+		bool ok;
+
+		if (!xt->src_inc || xt->dst_inc) {
+			udma_chan_diag(chan, f, "xt: memory to device needs src_inc and !dst_inc");
+			return NULL;
+		}
+		if (!mem_ok(chan, f, "xt->src_start", src))
+			return NULL;
+		spin_lock(&sc->vc.lock);
+		ok = slave_side(sc, f, DMA_MEM_TO_DEV, &fifo, &burst);
+		spin_unlock(&sc->vc.lock);
+		if (!ok)
+			return NULL;
+	} else {
+		udma_chan_diag(chan, f, "xt->dir %d: only DMA_MEM_TO_MEM and DMA_MEM_TO_DEV", (int)xt->dir);
+		return NULL;
+	}
+	if (xt->numf > SOFT_MAX_LEN / xt->frame_size) {
+		udma_chan_diag(chan, f, "xt: numf %zu x frame_size %zu is too many chunks",
+			       xt->numf, xt->frame_size);
+		goto fail;
+	}
+	for (size_t j = 0; j < xt->frame_size; j++) {
+		if (fifo && !mem_len_ok(chan, f, "xt chunk", xt->sgl[j].size, soft_fifo_width(fifo)))
+			goto fail;
+		total += xt->sgl[j].size;
+		if (total > SOFT_MAX_LEN)
+			break;
+	}
+	if (total > SOFT_MAX_LEN / xt->numf) {
+		udma_chan_diag(chan, f, "xt: numf %zu frames of %zu bytes: larger than %" PRIu32
+			       " (residue is 32-bit)", xt->numf, total, (uint32_t)SOFT_MAX_LEN);
+		goto fail;
+	}
+	nsegs = xt->numf * xt->frame_size;
+	d = desc_alloc(sc, (unsigned int)nsegs);
+	if (!d) {
+		no_mem(chan, f);
+		goto fail;
+	}
+	d->kind = fifo ? SOFT_TO_DEV : SOFT_COPY;
+	d->fifo = fifo;
+	d->burst = burst;
+	for (size_t fr = 0; fr < xt->numf; fr++) {
+		for (size_t j = 0; j < xt->frame_size; j++) {
+			const struct data_chunk *c = &xt->sgl[j];
+
+			d->segs[k++] = (struct soft_seg){ fifo ? 0 : dst, src, c->size };
+			src += c->size + side_icg(xt->src_inc, xt->src_sgl, c->icg, c->src_icg);
+			if (!fifo)
+				dst += c->size + side_icg(xt->dst_inc, xt->dst_sgl, c->icg, c->dst_icg);
+		}
+	}
+	return submit_prep(sc, d, flags);
+fail:
+	if (fifo)
+		soft_fifo_put(fifo);
+	return NULL;
+}

@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The software controller: device and channel ops, creation and teardown.
+ * Descriptors are built in soft-prep.c and moved by soft-engine.c.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "soft-internal.h"
+
+void *soft_hw_thread(void *arg);
+void soft_desc_free(struct virt_dma_desc *vd);
+void soft_cache_drain(struct soft_chan *sc);
+struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *, dma_addr_t, dma_addr_t,
+						 size_t, unsigned long);
+struct dma_async_tx_descriptor *soft_prep_memset(struct dma_chan *, dma_addr_t, int, size_t,
+						 unsigned long);
+struct dma_async_tx_descriptor *soft_prep_slave_sg(struct dma_chan *, struct scatterlist *,
+						   unsigned int, enum dma_transfer_direction,
+						   unsigned long, void *);
+struct dma_async_tx_descriptor *soft_prep_cyclic(struct dma_chan *, dma_addr_t, size_t, size_t,
+						 enum dma_transfer_direction, unsigned long);
+struct dma_async_tx_descriptor *soft_prep_interleaved(struct dma_chan *,
+						      struct dma_interleaved_template *,
+						      unsigned long);
+
+#define SOFT_MAX_CHANNELS 64
+
+static bool is_soft(const struct dma_device *dev)
+{
+	return dev && dev->device_prep_dma_memcpy == soft_prep_memcpy;
+}
+
+static int soft_alloc_chan_resources(struct dma_chan *chan)
+{
+	struct soft_chan *sc = to_soft_chan(chan);
+
+	dma_cookie_init(chan);
+	spin_lock(&sc->vc.lock);
+	memset(&sc->cfg, 0, sizeof(sc->cfg));
+	spin_unlock(&sc->vc.lock);
+	return 0;
+}
+
+static void drop_fifos(struct soft_chan *sc)
+{
+	struct udma_fifo *old[2];
+
+	spin_lock(&sc->vc.lock);
+	old[0] = sc->cfg_fifo[0];
+	old[1] = sc->cfg_fifo[1];
+	sc->cfg_fifo[0] = sc->cfg_fifo[1] = NULL;
+	spin_unlock(&sc->vc.lock);
+	for (int i = 0; i < 2; i++) {
+		if (old[i]) {
+			soft_fifo_detach(old[i], sc);
+			soft_fifo_put(old[i]);
+		}
+	}
+}
+
+static void soft_free_chan_resources(struct dma_chan *chan)
+{
+	struct soft_chan *sc = to_soft_chan(chan);
+
+	vchan_free_chan_resources(&sc->vc);
+	drop_fifos(sc);
+	__atomic_store_n(&sc->request_line, NULL, __ATOMIC_RELEASE);
+	__atomic_store_n(&sc->paused, 0, __ATOMIC_SEQ_CST);
+}
+
+/* The FIFO at @reg for @dir, checked against the channel; referenced. */
+static struct udma_fifo *config_fifo(struct soft_chan *sc, bool tx, dma_addr_t reg,
+				     enum dma_slave_buswidth *width, uint32_t maxburst)
+{
+	const char *f = "dmaengine_slave_config";
+	struct dma_chan *chan = &sc->vc.chan;
+	const char *field = tx ? "dst_addr" : "src_addr";
+	struct udma_fifo *fifo = soft_fifo_get(reg), *line;
+	size_t fw;
+
+	if (!fifo) {
+		udma_chan_diag(chan, f, "%s 0x%" PRIx64 " is not a FIFO data register (see udma_fifo_addr)",
+			       field, reg);
+		return ERR_PTR(-EINVAL);
+	}
+	fw = soft_fifo_width(fifo);
+	line = __atomic_load_n(&sc->request_line, __ATOMIC_ACQUIRE);
+	if (soft_fifo_dir(fifo) != (tx ? DMA_MEM_TO_DEV : DMA_DEV_TO_MEM)) {
+		udma_chan_diag(chan, f, "%s is FIFO %s, which is %s", field, soft_fifo_name(fifo),
+			       tx ? "an RX FIFO (DMA_DEV_TO_MEM)" : "a TX FIFO (DMA_MEM_TO_DEV)");
+	} else if (line && line != fifo) {
+		udma_chan_diag(chan, f, "%s is FIFO %s, but the channel's request line is FIFO %s's",
+			       field, soft_fifo_name(fifo), soft_fifo_name(line));
+	} else if (*width != DMA_SLAVE_BUSWIDTH_UNDEFINED && (size_t)*width != fw) {
+		udma_chan_diag(chan, f, "%s_width %u does not match FIFO %s's %zu-byte data register",
+			       tx ? "dst_addr" : "src_addr", (unsigned int)*width,
+			       soft_fifo_name(fifo), fw);
+	} else if ((maxburst ? maxburst : 1) * fw > soft_fifo_depth(fifo)) {
+		udma_chan_diag(chan, f, "%s %u words of %zu bytes exceed FIFO %s's depth %zu",
+			       tx ? "dst_maxburst" : "src_maxburst", maxburst, fw,
+			       soft_fifo_name(fifo), soft_fifo_depth(fifo));
+	} else {
+		*width = (enum dma_slave_buswidth)fw;
+		return fifo;
+	}
+	soft_fifo_put(fifo);
+	return ERR_PTR(-EINVAL);
+}
+
+static int soft_config(struct dma_chan *chan, struct dma_slave_config *config)
+{
+	struct soft_chan *sc = to_soft_chan(chan);
+	struct dma_slave_config cfg = *config;
+	struct udma_fifo *fifo[2] = { NULL, NULL };
+
+	if (cfg.dst_addr) {
+		fifo[0] = config_fifo(sc, true, cfg.dst_addr, &cfg.dst_addr_width, cfg.dst_maxburst);
+		if (IS_ERR(fifo[0]))
+			return (int)PTR_ERR(fifo[0]);
+	}
+	if (cfg.src_addr) {
+		fifo[1] = config_fifo(sc, false, cfg.src_addr, &cfg.src_addr_width, cfg.src_maxburst);
+		if (IS_ERR(fifo[1])) {
+			if (fifo[0])
+				soft_fifo_put(fifo[0]);
+			return (int)PTR_ERR(fifo[1]);
+		}
+	}
+	drop_fifos(sc);
+	spin_lock(&sc->vc.lock);
+	sc->cfg = cfg;
+	sc->cfg_fifo[0] = fifo[0];
+	sc->cfg_fifo[1] = fifo[1];
+	spin_unlock(&sc->vc.lock);
+	for (int i = 0; i < 2; i++)
+		if (fifo[i])
+			soft_fifo_attach(fifo[i], sc);
+	return 0;
+}
+
+static void soft_issue_pending(struct dma_chan *chan)
+{
+	struct soft_chan *sc = to_soft_chan(chan);
+	bool issued;
+
+	spin_lock(&sc->vc.lock);
+	issued = vchan_issue_pending(&sc->vc);
+	spin_unlock(&sc->vc.lock);
+	if (issued)
+		soft_kick(sc);
+}
+
+static bool hw_not_running(void *arg)
+{
+	struct soft_chan *sc = arg;
+
+	return __atomic_load_n(&sc->hw_state, __ATOMIC_SEQ_CST) != SOFT_HW_RUNNING;
+}
+
+/* Returns once the hardware stands still: residue no longer moves (R7). */
+static int soft_pause(struct dma_chan *chan)
+{
+	struct soft_chan *sc = to_soft_chan(chan);
+
+	__atomic_store_n(&sc->paused, 1, __ATOMIC_SEQ_CST);
+	soft_kick(sc);	/* out of a FIFO wait, to see the pause */
+	udma_park_wait(&sc->ack_park, hw_not_running, sc, udma_poll_ns());
+	return 0;
+}
+
+static int soft_resume(struct dma_chan *chan)
+{
+	struct soft_chan *sc = to_soft_chan(chan);
+
+	__atomic_store_n(&sc->paused, 0, __ATOMIC_SEQ_CST);
+	soft_kick(sc);
+	return 0;
+}
+
+static int soft_terminate_all(struct dma_chan *chan)
+{
+	struct soft_chan *sc = to_soft_chan(chan);
+	struct soft_desc *d, *n;
+	LIST_HEAD(head);
+
+	spin_lock(&sc->vc.lock);
+	__atomic_fetch_add(&sc->stop_gen, 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&sc->paused, 0, __ATOMIC_SEQ_CST);
+	/* The hardware may still be inside these: freed at synchronize. */
+	list_for_each_entry_safe(d, n, &sc->active, struct soft_desc, vd.node)
+		vchan_terminate_vdesc(&d->vd);
+	vchan_get_queued_descriptors(&sc->vc, &head);
+	sc->vc.cyclic = NULL;
+	spin_unlock(&sc->vc.lock);
+
+	vchan_dma_desc_free_list(&sc->vc, &head);
+	soft_kick(sc);
+	return 0;
+}
+
+struct ack_wait {
+	struct soft_chan *sc;
+	unsigned int gen;
+};
+
+static bool acked(void *arg)
+{
+	struct ack_wait *w = arg;
+
+	return (int)(__atomic_load_n(&w->sc->ack_gen, __ATOMIC_SEQ_CST) - w->gen) >= 0;
+}
+
+static void soft_synchronize(struct dma_chan *chan)
+{
+	struct soft_chan *sc = to_soft_chan(chan);
+	struct ack_wait w = { sc, __atomic_load_n(&sc->stop_gen, __ATOMIC_SEQ_CST) };
+
+	soft_kick(sc);
+	udma_park_wait(&sc->ack_park, acked, &w, udma_poll_ns());
+	vchan_synchronize(&sc->vc);
+}
+
+static uint32_t residue_of(const struct soft_dev *sd, const struct soft_desc *d, bool started)
+{
+	size_t done = 0;
+
+	switch (sd->dma.residue_granularity) {
+	case DMA_RESIDUE_GRANULARITY_DESCRIPTOR:
+		return 0;
+	case DMA_RESIDUE_GRANULARITY_SEGMENT:
+		done = started ? __atomic_load_n(&d->moved_segs, __ATOMIC_RELAXED) : 0;
+		break;
+	case DMA_RESIDUE_GRANULARITY_BURST:
+		done = started ? __atomic_load_n(&d->moved, __ATOMIC_RELAXED) : 0;
+		break;
+	}
+	return (uint32_t)(d->total - done);
+}
+
+static enum dma_status soft_tx_status(struct dma_chan *chan, dma_cookie_t cookie,
+				      struct dma_tx_state *state)
+{
+	struct soft_chan *sc = to_soft_chan(chan);
+	struct virt_dma_desc *vd;
+	struct soft_desc *d;
+	enum dma_status status;
+	uint32_t residue = 0;
+
+	status = dma_cookie_status(chan, cookie, state);
+	if (status == DMA_COMPLETE)
+		return status;
+
+	spin_lock(&sc->vc.lock);
+	status = dma_cookie_status(chan, cookie, state);
+	if (status != DMA_COMPLETE) {
+		list_for_each_entry(d, &sc->active, struct soft_desc, vd.node) {
+			if (d->vd.tx.cookie == cookie) {
+				residue = residue_of(sc->sd, d, true);
+				goto found;
+			}
+		}
+		vd = vchan_find_desc(&sc->vc, cookie);
+		if (vd)
+			residue = residue_of(sc->sd, container_of(vd, struct soft_desc, vd), false);
+found:
+		if (__atomic_load_n(&sc->paused, __ATOMIC_SEQ_CST))
+			status = DMA_PAUSED;
+	}
+	spin_unlock(&sc->vc.lock);
+	dma_set_residue(state, residue);
+	return status;
+}
+
+bool udma_soft_filter(struct dma_chan *chan, void *fifo)
+{
+	if (!chan || !is_soft(chan->device))
+		return false;
+	if (fifo && !soft_fifo_get(udma_fifo_addr(fifo))) {
+		udma_diag(__func__, "fifo is not a live FIFO");
+		return false;
+	}
+	if (fifo)
+		soft_fifo_put(fifo);
+	__atomic_store_n(&to_soft_chan(chan)->request_line, (struct udma_fifo *)fifo, __ATOMIC_RELEASE);
+	return true;
+}
+
+static const char *bad_config(const struct udma_soft_config *c)
+{
+	if (c->nr_channels > SOFT_MAX_CHANNELS)
+		return "nr_channels is larger than 64";
+	if ((unsigned int)c->residue_granularity > DMA_RESIDUE_GRANULARITY_BURST)
+		return "residue_granularity is not a dma_residue_granularity";
+	if (c->copy_align > 12)
+		return "copy_align is larger than 12 (4 KiB)";
+	if (c->burst_bytes && c->burst_bytes < 64)
+		return "burst_bytes is smaller than 64";
+	if (c->name && strlen(c->name) >= 32)
+		return "name is longer than 31 characters";
+	if (c->flags & ~(unsigned int)(UDMA_SOFT_NO_PAUSE | UDMA_SOFT_NO_REUSE))
+		return "flags has unknown bits";
+	return NULL;
+}
+
+static void stop_chan(struct soft_chan *sc)
+{
+	__atomic_store_n(&sc->exit, 1, __ATOMIC_SEQ_CST);
+	soft_kick(sc);
+	pthread_join(sc->thread, NULL);
+	soft_cache_drain(sc);
+	udma_park_destroy(&sc->hw_park);
+	udma_park_destroy(&sc->ack_park);
+	spin_lock_destroy(&sc->cache_lock);
+	vchan_exit(&sc->vc);
+}
+
+static void fill_device(struct soft_dev *sd, const struct udma_soft_config *c)
+{
+	struct dma_device *dd = &sd->dma;
+
+	dd->cap_mask = c->cap_mask;
+	if (!dd->cap_mask.bits[0]) {
+		dma_cap_set(DMA_MEMCPY, dd->cap_mask);
+		dma_cap_set(DMA_MEMSET, dd->cap_mask);
+		dma_cap_set(DMA_SLAVE, dd->cap_mask);
+		dma_cap_set(DMA_CYCLIC, dd->cap_mask);
+		dma_cap_set(DMA_INTERLEAVE, dd->cap_mask);
+		dma_cap_set(DMA_PRIVATE, dd->cap_mask);
+	}
+	dd->copy_align = c->copy_align;
+	dd->fill_align = c->copy_align;
+	dd->src_addr_widths = dd->dst_addr_widths = (1u << 1) | (1u << 2) | (1u << 4) | (1u << 8);
+	dd->directions = (1u << DMA_MEM_TO_MEM) | (1u << DMA_MEM_TO_DEV) | (1u << DMA_DEV_TO_MEM);
+	dd->min_burst = 1;
+	dd->max_burst = c->max_burst ? c->max_burst : 256;
+	dd->max_sg_burst = 0;
+	dd->descriptor_reuse = !(c->flags & UDMA_SOFT_NO_REUSE);
+	dd->residue_granularity = c->residue_granularity;
+	dd->dev = &sd->dev;
+
+	dd->device_alloc_chan_resources = soft_alloc_chan_resources;
+	dd->device_free_chan_resources = soft_free_chan_resources;
+	dd->device_prep_dma_memcpy = soft_prep_memcpy;
+	dd->device_prep_dma_memset = soft_prep_memset;
+	dd->device_prep_slave_sg = soft_prep_slave_sg;
+	dd->device_prep_dma_cyclic = soft_prep_cyclic;
+	dd->device_prep_interleaved_dma = soft_prep_interleaved;
+	dd->device_config = soft_config;
+	if (!(c->flags & UDMA_SOFT_NO_PAUSE)) {
+		dd->device_pause = soft_pause;
+		dd->device_resume = soft_resume;
+	}
+	dd->device_terminate_all = soft_terminate_all;
+	dd->device_synchronize = soft_synchronize;
+	dd->device_tx_status = soft_tx_status;
+	dd->device_issue_pending = soft_issue_pending;
+	dd->filter.fn = udma_soft_filter;
+}
+
+struct dma_device *udma_soft_create(const struct udma_soft_config *cfg)
+{
+	struct udma_soft_config c = { 0 };
+	struct soft_dev *sd;
+	const char *bad;
+	unsigned int started = 0;
+	int ret;
+
+	if (cfg) {
+		c = *cfg;
+	} else {
+		c.residue_granularity = DMA_RESIDUE_GRANULARITY_BURST;
+	}
+	bad = bad_config(&c);
+	if (bad) {
+		udma_diag(__func__, "cfg: %s", bad);
+		return ERR_PTR(-EINVAL);
+	}
+	if (!c.nr_channels)
+		c.nr_channels = 4;
+
+	sd = calloc(1, sizeof(*sd) + c.nr_channels * sizeof(sd->chans[0]));
+	if (!sd)
+		return ERR_PTR(-ENOMEM);
+	sd->nr = c.nr_channels;
+	sd->burst_bytes = c.burst_bytes ? c.burst_bytes : 65536;
+	snprintf(sd->name, sizeof(sd->name), "%s", c.name ? c.name : "dma0");
+	sd->dev.name = sd->name;
+	INIT_LIST_HEAD(&sd->dma.channels);
+	fill_device(sd, &c);
+
+	for (unsigned int i = 0; i < sd->nr; i++) {
+		struct soft_chan *sc = &sd->chans[i];
+
+		sc->sd = sd;
+		vchan_init(&sc->vc, &sd->dma);
+		sc->vc.desc_free = soft_desc_free;
+		INIT_LIST_HEAD(&sc->active);
+		INIT_LIST_HEAD(&sc->cache);
+		spin_lock_init(&sc->cache_lock);
+		udma_park_init(&sc->hw_park);
+		udma_park_init(&sc->ack_park);
+		if (pthread_create(&sc->thread, NULL, soft_hw_thread, sc)) {
+			udma_diag(__func__, "cannot start the thread of channel %u", i);
+			ret = -EAGAIN;
+			goto fail;
+		}
+		started++;
+	}
+	ret = dma_async_device_register(&sd->dma);
+	if (ret == 0)
+		return &sd->dma;
+fail:
+	for (unsigned int i = 0; i < started; i++)
+		stop_chan(&sd->chans[i]);
+	free(sd);
+	return ERR_PTR(ret);
+}
+
+int udma_soft_destroy(struct dma_device *dev)
+{
+	struct soft_dev *sd;
+
+	if (!dev || IS_ERR(dev) || !is_soft(dev)) {
+		udma_diag(__func__, "dev is not a software controller");
+		return -EINVAL;
+	}
+	if (dma_device_busy(dev)) {
+		udma_diag(__func__, "%s: a channel is still held; release it first", dev_name(dev->dev));
+		return -EBUSY;
+	}
+	sd = container_of(dev, struct soft_dev, dma);
+	dma_async_device_unregister(dev);
+	for (unsigned int i = 0; i < sd->nr; i++)
+		stop_chan(&sd->chans[i]);
+	free(sd);
+	return 0;
+}
