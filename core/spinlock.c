@@ -14,6 +14,18 @@ void spin_lock_init(spinlock_t *lock)
 	pthread_mutexattr_destroy(&attr);
 }
 
+void spin_lock_slow(spinlock_t *lock)
+{
+	for (int i = 0; i < 2000; i++) {
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+		if (pthread_mutex_trylock(&lock->mutex) == 0)
+			return;
+	}
+	pthread_mutex_lock(&lock->mutex);
+}
+
 void spin_lock_destroy(spinlock_t *lock)
 {
 	pthread_mutex_destroy(&lock->mutex);

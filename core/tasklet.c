@@ -24,6 +24,8 @@ struct tasklet_pool {
 	int queued;			/* atomic: tasklets on the run queue */
 	struct udma_park work;		/* idle pool threads park here */
 
+	int spinner;			/* atomic: a pool thread is polling the queue */
+
 	int killers;			/* atomic: threads in tasklet_kill */
 	struct udma_park done;		/* tasklet_kill parks here */
 };
@@ -114,16 +116,29 @@ static void run_one(struct tasklet_struct *t)
 		udma_park_wake(&pool.done);
 }
 
+/*
+ * One idle pool thread at a time polls the queue before parking; the others
+ * park at once. On a small machine that keeps the pool from taking CPU time
+ * from the submitter and the controller while it waits.
+ */
 static void *pool_thread(void *unused)
 {
 	(void)unused;
 	for (;;) {
 		struct tasklet_struct *t = dequeue();
+		int idle = 0;
 
-		if (t)
+		if (t) {
 			run_one(t);
-		else
+			continue;
+		}
+		if (__atomic_compare_exchange_n(&pool.spinner, &idle, 1, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
 			udma_park_wait(&pool.work, work_queued, NULL, udma_poll_ns());
+			__atomic_store_n(&pool.spinner, 0, __ATOMIC_RELEASE);
+		} else {
+			udma_park_wait(&pool.work, work_queued, NULL, 0);
+		}
 	}
 	return NULL;
 }
@@ -131,7 +146,8 @@ static void *pool_thread(void *unused)
 static void pool_start(void)
 {
 	const char *s = getenv("UDMA_TASKLET_THREADS");
-	long n = s ? strtol(s, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+	/* Half the CPUs: the other half submit and run the controllers. */
+	long n = s ? strtol(s, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN) / 2;
 	sigset_t all, old;
 	pthread_attr_t attr;
 

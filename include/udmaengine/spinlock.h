@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * spinlock_t for provider code written the kernel way. In user space a lock
- * holder can be preempted, so this is a mutex (adaptive: it spins briefly
- * before sleeping); the _irqsave forms exist so kernel drivers port as is.
+ * holder can be preempted, so this is a mutex that spins a while before it
+ * sleeps; the _irqsave forms exist so kernel drivers port as is.
  */
 #ifndef UDMAENGINE_SPINLOCK_H
 #define UDMAENGINE_SPINLOCK_H
@@ -16,9 +16,14 @@ typedef struct {
 void spin_lock_init(spinlock_t *lock);
 void spin_lock_destroy(spinlock_t *lock);
 
+/* Spins a while on a held lock before sleeping: holders hold it briefly,
+ * and a futex sleep + wake costs more than the wait. */
+void spin_lock_slow(spinlock_t *lock);
+
 static inline void spin_lock(spinlock_t *lock)
 {
-	pthread_mutex_lock(&lock->mutex);
+	if (pthread_mutex_trylock(&lock->mutex))
+		spin_lock_slow(lock);
 }
 
 static inline void spin_unlock(spinlock_t *lock)

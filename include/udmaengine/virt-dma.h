@@ -33,7 +33,8 @@ struct virt_dma_desc {
 struct virt_dma_chan {
 	struct dma_chan chan;
 	struct tasklet_struct task;		/* runs callbacks: vchan_complete */
-	void (*desc_free)(struct virt_dma_desc *vd);	/* driver's, required */
+	void (*desc_free)(struct virt_dma_desc *vd);	/* driver's, required; may be
+							   called with lock held */
 
 	spinlock_t lock;			/* protects everything below */
 
@@ -84,15 +85,26 @@ static inline struct virt_dma_desc *vchan_next_desc(struct virt_dma_chan *vc)
 	return list_first_entry_or_null(&vc->desc_issued, struct virt_dma_desc, node);
 }
 
+void vchan_retire_nocb(struct virt_dma_desc *vd);
+
 /*
  * The driver finished @vd (already off the issued list): completes its
  * cookie and queues its callback. Lock held.
+ *
+ * A descriptor without a callback has nothing to run in the tasklet: it is
+ * retired here (freed, or back to desc_allocated if reusable), which spares
+ * streams that coalesce completions a tasklet run per descriptor. So
+ * vc->desc_free may be called with vc->lock held, and must not take it.
  */
 static inline void vchan_cookie_complete(struct virt_dma_desc *vd)
 {
 	struct virt_dma_chan *vc = to_virt_chan(vd->tx.chan);
 
 	dma_cookie_complete(&vd->tx);
+	if (!vd->tx.callback && !vd->tx.callback_result) {
+		vchan_retire_nocb(vd);
+		return;
+	}
 	list_add_tail(&vd->node, &vc->desc_completed);
 	tasklet_schedule(&vc->task);
 }

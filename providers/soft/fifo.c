@@ -173,6 +173,7 @@ static const char *bad_fifo_config(const struct udma_fifo_config *c)
 struct udma_fifo *udma_fifo_create(const struct udma_fifo_config *cfg)
 {
 	struct udma_fifo *f;
+	pthread_condattr_t ca;
 	const char *bad = cfg ? bad_fifo_config(cfg) : "cfg is NULL";
 
 	if (bad) {
@@ -194,7 +195,11 @@ struct udma_fifo *udma_fifo_create(const struct udma_fifo_config *cfg)
 	f->arg = cfg->arg;
 	f->refs = 1;
 	pthread_mutex_init(&f->lock, NULL);
-	pthread_cond_init(&f->tick, NULL);
+	/* rate_thread's deadlines are CLOCK_MONOTONIC (udma_now_ns) */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&f->tick, &ca);
+	pthread_condattr_destroy(&ca);
 	if (f->rate) {
 		if (pthread_create(&f->thread, NULL, rate_thread, f)) {
 			udma_diag(__func__, "%s: cannot start the device thread", f->name);

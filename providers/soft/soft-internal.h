@@ -34,6 +34,8 @@ struct soft_desc {
 	struct soft_seg *segs;		/* == &seg0 when nsegs == 1 */
 	struct soft_seg seg0;
 
+	struct soft_desc *next_free;	/* on the channel's descriptor cache */
+
 	/* Progress, written by the hardware thread, read by tx_status (atomic). */
 	size_t moved;			/* bytes moved in this pass over the segments */
 	size_t moved_segs;		/* bytes of the segments fully moved */
@@ -68,10 +70,16 @@ struct soft_chan {
 	struct udma_park hw_park;	/* the hardware thread waits here */
 	struct udma_park ack_park;	/* pause and synchronize wait here */
 
-	/* Descriptor cache, so the fast path does not malloc. */
+	/*
+	 * Descriptor cache, so the fast path does not malloc. Whoever frees
+	 * (hardware thread, tasklet) pushes on @freed without a lock; prep
+	 * pops from @cache under cache_lock, refilling it with all of @freed
+	 * in one exchange, so the two sides rarely touch the same line.
+	 */
 	spinlock_t cache_lock;
-	struct list_head cache;
-	unsigned int cached;
+	struct soft_desc *cache;	/* under cache_lock */
+	struct soft_desc *freed;	/* atomic stack head */
+	unsigned int cached;		/* atomic: descriptors in both */
 };
 
 struct soft_dev {

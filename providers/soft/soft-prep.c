@@ -16,13 +16,15 @@
 
 static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
 {
-	struct soft_desc *d = NULL;
+	struct soft_desc *d;
 
 	spin_lock(&sc->cache_lock);
-	if (!list_empty(&sc->cache)) {
-		d = list_first_entry(&sc->cache, struct soft_desc, vd.node);
-		list_del(&d->vd.node);
-		sc->cached--;
+	d = sc->cache;
+	if (!d)
+		d = __atomic_exchange_n(&sc->freed, NULL, __ATOMIC_ACQUIRE);
+	if (d) {
+		sc->cache = d->next_free;
+		__atomic_fetch_sub(&sc->cached, 1, __ATOMIC_RELAXED);
 	}
 	spin_unlock(&sc->cache_lock);
 	if (!d) {
@@ -55,26 +57,33 @@ void soft_desc_free(struct virt_dma_desc *vd)
 	if (d->fifo)
 		soft_fifo_put(d->fifo);
 	d->fifo = NULL;
-	spin_lock(&sc->cache_lock);
-	if (sc->cached < SOFT_CACHE_MAX) {
-		list_add(&d->vd.node, &sc->cache);
-		sc->cached++;
-		d = NULL;
+	if (__atomic_load_n(&sc->cached, __ATOMIC_RELAXED) >= SOFT_CACHE_MAX) {
+		free(d);
+		return;
 	}
-	spin_unlock(&sc->cache_lock);
-	free(d);
+	__atomic_fetch_add(&sc->cached, 1, __ATOMIC_RELAXED);
+	d->next_free = __atomic_load_n(&sc->freed, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(&sc->freed, &d->next_free, d, true,
+					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		;
 }
 
 void soft_cache_drain(struct soft_chan *sc)
 {
-	struct soft_desc *d, *n;
+	struct soft_desc *lists[2], *d;
 
 	spin_lock(&sc->cache_lock);
-	list_for_each_entry_safe(d, n, &sc->cache, struct soft_desc, vd.node)
-		free(d);
-	INIT_LIST_HEAD(&sc->cache);
-	sc->cached = 0;
+	lists[0] = sc->cache;
+	lists[1] = __atomic_exchange_n(&sc->freed, NULL, __ATOMIC_ACQUIRE);
+	sc->cache = NULL;
 	spin_unlock(&sc->cache_lock);
+	for (int i = 0; i < 2; i++) {
+		while ((d = lists[i])) {
+			lists[i] = d->next_free;
+			free(d);
+		}
+	}
+	__atomic_store_n(&sc->cached, 0, __ATOMIC_RELAXED);
 }
 
 static struct dma_async_tx_descriptor *submit_prep(struct soft_chan *sc,

@@ -398,7 +398,6 @@ struct dma_device *udma_soft_create(const struct udma_soft_config *cfg)
 		vchan_init(&sc->vc, &sd->dma);
 		sc->vc.desc_free = soft_desc_free;
 		INIT_LIST_HEAD(&sc->active);
-		INIT_LIST_HEAD(&sc->cache);
 		spin_lock_init(&sc->cache_lock);
 		udma_park_init(&sc->hw_park);
 		udma_park_init(&sc->ack_park);
