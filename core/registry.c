@@ -11,12 +11,27 @@
 /* Protects dma_device_list, every device's channel list and client_count. */
 static pthread_mutex_t dma_list_mutex = PTHREAD_MUTEX_INITIALIZER;
 static LIST_HEAD(dma_device_list);
-static int next_dev_id;
 
 /* client_count: 0 free, 1 held, -1 being released; changed atomically. */
 static int chan_holders(const struct dma_chan *chan)
 {
 	return __atomic_load_n(&chan->client_count, __ATOMIC_ACQUIRE);
+}
+
+/* The lowest number no registered device uses, as the kernel's ida gives. */
+static int free_dev_id(void)
+{
+	struct dma_device *d;
+	int id = 0;
+
+again:
+	list_for_each_entry(d, &dma_device_list, struct dma_device, global_node) {
+		if (d->dev_id == id) {
+			id++;
+			goto again;
+		}
+	}
+	return id;
 }
 
 /* Each capability needs the op that prepares it. */
@@ -66,7 +81,7 @@ int dma_async_device_register(struct dma_device *device)
 	}
 
 	pthread_mutex_lock(&dma_list_mutex);
-	device->dev_id = next_dev_id++;
+	device->dev_id = free_dev_id();
 	list_for_each_entry(chan, &device->channels, struct dma_chan, device_node) {
 		chan->device = device;
 		chan->chan_id = (int)n++;

@@ -101,7 +101,9 @@ void vchan_retire_nocb(struct virt_dma_desc *vd)
  * The channel's tasklet: runs the callbacks of completed descriptors in
  * completion order, then frees them. The lists are taken under the lock and
  * the callbacks run without it, so a callback may prep, submit, issue or
- * terminate_async on its own channel.
+ * terminate_async on its own channel. A reusable descriptor is handed back
+ * to the client before its callback runs (R9), so the callback, or a thread
+ * it wakes, may submit it again at once.
  */
 static void vchan_complete(struct tasklet_struct *t)
 {
@@ -125,10 +127,16 @@ static void vchan_complete(struct tasklet_struct *t)
 	dmaengine_desc_callback_invoke(&cb, &cyclic_result);
 
 	list_for_each_entry_safe(vd, next, &head, struct virt_dma_desc, node) {
+		struct dmaengine_result result = vd->tx_result;
+		bool reuse = dmaengine_desc_test_reuse(&vd->tx);
+
 		dmaengine_desc_get_callback(&vd->tx, &cb);
 		list_del(&vd->node);
-		dmaengine_desc_callback_invoke(&cb, &vd->tx_result);
-		vchan_vdesc_fini(vd);
+		if (reuse)
+			vchan_vdesc_fini(vd);	/* the client's again: vd is not touched below */
+		dmaengine_desc_callback_invoke(&cb, &result);
+		if (!reuse)
+			vchan_vdesc_fini(vd);
 	}
 }
 

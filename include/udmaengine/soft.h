@@ -24,7 +24,7 @@ enum {
  * Zero fields take the defaults; udma_soft_create(NULL) is all defaults.
  */
 struct udma_soft_config {
-	const char *name;		/* controller name; "dma0" */
+	const char *name;		/* controller name; "dma<N>" like its channels */
 	unsigned int nr_channels;	/* 4 */
 	dma_cap_mask_t cap_mask;	/* empty: MEMCPY MEMSET SLAVE CYCLIC INTERLEAVE PRIVATE */
 	/* DESCRIPTOR (0), SEGMENT or BURST; zero means DESCRIPTOR, so set it:

@@ -223,6 +223,12 @@ void *soft_hw_thread(void *arg)
 		/* Holding nothing: every terminate so far is complete for us. */
 		__atomic_store_n(&sc->ack_gen, w.gen, __ATOMIC_SEQ_CST);
 		if (!__atomic_load_n(&sc->paused, __ATOMIC_SEQ_CST)) {
+			/* Not started yet: tx_status must see nothing done, not
+			 * what a recycled (or reused) descriptor last held. */
+			list_for_each_entry(d, &sc->vc.desc_issued, struct soft_desc, vd.node) {
+				__atomic_store_n(&d->moved, 0, __ATOMIC_RELAXED);
+				__atomic_store_n(&d->moved_segs, 0, __ATOMIC_RELAXED);
+			}
 			list_splice_tail_init(&sc->vc.desc_issued, &sc->active);
 			list_for_each_entry(d, &sc->active, struct soft_desc, vd.node) {
 				batch[n++] = d;

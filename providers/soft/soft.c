@@ -409,8 +409,12 @@ struct dma_device *udma_soft_create(const struct udma_soft_config *cfg)
 		started++;
 	}
 	ret = dma_async_device_register(&sd->dma);
-	if (ret == 0)
+	if (ret == 0) {
+		/* unnamed: named like its channels, "dma0" for the first */
+		if (!c.name)
+			snprintf(sd->name, sizeof(sd->name), "dma%d", sd->dma.dev_id);
 		return &sd->dma;
+	}
 fail:
 	for (unsigned int i = 0; i < started; i++)
 		stop_chan(&sd->chans[i]);
