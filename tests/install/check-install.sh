@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# make install works: installs the build into a temporary prefix, then builds
+# and runs a consumer through pkg-config and through the CMake package.
+set -euo pipefail
+build=$1 src=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
+libdir=$(dirname "$(find "$tmp/prefix" -name udmaengine.pc)")/..
+export PKG_CONFIG_PATH=$libdir/pkgconfig
+test -f "$libdir/libudmaengine.a"
+cc -std=c11 -D_POSIX_C_SOURCE=200809L "$src/consumer.c" -o "$tmp/consumer-shared" \
+   $(pkg-config --cflags --libs udmaengine) -Wl,-rpath,"$libdir"
+"$tmp/consumer-shared"
+cc -std=c11 -D_POSIX_C_SOURCE=200809L "$src/consumer.c" -o "$tmp/consumer-static" \
+   $(pkg-config --cflags udmaengine) "$libdir/libudmaengine.a" -lpthread
+"$tmp/consumer-static"
+cmake -S "$src" -B "$tmp/cm" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
+cmake --build "$tmp/cm" >/dev/null
+LD_LIBRARY_PATH=$libdir "$tmp/cm/consumer"
+echo "install: headers, static and shared library, pkg-config and CMake package all work"
