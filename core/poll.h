@@ -31,8 +31,14 @@ static inline uint64_t udma_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* How long a thread spins before it parks: UDMA_POLL_US, default 20 us. */
+/*
+ * How long a thread polls before it parks: UDMA_POLL_US (controller
+ * threads and waits, default 20 us) and UDMA_TASKLET_POLL_US (tasklet
+ * pool, default 5 us). At most CPUs - 1 threads poll at once (1 on a
+ * 2-CPU machine); the others park at once.
+ */
 uint64_t udma_poll_ns(void);
+uint64_t udma_tasklet_poll_ns(void);
 
 /*
  * A parking spot for one or more waiters. The waker publishes its change

@@ -134,7 +134,7 @@ static void *pool_thread(void *unused)
 		}
 		if (__atomic_compare_exchange_n(&pool.spinner, &idle, 1, false,
 						__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
-			udma_park_wait(&pool.work, work_queued, NULL, udma_poll_ns());
+			udma_park_wait(&pool.work, work_queued, NULL, udma_tasklet_poll_ns());
 			__atomic_store_n(&pool.spinner, 0, __ATOMIC_RELEASE);
 		} else {
 			udma_park_wait(&pool.work, work_queued, NULL, 0);
