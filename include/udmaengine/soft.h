@@ -37,6 +37,34 @@ struct udma_soft_config {
 	unsigned int flags;		/* UDMA_SOFT_* */
 };
 
+/*
+ * Fault injection, per channel: a seeded fraction of the channel's
+ * memory-to-memory and slave descriptors misbehaves the way broken hardware
+ * does. For testing clients' error paths (and dmatest's verification).
+ */
+enum udma_soft_fault_kind {
+	UDMA_FAULT_NONE = 0,
+	UDMA_FAULT_READ,	/* stops after @at bytes: callback_result DMA_TRANS_READ_FAILED */
+	UDMA_FAULT_WRITE,	/* stops after @at bytes: DMA_TRANS_WRITE_FAILED */
+	UDMA_FAULT_ABORT,	/* stops after @at bytes: DMA_TRANS_ABORTED */
+	UDMA_FAULT_CORRUPT,	/* completes "fine" with one destination bit flipped */
+	UDMA_FAULT_SLOW,	/* sleeps @delay_us before every burst */
+	UDMA_FAULT_STALL,	/* stops after @at bytes and never finishes: terminate it */
+};
+
+struct udma_soft_fault {
+	enum udma_soft_fault_kind kind;
+	uint32_t one_in;	/* a descriptor is hit with probability 1/one_in; 1: all */
+	uint64_t seed;		/* the hits and corrupted bytes follow from it */
+	size_t at;		/* READ/WRITE/ABORT/STALL: bytes moved first (clamped) */
+	unsigned int delay_us;	/* SLOW */
+};
+
+/* Sets @chan's fault (a copy); NULL or kind NONE clears it. 0 or -EINVAL. */
+int udma_soft_inject(struct dma_chan *chan, const struct udma_soft_fault *fault);
+/* Descriptors hit by the channel's fault so far. */
+uint64_t udma_soft_fault_hits(struct dma_chan *chan);
+
 /* Creates and registers a controller; ERR_PTR(-errno) on error. */
 struct dma_device *udma_soft_create(const struct udma_soft_config *cfg);
 /* Unregisters and frees it; -EBUSY (nothing done) while a channel is held. */

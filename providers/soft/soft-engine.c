@@ -13,6 +13,7 @@
  * channel's tasklet.
  */
 #include <string.h>
+#include <time.h>
 
 #include "soft-internal.h"
 
@@ -99,39 +100,38 @@ static void *addr(dma_addr_t a)
 	return (void *)(uintptr_t)a;
 }
 
-/* Moves one burst of segment @s at offset @off; returns the bytes moved. */
-static size_t move_burst(struct soft_chan *sc, struct soft_desc *d, const struct soft_seg *s,
-			 size_t off)
-{
-	size_t left = s->len - off;
-	size_t n;
-
-	switch (d->kind) {
-	case SOFT_COPY:
-		n = left < sc->sd->burst_bytes ? left : sc->sd->burst_bytes;
-		memcpy(addr(s->dst + off), addr(s->src + off), n);
-		return n;
-	case SOFT_FILL:
-		n = left < sc->sd->burst_bytes ? left : sc->sd->burst_bytes;
-		memset(addr(s->dst + off), d->fill, n);
-		return n;
-	case SOFT_TO_DEV:
-		n = left < d->burst ? left : d->burst;
-		soft_fifo_dma_write(d->fifo, addr(s->src + off), n);
-		return n;
-	case SOFT_FROM_DEV:
-		n = left < d->burst ? left : d->burst;
-		soft_fifo_dma_read(d->fifo, addr(s->dst + off), n);
-		return n;
-	}
-	return 0;
-}
-
-static size_t burst_len(struct soft_chan *sc, struct soft_desc *d, size_t left)
+/* Bytes of the next burst: a whole burst, or what is left, or up to @cap. */
+static size_t burst_len(struct soft_chan *sc, struct soft_desc *d, size_t left, size_t cap)
 {
 	size_t b = (d->kind == SOFT_TO_DEV || d->kind == SOFT_FROM_DEV) ? d->burst
 									  : sc->sd->burst_bytes;
-	return left < b ? left : b;
+
+	if (b > left)
+		b = left;
+	return b < cap ? b : cap;
+}
+
+/* Moves one burst of segment @s at offset @off; returns the bytes moved. */
+static size_t move_burst(struct soft_chan *sc, struct soft_desc *d, const struct soft_seg *s,
+			 size_t off, size_t cap)
+{
+	size_t n = burst_len(sc, d, s->len - off, cap);
+
+	switch (d->kind) {
+	case SOFT_COPY:
+		memcpy(addr(s->dst + off), addr(s->src + off), n);
+		break;
+	case SOFT_FILL:
+		memset(addr(s->dst + off), d->fill, n);
+		break;
+	case SOFT_TO_DEV:
+		soft_fifo_dma_write(d->fifo, addr(s->src + off), n);
+		break;
+	case SOFT_FROM_DEV:
+		soft_fifo_dma_read(d->fifo, addr(s->dst + off), n);
+		break;
+	}
+	return n;
 }
 
 /* A cyclic period ended: queue its callback unless terminated meanwhile. */
@@ -145,9 +145,78 @@ static void period_done(struct soft_chan *sc, struct soft_desc *d, unsigned int 
 	spin_unlock(&sc->vc.lock);
 }
 
+static uint64_t hw_random(struct soft_chan *sc)
+{
+	uint64_t x = sc->hw_rng;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	sc->hw_rng = x;
+	return x;
+}
+
+/* The injected fault that hits @d, if any: decided once per descriptor. */
+static enum udma_soft_fault_kind fault_for(struct soft_chan *sc)
+{
+	const struct udma_soft_fault *f = &sc->hw_fault;
+
+	if (f->kind == UDMA_FAULT_NONE || hw_random(sc) % f->one_in)
+		return UDMA_FAULT_NONE;
+	__atomic_fetch_add(&sc->fault_hits, 1, __ATOMIC_RELAXED);
+	return f->kind;
+}
+
+static void udma_sleep_us(unsigned int us)
+{
+	struct timespec ts = { us / 1000000, (long)(us % 1000000) * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static bool terminated(void *arg)
+{
+	return stopped(arg);
+}
+
+/* A stalled engine: moves nothing more until terminated; pause sees it still. */
+static enum run_result stall(struct soft_chan *sc, unsigned int gen)
+{
+	struct hw_wait w = { sc, gen, 0 };
+
+	set_hw_state(sc, SOFT_HW_PARKED);
+	udma_park_wait(&sc->hw_park, terminated, &w, 0);
+	set_hw_state(sc, SOFT_HW_RUNNING);
+	return RUN_STOPPED;
+}
+
+/* Flips one bit of the memory @d wrote: a silent corruption. */
+static void corrupt(struct soft_chan *sc, struct soft_desc *d)
+{
+	const struct soft_seg *s = &d->segs[hw_random(sc) % d->nsegs];
+	unsigned char *p = addr(s->dst) + hw_random(sc) % s->len;
+
+	if (d->kind == SOFT_COPY || d->kind == SOFT_FILL || d->kind == SOFT_FROM_DEV)
+		*p ^= (unsigned char)(1u << (hw_random(sc) % 8));
+}
+
+static const enum dmaengine_tx_result fault_result[] = {
+	[UDMA_FAULT_READ] = DMA_TRANS_READ_FAILED,
+	[UDMA_FAULT_WRITE] = DMA_TRANS_WRITE_FAILED,
+	[UDMA_FAULT_ABORT] = DMA_TRANS_ABORTED,
+};
+
 static enum run_result run_desc(struct soft_chan *sc, struct soft_desc *d, unsigned int gen)
 {
 	bool slave = d->kind == SOFT_TO_DEV || d->kind == SOFT_FROM_DEV;
+	enum udma_soft_fault_kind fault = d->cyclic ? UDMA_FAULT_NONE : fault_for(sc);
+	size_t stop_at = SIZE_MAX;
+
+	d->vd.tx_result.result = DMA_TRANS_NOERROR;
+	d->vd.tx_result.residue = 0;
+	if (fault == UDMA_FAULT_READ || fault == UDMA_FAULT_WRITE || fault == UDMA_FAULT_ABORT ||
+	    fault == UDMA_FAULT_STALL)
+		stop_at = sc->hw_fault.at < d->total ? sc->hw_fault.at : d->total;
 
 	do {
 		size_t moved = 0;
@@ -158,10 +227,16 @@ static enum run_result run_desc(struct soft_chan *sc, struct soft_desc *d, unsig
 			const struct soft_seg *s = &d->segs[i];
 
 			for (size_t off = 0; off < s->len;) {
-				if (slave ? !wait_request(sc, d, gen, burst_len(sc, d, s->len - off))
+				size_t cap = stop_at - (moved + off);
+
+				if (cap == 0)
+					goto faulted;
+				if (slave ? !wait_request(sc, d, gen, burst_len(sc, d, s->len - off, cap))
 					  : !may_run(sc, gen))
 					return RUN_STOPPED;
-				off += move_burst(sc, d, s, off);
+				if (fault == UDMA_FAULT_SLOW)
+					udma_sleep_us(sc->hw_fault.delay_us);
+				off += move_burst(sc, d, s, off, cap);
 				__atomic_store_n(&d->moved, moved + off, __ATOMIC_RELAXED);
 			}
 			moved += s->len;
@@ -170,6 +245,16 @@ static enum run_result run_desc(struct soft_chan *sc, struct soft_desc *d, unsig
 				period_done(sc, d, gen);
 		}
 	} while (d->cyclic);
+	if (stop_at == SIZE_MAX) {
+		if (fault == UDMA_FAULT_CORRUPT)
+			corrupt(sc, d);
+		return RUN_DONE;
+	}
+faulted:	/* stop_at bytes moved: now the injected fault shows */
+	if (fault == UDMA_FAULT_STALL)
+		return stall(sc, gen);
+	d->vd.tx_result.result = fault_result[fault];
+	d->vd.tx_result.residue = (uint32_t)(d->total - __atomic_load_n(&d->moved, __ATOMIC_RELAXED));
 	return RUN_DONE;
 }
 
@@ -222,6 +307,11 @@ void *soft_hw_thread(void *arg)
 		w.gen = load(&sc->stop_gen);
 		/* Holding nothing: every terminate so far is complete for us. */
 		__atomic_store_n(&sc->ack_gen, w.gen, __ATOMIC_SEQ_CST);
+		if (sc->hw_fault_gen != sc->fault_gen) {
+			sc->hw_fault = sc->fault;
+			sc->hw_rng = sc->fault.seed ? sc->fault.seed : 1;
+			sc->hw_fault_gen = sc->fault_gen;
+		}
 		if (!__atomic_load_n(&sc->paused, __ATOMIC_SEQ_CST)) {
 			/* Not started yet: tx_status must see nothing done, not
 			 * what a recycled (or reused) descriptor last held. */

@@ -67,6 +67,14 @@ struct soft_chan {
 	int exit;
 	struct udma_fifo *request_line;	/* bound by udma_soft_filter; NULL: any */
 
+	/* Fault injection: set under vc.lock, copied by the hardware thread. */
+	struct udma_soft_fault fault;	/* under vc.lock */
+	unsigned int fault_gen;		/* under vc.lock: bumped on every change */
+	uint64_t fault_hits;		/* atomic */
+	struct udma_soft_fault hw_fault;	/* hardware thread only */
+	unsigned int hw_fault_gen;		/* hardware thread only */
+	uint64_t hw_rng;			/* hardware thread only */
+
 	struct udma_park hw_park;	/* the hardware thread waits here */
 	struct udma_park ack_park;	/* pause and synchronize wait here */
 

@@ -40,7 +40,10 @@ static int soft_alloc_chan_resources(struct dma_chan *chan)
 	dma_cookie_init(chan);
 	spin_lock(&sc->vc.lock);
 	memset(&sc->cfg, 0, sizeof(sc->cfg));
+	memset(&sc->fault, 0, sizeof(sc->fault));	/* a new client starts healthy */
+	sc->fault_gen++;
 	spin_unlock(&sc->vc.lock);
+	__atomic_store_n(&sc->fault_hits, 0, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -272,6 +275,39 @@ found:
 	spin_unlock(&sc->vc.lock);
 	dma_set_residue(state, residue);
 	return status;
+}
+
+int udma_soft_inject(struct dma_chan *chan, const struct udma_soft_fault *fault)
+{
+	struct udma_soft_fault none = { .kind = UDMA_FAULT_NONE };
+	struct soft_chan *sc;
+
+	if (!chan || IS_ERR(chan) || !is_soft(chan->device)) {
+		udma_diag(__func__, "chan is not a software controller channel");
+		return -EINVAL;
+	}
+	if (!fault)
+		fault = &none;
+	if ((unsigned int)fault->kind > UDMA_FAULT_STALL ||
+	    (fault->kind != UDMA_FAULT_NONE && fault->one_in == 0)) {
+		udma_chan_diag(chan, __func__, fault->one_in ? "fault->kind %d is not a fault kind"
+							     : "fault->one_in 0: must be >= 1",
+			       (int)fault->kind);
+		return -EINVAL;
+	}
+	sc = to_soft_chan(chan);
+	spin_lock(&sc->vc.lock);
+	sc->fault = *fault;
+	sc->fault_gen++;
+	spin_unlock(&sc->vc.lock);
+	return 0;
+}
+
+uint64_t udma_soft_fault_hits(struct dma_chan *chan)
+{
+	if (!chan || IS_ERR(chan) || !is_soft(chan->device))
+		return 0;
+	return __atomic_load_n(&to_soft_chan(chan)->fault_hits, __ATOMIC_RELAXED);
 }
 
 bool udma_soft_filter(struct dma_chan *chan, void *fifo)
