@@ -35,6 +35,8 @@ struct udma_soft_config {
 	size_t burst_bytes;		/* memory-to-memory burst: bytes moved between
 					   pause/terminate checks and residue updates; 64 KiB */
 	unsigned int flags;		/* UDMA_SOFT_* */
+	uint64_t cpu_mask;		/* CPUs the channel threads run on, round-robin
+					   one CPU each; 0: wherever the OS puts them */
 };
 
 /*

@@ -4,6 +4,7 @@
  * Descriptors are built in soft-prep.c and moved by soft-engine.c.
  */
 #include <inttypes.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -353,6 +354,22 @@ static void stop_chan(struct soft_chan *sc)
 	vchan_exit(&sc->vc);
 }
 
+/* Channel @i's thread on the i-th CPU of @mask, round-robin. */
+static void pin_thread(pthread_t thread, uint64_t mask, unsigned int i)
+{
+	int cpus[64], n = 0;
+	cpu_set_t set;
+
+	for (int c = 0; c < 64; c++)
+		if (mask & (1ull << c))
+			cpus[n++] = c;
+	if (!n)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpus[i % (unsigned int)n], &set);
+	pthread_setaffinity_np(thread, sizeof(set), &set);
+}
+
 static void fill_device(struct soft_dev *sd, const struct udma_soft_config *c)
 {
 	struct dma_device *dd = &sd->dma;
@@ -443,6 +460,7 @@ struct dma_device *udma_soft_create(const struct udma_soft_config *cfg)
 			goto fail;
 		}
 		started++;
+		pin_thread(sc->thread, c.cpu_mask, i);
 	}
 	ret = dma_async_device_register(&sd->dma);
 	if (ret == 0) {

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* dmaperf's parts: options, results, the report, the DPDK runner. */
+#ifndef DMAPERF_H
+#define DMAPERF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MAX_SIZES 32
+#define MAX_CHANNELS 16
+
+enum mode { MODE_COALESCED, MODE_CALLBACK, MODE_POLLED, MODES };
+
+struct opts {
+	size_t sizes[MAX_SIZES];
+	int nsizes;
+	size_t ws;		/* bytes cycled through in each of src and dst */
+	unsigned int time_ms;	/* per measurement */
+	unsigned int depth;	/* descriptors in flight per channel, at most */
+	unsigned int batch;	/* descriptors per issue_pending */
+	unsigned int every;	/* coalesced: a callback every Nth descriptor */
+	unsigned int channels;
+	unsigned int modes;	/* bit per enum mode */
+	unsigned int lat_samples;
+	int pin;		/* -1: no pinning; else client on CPU pin, controller on pin+1 */
+	int dpdk;		/* run the DPDK skeleton column if available */
+	const char *csv;
+	const char *plot_dir;
+};
+
+struct result {
+	double gbps, mops;
+};
+
+struct row {
+	size_t size;
+	struct result memcpy;
+	struct result udma[MODES];
+	struct result skeleton;
+};
+
+int dmaperf_parse(int argc, char **argv, struct opts *o);
+/* Fills rows[].skeleton by running dmaperf-skeleton; 0 if DPDK is not there. */
+int dmaperf_skeleton(const char *argv0, const struct opts *o, struct row *rows);
+void dmaperf_report(const struct opts *o, const struct row *rows, int have_dpdk,
+		    double p50, double p99);
+
+#endif /* DMAPERF_H */

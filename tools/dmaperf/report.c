@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/* dmaperf's output: the table, the CSV (same rows) and gnuplot plots. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dmaperf.h"
+
+static const char *const mode_names[MODES] = { "coalesced", "callback", "polled" };
+
+static double ratio(double a, double b)
+{
+	return b > 0 ? a / b : 0;
+}
+
+static void print_table(const struct opts *o, const struct row *rows, int have_dpdk)
+{
+	printf("%9s | %15s |", "", "memcpy");
+	for (int m = 0; m < MODES; m++)
+		if (o->modes & (1u << m))
+			printf(" %-24s |", m == MODE_COALESCED ? "udma coalesced" :
+					   m == MODE_CALLBACK ? "udma callback/op" : "udma polled");
+	if (have_dpdk)
+		printf(" %15s | %13s", "DPDK skeleton", "udma/skeleton");
+	printf("\n%9s | %6s %8s |", "bytes", "GB/s", "Mops/s");
+	for (int m = 0; m < MODES; m++)
+		if (o->modes & (1u << m))
+			printf(" %6s %8s %8s |", "GB/s", "Mops/s", "x memcpy");
+	if (have_dpdk)
+		printf(" %6s %8s | %6s %6s", "GB/s", "Mops/s", "coal", "cb");
+	printf("\n");
+	for (int i = 0; i < o->nsizes; i++) {
+		const struct row *r = &rows[i];
+
+		printf("%9zu | %6.2f %8.3f |", r->size, r->memcpy.gbps, r->memcpy.mops);
+		for (int m = 0; m < MODES; m++)
+			if (o->modes & (1u << m))
+				printf(" %6.2f %8.3f %8.2f |", r->udma[m].gbps, r->udma[m].mops,
+				       ratio(r->udma[m].gbps, r->memcpy.gbps));
+		if (have_dpdk)
+			printf(" %6.2f %8.3f | %6.2f %6.2f", r->skeleton.gbps, r->skeleton.mops,
+			       ratio(r->udma[MODE_COALESCED].mops, r->skeleton.mops),
+			       ratio(r->udma[MODE_CALLBACK].mops, r->skeleton.mops));
+		printf("\n");
+	}
+}
+
+static int write_csv(const char *path, const struct opts *o, const struct row *rows)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		perror(path);
+		return -1;
+	}
+	fprintf(f, "size,memcpy_gbps,memcpy_mops");
+	for (int m = 0; m < MODES; m++)
+		fprintf(f, ",%s_gbps,%s_mops", mode_names[m], mode_names[m]);
+	fprintf(f, ",skeleton_gbps,skeleton_mops\n");
+	for (int i = 0; i < o->nsizes; i++) {
+		const struct row *r = &rows[i];
+
+		fprintf(f, "%zu,%.4f,%.4f", r->size, r->memcpy.gbps, r->memcpy.mops);
+		for (int m = 0; m < MODES; m++)
+			fprintf(f, ",%.4f,%.4f", r->udma[m].gbps, r->udma[m].mops);
+		fprintf(f, ",%.4f,%.4f\n", r->skeleton.gbps, r->skeleton.mops);
+	}
+	return fclose(f);
+}
+
+static void plot(const struct opts *o, const struct row *rows, int have_dpdk)
+{
+	char data[4096], cmd[512];
+	FILE *gp;
+
+	if (system("command -v gnuplot >/dev/null 2>&1")) {
+		printf("plots: skipped, gnuplot is not installed (Debian: apt-get install gnuplot-nox)\n");
+		return;
+	}
+	snprintf(data, sizeof(data), "%s/dmaperf.csv", o->plot_dir);
+	if (write_csv(data, o, rows))
+		return;
+	snprintf(cmd, sizeof(cmd), "gnuplot");
+	gp = popen(cmd, "w");
+	if (!gp)
+		return;
+	fprintf(gp, "set datafile separator ','\nset terminal pngcairo size 900,560 noenhanced\n"
+		    "set logscale x 2\nset key top left\nset grid\nset xlabel 'copy size (bytes)'\n");
+	for (int k = 0; k < 2; k++) {
+		const char *unit = k ? "Mops/s" : "GB/s";
+		int col = k ? 3 : 2;	/* memcpy column; each later engine adds 2 */
+
+		fprintf(gp, "set output '%s/dmaperf-%s.png'\nset ylabel '%s'\n%s\n", o->plot_dir,
+			k ? "mops" : "gbps", unit, k ? "set logscale y 10" : "unset logscale y");
+		fprintf(gp, "plot '%s' every ::1 using 1:%d with linespoints title 'memcpy'", data, col);
+		for (int m = 0; m < MODES; m++)
+			if (o->modes & (1u << m))
+				fprintf(gp, ", '' every ::1 using 1:%d with linespoints title 'udma %s'",
+					col + 2 * (m + 1), mode_names[m]);
+		if (have_dpdk)
+			fprintf(gp, ", '' every ::1 using 1:%d with linespoints title 'DPDK skeleton'",
+				col + 2 * (MODES + 1));
+		fprintf(gp, "\n");
+	}
+	if (pclose(gp) == 0)
+		printf("plots: %s/dmaperf-gbps.png, %s/dmaperf-mops.png\n", o->plot_dir, o->plot_dir);
+}
+
+void dmaperf_report(const struct opts *o, const struct row *rows, int have_dpdk,
+		    double p50, double p99)
+{
+	printf("dmaperf: %u ms per point, working set %zu KiB per buffer, depth %u, batch %u, "
+	       "coalesced = a callback every %u, %u channel%s%s\n",
+	       o->time_ms, o->ws >> 10, o->depth, o->batch, o->every, o->channels,
+	       o->channels > 1 ? "s" : "", o->pin >= 0 ? ", pinned" : "");
+	print_table(o, rows, have_dpdk);
+	if (o->lat_samples)
+		printf("latency, 64 B submit -> callback, one at a time (%u samples): "
+		       "p50 %.2f us, p99 %.2f us\n", o->lat_samples, p50, p99);
+	if (o->csv && write_csv(o->csv, o, rows) == 0)
+		printf("csv: %s\n", o->csv);
+	if (o->plot_dir)
+		plot(o, rows, have_dpdk);
+}
