@@ -13,10 +13,10 @@ static dma_cookie_t vchan_tx_submit(struct dma_async_tx_descriptor *tx)
 	struct virt_dma_desc *vd = to_virt_desc(tx);
 	dma_cookie_t cookie;
 
-	spin_lock(&vc->lock);
+	spin_lock(&vc->submit_lock);
 	cookie = dma_cookie_assign(tx);
 	list_move_tail(&vd->node, &vc->desc_submitted);
-	spin_unlock(&vc->lock);
+	spin_unlock(&vc->submit_lock);
 	return cookie;
 }
 
@@ -32,9 +32,9 @@ static int vchan_tx_desc_free(struct dma_async_tx_descriptor *tx)
 	struct virt_dma_chan *vc = to_virt_chan(tx->chan);
 	struct virt_dma_desc *vd = to_virt_desc(tx);
 
-	spin_lock(&vc->lock);
+	spin_lock(&vc->submit_lock);
 	list_del(&vd->node);
-	spin_unlock(&vc->lock);
+	spin_unlock(&vc->submit_lock);
 	vdesc_release(vc, vd);
 	return 0;
 }
@@ -51,23 +51,28 @@ struct dma_async_tx_descriptor *vchan_tx_prep(struct virt_dma_chan *vc,
 	vd->tx_result.result = DMA_TRANS_NOERROR;
 	vd->tx_result.residue = 0;
 
-	spin_lock(&vc->lock);
+	spin_lock(&vc->submit_lock);
 	list_add_tail(&vd->node, &vc->desc_allocated);
-	spin_unlock(&vc->lock);
+	spin_unlock(&vc->submit_lock);
 	return &vd->tx;
 }
 
 struct virt_dma_desc *vchan_find_desc(struct virt_dma_chan *vc, dma_cookie_t cookie)
 {
-	struct virt_dma_desc *vd;
+	struct virt_dma_desc *vd, *found = NULL;
 
-	list_for_each_entry(vd, &vc->desc_submitted, struct virt_dma_desc, node)
-		if (vd->tx.cookie == cookie)
-			return vd;
 	list_for_each_entry(vd, &vc->desc_issued, struct virt_dma_desc, node)
 		if (vd->tx.cookie == cookie)
 			return vd;
-	return NULL;
+	spin_lock(&vc->submit_lock);
+	list_for_each_entry(vd, &vc->desc_submitted, struct virt_dma_desc, node) {
+		if (vd->tx.cookie == cookie) {
+			found = vd;
+			break;
+		}
+	}
+	spin_unlock(&vc->submit_lock);
+	return found;
 }
 
 void vchan_vdesc_fini(struct virt_dma_desc *vd)
@@ -75,9 +80,9 @@ void vchan_vdesc_fini(struct virt_dma_desc *vd)
 	struct virt_dma_chan *vc = to_virt_chan(vd->tx.chan);
 
 	if (dmaengine_desc_test_reuse(&vd->tx)) {
-		spin_lock(&vc->lock);
+		spin_lock(&vc->submit_lock);
 		list_add(&vd->node, &vc->desc_allocated);
-		spin_unlock(&vc->lock);
+		spin_unlock(&vc->submit_lock);
 		/* Last: the client may submit it again as soon as it sees this. */
 		__atomic_store_n(&vd->tx.udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
 	} else {
@@ -90,7 +95,9 @@ void vchan_retire_nocb(struct virt_dma_desc *vd)
 	struct virt_dma_chan *vc = to_virt_chan(vd->tx.chan);
 
 	if (dmaengine_desc_test_reuse(&vd->tx)) {
+		spin_lock(&vc->submit_lock);
 		list_add(&vd->node, &vc->desc_allocated);
+		spin_unlock(&vc->submit_lock);
 		__atomic_store_n(&vd->tx.udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
 	} else {
 		vdesc_release(vc, vd);
@@ -144,6 +151,7 @@ void vchan_init(struct virt_dma_chan *vc, struct dma_device *dmadev)
 {
 	dma_cookie_init(&vc->chan);
 	spin_lock_init(&vc->lock);
+	spin_lock_init(&vc->submit_lock);
 	INIT_LIST_HEAD(&vc->desc_allocated);
 	INIT_LIST_HEAD(&vc->desc_submitted);
 	INIT_LIST_HEAD(&vc->desc_issued);
@@ -161,19 +169,24 @@ void vchan_init(struct virt_dma_chan *vc, struct dma_device *dmadev)
 
 void vchan_exit(struct virt_dma_chan *vc)
 {
+	spin_lock_destroy(&vc->submit_lock);
 	spin_lock_destroy(&vc->lock);
 }
 
 void vchan_get_all_descriptors(struct virt_dma_chan *vc, struct list_head *head)
 {
+	spin_lock(&vc->submit_lock);
 	list_splice_tail_init(&vc->desc_allocated, head);
+	spin_unlock(&vc->submit_lock);
 	vchan_get_queued_descriptors(vc, head);
 	list_splice_tail_init(&vc->desc_terminated, head);
 }
 
 void vchan_get_queued_descriptors(struct virt_dma_chan *vc, struct list_head *head)
 {
+	spin_lock(&vc->submit_lock);
 	list_splice_tail_init(&vc->desc_submitted, head);
+	spin_unlock(&vc->submit_lock);
 	list_splice_tail_init(&vc->desc_issued, head);
 	list_splice_tail_init(&vc->desc_completed, head);
 }

@@ -54,7 +54,7 @@ static inline void dma_cookie_init(struct dma_chan *chan)
 	__atomic_store_n(&chan->completed_cookie, DMA_MIN_COOKIE, __ATOMIC_RELEASE);
 }
 
-/* Gives @tx the next cookie; call with the channel's lock held. */
+/* Gives @tx the next cookie; call with the lock that serializes submits held. */
 static inline dma_cookie_t dma_cookie_assign(struct dma_async_tx_descriptor *tx)
 {
 	struct dma_chan *chan = tx->chan;

@@ -36,11 +36,19 @@ struct virt_dma_chan {
 	void (*desc_free)(struct virt_dma_desc *vd);	/* driver's, required; may be
 							   called with lock held */
 
-	spinlock_t lock;			/* protects everything below */
-
-	/* Each list holds descriptors in the state it is named for. */
+	/*
+	 * Two locks, split where the client hands work to the hardware: prep
+	 * and submit take only submit_lock, so a client streaming descriptors
+	 * does not contend with the driver's completion path. When both are
+	 * needed, lock comes first, then submit_lock.
+	 */
+	spinlock_t submit_lock;			/* protects the two client-side lists */
 	struct list_head desc_allocated;	/* prepared, or done and reusable */
 	struct list_head desc_submitted;	/* submitted, not yet issued */
+
+	spinlock_t lock;			/* protects everything below, and the
+						   driver's own channel state */
+	/* Each list holds descriptors in the state it is named for. */
 	struct list_head desc_issued;		/* issued, not yet taken by the driver */
 	struct list_head desc_completed;	/* done, callback not yet run */
 	struct list_head desc_terminated;	/* stopped, freed at synchronize */
@@ -75,7 +83,9 @@ struct dma_async_tx_descriptor *vchan_tx_prep(struct virt_dma_chan *vc,
 /* Moves submitted descriptors to issued; lock held. True if any are issued. */
 static inline bool vchan_issue_pending(struct virt_dma_chan *vc)
 {
+	spin_lock(&vc->submit_lock);
 	list_splice_tail_init(&vc->desc_submitted, &vc->desc_issued);
+	spin_unlock(&vc->submit_lock);
 	return !list_empty(&vc->desc_issued);
 }
 

@@ -11,7 +11,7 @@
 
 #include "soft-internal.h"
 
-#define SOFT_CACHE_MAX 256
+#define SOFT_CACHE_MAX 4096	/* a deep queue of small copies recycles them all */
 #define SOFT_MAX_LEN UINT32_MAX		/* residue is a u32 */
 
 static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
