@@ -28,8 +28,8 @@ void dmaengine_synchronize(struct dma_chan *chan)
 	if (!udma_chan_usable(chan, __func__))
 		return;
 	if (udma_in_tasklet()) {
-		udma_chan_diag(chan, __func__,
-			       "called from a completion callback: it would wait for the callback itself; refused");
+		udma_misuse(chan, __func__, MISUSE_SYNC_IN_CALLBACK,
+			    "called from a completion callback: it would wait for the callback itself; refused");
 		return;
 	}
 	if (chan->device->device_synchronize)
@@ -44,9 +44,9 @@ int dmaengine_terminate_sync(struct dma_chan *chan)
 	if (!udma_chan_usable(chan, __func__))
 		return -EINVAL;
 	if (udma_in_tasklet()) {
-		udma_chan_diag(chan, __func__,
-			       "called from a completion callback: use dmaengine_terminate_async there, "
-			       "and dmaengine_synchronize outside");
+		udma_misuse(chan, __func__, MISUSE_SYNC_IN_CALLBACK,
+			    "called from a completion callback: use dmaengine_terminate_async there, "
+			    "and dmaengine_synchronize outside");
 		return -EDEADLK;
 	}
 	ret = dmaengine_terminate_async(chan);
@@ -89,7 +89,7 @@ int dmaengine_resume(struct dma_chan *chan)
 		return -ENOSYS;
 	}
 	if (!chan_clear(chan, UDMA_CHAN_PAUSED)) {
-		udma_chan_diag(chan, __func__, "channel is not paused");
+		udma_misuse(chan, __func__, MISUSE_RESUME_UNPAUSED, "channel is not paused");
 		return -EINVAL;
 	}
 	ret = chan->device->device_resume(chan);

@@ -27,6 +27,24 @@ static inline int chan_clear(struct dma_chan *chan, int bits)
 	return __atomic_fetch_and(&chan->udma_flags, ~bits, __ATOMIC_ACQ_REL) & bits;
 }
 
+/* Misuses udma_misuse reports; one bit each in dma_chan.udma_reported. */
+enum udma_misuse {
+	MISUSE_SYNC_IN_CALLBACK,	/* terminate_sync / synchronize / release in a callback */
+	MISUSE_ISSUE_BETWEEN,		/* issue_pending between terminate_async and synchronize */
+	MISUSE_RELEASE_UNSYNCED,	/* release after terminate_async without synchronize */
+	MISUSE_RESUME_UNPAUSED,		/* resume of a channel not paused */
+	MISUSE_DOUBLE_SUBMIT,		/* submit of a queued descriptor */
+	MISUSE_FREED_DESC,		/* use of a freed descriptor */
+	MISUSE_UNSUBMITTED_PREP,	/* prep while the previous prep was never submitted */
+};
+
+/*
+ * Reports a misuse: every time in UDMA_STRICT_OFF, once per channel and
+ * kind in strict mode, then abort() in UDMA_STRICT_ABORT. @chan may be NULL.
+ */
+void udma_misuse(struct dma_chan *chan, const char *func, enum udma_misuse kind,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /*
  * Validates a client's channel argument: not NULL, not an ERR_PTR, registered
  * and held. Reports a diagnostic naming @func and returns false otherwise.

@@ -84,10 +84,25 @@ static bool addr_ok(struct dma_chan *chan, const char *func, const char *what,
 	return true;
 }
 
-/* Marks a provider's fresh descriptor as owned by the client, unsubmitted. */
-static struct dma_async_tx_descriptor *prepared(struct dma_async_tx_descriptor *tx)
+/*
+ * Marks a provider's fresh descriptor as owned by the client, unsubmitted.
+ * Strict mode remembers it: a prep while the previous one was never
+ * submitted deadlocks on kernel drivers whose prep takes a lock that
+ * tx_submit releases (ioatdma does), so it is reported here.
+ */
+static struct dma_async_tx_descriptor *prepared(struct dma_chan *chan, const char *func,
+						struct dma_async_tx_descriptor *tx)
 {
 	if (tx && !IS_ERR(tx)) {
+		if (udma_get_strict() != UDMA_STRICT_OFF) {
+			void *prev = __atomic_exchange_n(&chan->udma_unsubmitted, tx, __ATOMIC_RELAXED);
+
+			if (prev && prev != tx)
+				udma_misuse(chan, func, MISUSE_UNSUBMITTED_PREP,
+					    "the previous descriptor prepared on this channel was never "
+					    "submitted (on drivers whose prep holds a lock until submit, "
+					    "this prep would deadlock)");
+		}
 		tx->callback = NULL;
 		tx->callback_result = NULL;
 		tx->callback_param = NULL;
@@ -118,7 +133,7 @@ struct dma_async_tx_descriptor *dmaengine_prep_dma_memcpy(
 			       dest & mask ? "dest" : src & mask ? "src" : "len", mask + 1);
 		return NULL;
 	}
-	return prepared(chan->device->device_prep_dma_memcpy(chan, dest, src, len, flags));
+	return prepared(chan, f, chan->device->device_prep_dma_memcpy(chan, dest, src, len, flags));
 }
 
 struct dma_async_tx_descriptor *dmaengine_prep_dma_memset(
@@ -142,7 +157,7 @@ struct dma_async_tx_descriptor *dmaengine_prep_dma_memset(
 			       dest & mask ? "dest" : "len", mask + 1);
 		return NULL;
 	}
-	return prepared(chan->device->device_prep_dma_memset(chan, dest, value, len, flags));
+	return prepared(chan, f, chan->device->device_prep_dma_memset(chan, dest, value, len, flags));
 }
 
 struct dma_async_tx_descriptor *dmaengine_prep_slave_sg(
@@ -173,7 +188,7 @@ struct dma_async_tx_descriptor *dmaengine_prep_slave_sg(
 		if (!addr_ok(chan, f, "sgl dma address", sg_dma_address(sg), sg_dma_len(sg)))
 			return NULL;
 	}
-	return prepared(chan->device->device_prep_slave_sg(chan, sgl, sg_len, dir, flags, NULL));
+	return prepared(chan, f, chan->device->device_prep_slave_sg(chan, sgl, sg_len, dir, flags, NULL));
 }
 
 struct dma_async_tx_descriptor *dmaengine_prep_slave_single(
@@ -184,6 +199,11 @@ struct dma_async_tx_descriptor *dmaengine_prep_slave_single(
 
 	if (len > UINT32_MAX) {
 		udma_chan_diag(chan, __func__, "len %zu: larger than a scatterlist entry holds", len);
+		return NULL;
+	}
+	if (len == 0) {
+		/* named here: the sg check below would blame an unmapped sgl[0] */
+		udma_chan_diag(chan, __func__, "len 0: must be > 0");
 		return NULL;
 	}
 	sg_init_table(&sg, 1);
@@ -212,7 +232,7 @@ struct dma_async_tx_descriptor *dmaengine_prep_dma_cyclic(
 	}
 	if (!dir_ok(chan, f, dir, true) || !addr_ok(chan, f, "buf_addr", buf_addr, buf_len))
 		return NULL;
-	return prepared(chan->device->device_prep_dma_cyclic(chan, buf_addr, buf_len,
+	return prepared(chan, f, chan->device->device_prep_dma_cyclic(chan, buf_addr, buf_len,
 							     period_len, dir, flags));
 }
 
@@ -240,5 +260,5 @@ struct dma_async_tx_descriptor *dmaengine_prep_interleaved_dma(
 	}
 	if (!dir_ok(chan, f, xt->dir, false))
 		return NULL;
-	return prepared(chan->device->device_prep_interleaved_dma(chan, xt, flags));
+	return prepared(chan, f, chan->device->device_prep_interleaved_dma(chan, xt, flags));
 }

@@ -184,6 +184,8 @@ static int chan_get(struct dma_chan *chan)
 		}
 	}
 	chan->udma_flags = 0;
+	chan->udma_reported = 0;
+	chan->udma_unsubmitted = NULL;
 	__atomic_store_n(&chan->client_count, 1, __ATOMIC_RELEASE);
 	device->privatecnt++;
 	return 0;
@@ -291,10 +293,14 @@ void dma_release_channel(struct dma_chan *chan)
 	if (!udma_chan_usable(chan, __func__))
 		return;
 	if (udma_in_tasklet()) {
-		udma_chan_diag(chan, __func__,
-			       "called from a completion callback: release waits for callbacks to end; refused");
+		udma_misuse(chan, __func__, MISUSE_SYNC_IN_CALLBACK,
+			    "called from a completion callback: release waits for callbacks to end; refused");
 		return;
 	}
+	if (udma_get_strict() != UDMA_STRICT_OFF && (chan_flags(chan) & UDMA_CHAN_TERMINATING))
+		udma_misuse(chan, __func__, MISUSE_RELEASE_UNSYNCED,
+			    "dmaengine_terminate_async was not followed by dmaengine_synchronize: "
+			    "memory freed before release was still in use (release synchronizes now)");
 	if (!chan_claim_release(chan)) {
 		udma_chan_diag(chan, __func__, "channel is being released by another thread");
 		return;

@@ -15,16 +15,21 @@ static bool desc_usable(struct dma_async_tx_descriptor *desc, const char *func)
 	return true;
 }
 
-static const char *state_problem(int state)
+/* Reports why a descriptor in @state cannot be used: misuse, or garbage. */
+static void report_state(struct dma_async_tx_descriptor *desc, int state, const char *func)
 {
 	switch (state) {
 	case UDMA_DESC_SUBMITTED:
-		return "descriptor is submitted already (queued or running); "
-		       "set DMA_CTRL_REUSE and wait for completion to submit it again";
+		udma_misuse(desc->chan, func, MISUSE_DOUBLE_SUBMIT,
+			    "descriptor is submitted already (queued or running); "
+			    "set DMA_CTRL_REUSE and wait for completion to submit it again");
+		break;
 	case UDMA_DESC_FREED:
-		return "descriptor was freed (completed without DMA_CTRL_REUSE, or terminated)";
+		udma_misuse(desc->chan, func, MISUSE_FREED_DESC,
+			    "descriptor was freed (completed without DMA_CTRL_REUSE, or terminated)");
+		break;
 	default:
-		return "desc is not a descriptor returned by a prep call";
+		udma_diag(func, "desc is not a descriptor returned by a prep call");
 	}
 }
 
@@ -38,13 +43,15 @@ dma_cookie_t dmaengine_submit(struct dma_async_tx_descriptor *desc)
 	/* Claim it first: once queued it may complete and be freed any time. */
 	if (!__atomic_compare_exchange_n(&desc->udma_state, &state, UDMA_DESC_SUBMITTED,
 					 false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-		udma_diag(__func__, "%s", state_problem(state));
+		report_state(desc, state, __func__);
 		return -EINVAL;
 	}
 	if (!udma_chan_usable(desc->chan, __func__)) {
 		__atomic_store_n(&desc->udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
 		return -EINVAL;
 	}
+	__atomic_compare_exchange_n(&desc->chan->udma_unsubmitted, &(void *){ desc }, NULL, false,
+				    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 	cookie = desc->tx_submit(desc);
 	if (cookie < 0)
 		__atomic_store_n(&desc->udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
@@ -56,15 +63,24 @@ void dma_async_issue_pending(struct dma_chan *chan)
 	if (!udma_chan_usable(chan, __func__))
 		return;
 	if (chan_flags(chan) & UDMA_CHAN_TERMINATING)
-		udma_chan_diag(chan, __func__,
-			       "called between dmaengine_terminate_async and dmaengine_synchronize "
-			       "(undefined in the kernel); call dmaengine_synchronize first");
+		udma_misuse(chan, __func__, MISUSE_ISSUE_BETWEEN,
+			    "called between dmaengine_terminate_async and dmaengine_synchronize "
+			    "(undefined in the kernel); call dmaengine_synchronize first");
 	chan->device->device_issue_pending(chan);
 }
 
 int dmaengine_desc_set_reuse(struct dma_async_tx_descriptor *tx)
 {
-	if (!desc_usable(tx, __func__) || !udma_chan_usable(tx->chan, __func__))
+	int state;
+
+	if (!desc_usable(tx, __func__))
+		return -EINVAL;
+	state = __atomic_load_n(&tx->udma_state, __ATOMIC_ACQUIRE);
+	if (state != UDMA_DESC_PREPARED && state != UDMA_DESC_SUBMITTED) {
+		report_state(tx, state, __func__);
+		return -EINVAL;
+	}
+	if (!udma_chan_usable(tx->chan, __func__))
 		return -EINVAL;
 	if (!tx->chan->device->descriptor_reuse) {
 		udma_chan_diag(tx->chan, __func__, "device has no descriptor reuse");
@@ -81,11 +97,13 @@ int dmaengine_desc_free(struct dma_async_tx_descriptor *desc)
 	if (!desc_usable(desc, __func__))
 		return -EINVAL;
 	state = __atomic_load_n(&desc->udma_state, __ATOMIC_ACQUIRE);
+	if (state == UDMA_DESC_SUBMITTED) {
+		udma_diag(__func__, "descriptor is still queued or running; terminate and synchronize first");
+		return -EBUSY;
+	}
 	if (state != UDMA_DESC_PREPARED) {
-		udma_diag(__func__, "%s", state == UDMA_DESC_SUBMITTED
-			  ? "descriptor is still queued or running; terminate and synchronize first"
-			  : state_problem(state));
-		return state == UDMA_DESC_SUBMITTED ? -EBUSY : -EINVAL;
+		report_state(desc, state, __func__);
+		return -EINVAL;
 	}
 	if (!dmaengine_desc_test_reuse(desc)) {
 		udma_diag(__func__, "descriptor has no DMA_CTRL_REUSE: the provider frees it after completion");
@@ -95,5 +113,7 @@ int dmaengine_desc_free(struct dma_async_tx_descriptor *desc)
 		udma_diag(__func__, "provider has no desc_free for this descriptor");
 		return -EPERM;
 	}
+	__atomic_compare_exchange_n(&desc->chan->udma_unsubmitted, &(void *){ desc }, NULL, false,
+				    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 	return desc->desc_free(desc);
 }

@@ -108,8 +108,12 @@ static void run_one(struct tasklet_struct *t)
 
 	old = __atomic_fetch_and(&t->state, ~TASKLET_STATE_RUN, __ATOMIC_SEQ_CST);
 	if (old & TASKLET_STATE_SCHED) {
+		/* Read before enqueue: once queued, another pool thread may run it,
+		 * tasklet_kill may return and the owner may free it. */
+		bool disabled = __atomic_load_n(&t->count, __ATOMIC_ACQUIRE) != 0;
+
 		enqueue(t);
-		if (__atomic_load_n(&t->count, __ATOMIC_ACQUIRE))
+		if (disabled)
 			sched_yield();	/* disabled: don't spin on it */
 	}
 	if (__atomic_load_n(&pool.killers, __ATOMIC_SEQ_CST))
@@ -178,6 +182,13 @@ static void pool_start(void)
 
 void tasklet_setup(struct tasklet_struct *t, void (*callback)(struct tasklet_struct *))
 {
+	/*
+	 * Start the pool now, not at the first tasklet_schedule: that one
+	 * comes from a controller's hardware thread, under its channel lock,
+	 * and thread creation there (tens of ms under sanitizers) stalls the
+	 * first transfer enough to underrun a FIFO.
+	 */
+	pthread_once(&pool_once, pool_start);
 	t->next = NULL;
 	t->state = 0;
 	t->count = 0;

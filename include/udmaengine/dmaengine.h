@@ -292,8 +292,10 @@ struct dma_chan {
 	struct list_head device_node;	/* on dma_device.channels */
 	int client_count;		/* 1 while a client holds the channel */
 	void *private;
-	/* udmaengine core state; see core/chan-state.h */
+	/* udmaengine core state; see core/internal.h */
 	int udma_flags;
+	unsigned int udma_reported;	/* misuse kinds reported (strict mode) */
+	void *udma_unsubmitted;		/* last prep not yet submitted (strict mode) */
 	char udma_name[32];		/* "dma0chan1" */
 };
 
@@ -509,6 +511,29 @@ typedef void (*udma_diag_handler_t)(void *arg, const char *line);
 void udma_set_diag_handler(udma_diag_handler_t fn, void *arg);
 /* Number of diagnostics reported since the process started. */
 unsigned long udma_diag_count(void);
+
+/*
+ * Misuse detection. Misuses the kernel documents or implies (terminate_sync
+ * or synchronize in a callback, issue_pending between terminate_async and
+ * synchronize, resume without pause, a second submit without
+ * DMA_CTRL_REUSE, use of a freed descriptor, ...) are always refused or
+ * reported. Strict mode adds the checks that cost something and reports
+ * each kind once per channel, as a line starting "misuse:":
+ *   UDMA_STRICT_OFF     default: every refused call reports
+ *   UDMA_STRICT_REPORT  also: release after terminate_async without
+ *                       synchronize, a prep never submitted before the next
+ *                       prep, freed descriptors quarantined so later use is
+ *                       caught; each kind reported once per channel
+ *   UDMA_STRICT_ABORT   as REPORT, then abort() after the report (CI)
+ * The environment sets it at start: UDMA_STRICT=1 (REPORT), UDMA_STRICT=abort.
+ */
+enum udma_strict {
+	UDMA_STRICT_OFF,
+	UDMA_STRICT_REPORT,
+	UDMA_STRICT_ABORT,
+};
+void udma_set_strict(enum udma_strict mode);
+enum udma_strict udma_get_strict(void);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,8 @@
 
 #include "../../core/poll.h"
 
+#define SOFT_QUARANTINE 256	/* freed descriptors held back in strict mode */
+
 /* One stretch of a transfer: len bytes between mem and the other side. */
 struct soft_seg {
 	dma_addr_t dst;
@@ -88,6 +90,10 @@ struct soft_chan {
 	struct soft_desc *cache;	/* under cache_lock */
 	struct soft_desc *freed;	/* atomic stack head */
 	unsigned int cached;		/* atomic: descriptors in both */
+	/* Strict mode: freed descriptors wait here (FIFO, under cache_lock)
+	 * before reuse, so their FREED tag catches late use. */
+	struct soft_desc *quarantine[SOFT_QUARANTINE];
+	unsigned int quarantine_next;
 };
 
 struct soft_dev {

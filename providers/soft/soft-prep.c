@@ -57,6 +57,18 @@ void soft_desc_free(struct virt_dma_desc *vd)
 	if (d->fifo)
 		soft_fifo_put(d->fifo);
 	d->fifo = NULL;
+	if (udma_get_strict() != UDMA_STRICT_OFF) {
+		struct soft_desc *oldest;
+
+		spin_lock(&sc->cache_lock);
+		oldest = sc->quarantine[sc->quarantine_next];
+		sc->quarantine[sc->quarantine_next] = d;
+		sc->quarantine_next = (sc->quarantine_next + 1) % SOFT_QUARANTINE;
+		spin_unlock(&sc->cache_lock);
+		d = oldest;
+		if (!d)
+			return;
+	}
 	if (__atomic_load_n(&sc->cached, __ATOMIC_RELAXED) >= SOFT_CACHE_MAX) {
 		free(d);
 		return;
@@ -76,6 +88,10 @@ void soft_cache_drain(struct soft_chan *sc)
 	lists[0] = sc->cache;
 	lists[1] = __atomic_exchange_n(&sc->freed, NULL, __ATOMIC_ACQUIRE);
 	sc->cache = NULL;
+	for (int i = 0; i < SOFT_QUARANTINE; i++) {
+		free(sc->quarantine[i]);
+		sc->quarantine[i] = NULL;
+	}
 	spin_unlock(&sc->cache_lock);
 	for (int i = 0; i < 2; i++) {
 		while ((d = lists[i])) {
