@@ -20,9 +20,14 @@ static void report_state(struct dma_async_tx_descriptor *desc, int state, const 
 {
 	switch (state) {
 	case UDMA_DESC_SUBMITTED:
-		udma_misuse(desc->chan, func, MISUSE_DOUBLE_SUBMIT,
-			    "descriptor is submitted already (queued or running); "
-			    "set DMA_CTRL_REUSE and wait for completion to submit it again");
+		if (desc->cookie == 0)	/* dma_cookie_complete ran: the callback is pending */
+			udma_misuse(desc->chan, func, MISUSE_DOUBLE_SUBMIT,
+				    "descriptor is complete but its callback has not run yet; "
+				    "submit it again from or after its callback");
+		else
+			udma_misuse(desc->chan, func, MISUSE_DOUBLE_SUBMIT,
+				    "descriptor is submitted already (queued or running); "
+				    "set DMA_CTRL_REUSE and wait for completion to submit it again");
 		break;
 	case UDMA_DESC_FREED:
 		udma_misuse(desc->chan, func, MISUSE_FREED_DESC,

@@ -110,11 +110,19 @@ static inline void vchan_cookie_complete(struct virt_dma_desc *vd)
 {
 	struct virt_dma_chan *vc = to_virt_chan(vd->tx.chan);
 
-	dma_cookie_complete(&vd->tx);
 	if (!vd->tx.callback && !vd->tx.callback_result) {
+		struct dma_chan *chan = vd->tx.chan;
+		dma_cookie_t cookie = vd->tx.cookie;
+
+		/* Back to the client before the cookie reads complete, so a
+		 * reusable one may be submitted again as soon as a poller sees
+		 * it done; @vd is not touched after it is handed back. */
+		vd->tx.cookie = 0;
 		vchan_retire_nocb(vd);
+		__atomic_store_n(&chan->completed_cookie, cookie, __ATOMIC_RELEASE);
 		return;
 	}
+	dma_cookie_complete(&vd->tx);
 	list_add_tail(&vd->node, &vc->desc_completed);
 	tasklet_schedule(&vc->task);
 }

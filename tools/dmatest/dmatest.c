@@ -26,7 +26,7 @@
 
 #include "dmatest.h"
 
-volatile int dmatest_stop;
+int dmatest_stop_requested;
 
 /* ---- output: whole lines, never interleaved ---- */
 
@@ -85,8 +85,13 @@ void dmatest_thread_finished(struct dmatest_thread *t)
 
 static void on_signal(int sig)
 {
+	int saved = errno;	/* whatever the interrupted code was doing with it */
+
 	(void)sig;
-	dmatest_stop = 1;	/* threads finish their test and print their summary */
+	/* A lock-free atomic store is async-signal-safe; threads finish their
+	 * test and print their summary. */
+	__atomic_store_n(&dmatest_stop_requested, 1, __ATOMIC_RELAXED);
+	errno = saved;
 }
 
 /* ---- channels ---- */

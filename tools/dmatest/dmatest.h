@@ -99,7 +99,11 @@ struct dmatest_thread {
 void *dmatest_func(void *arg);		/* the thread body (thread.c) */
 
 /* Set by SIGINT/SIGTERM: threads end after their current test. */
-extern volatile int dmatest_stop;
+extern int dmatest_stop_requested;	/* atomic: written in a signal handler */
+static inline bool dmatest_stopping(void)
+{
+	return __atomic_load_n(&dmatest_stop_requested, __ATOMIC_RELAXED);
+}
 /* Threads wait here until every channel has printed its "Started" line. */
 void dmatest_wait_start(void);
 /* A thread reports that it has printed its summary. */

@@ -74,9 +74,9 @@ static const struct param params[] = {
 	  "poll for completion (dma_sync_wait) instead of callbacks (off)", false },
 	{ "verbose", NULL, P_BOOL, OFF(verbose), 0, 1, "[=BOOL]",
 	  "print a result line for passed tests too (off)", false },
-	{ "xor_sources", NULL, P_REFUSE, 0, 0, 0, NULL,
+	{ "xor_sources", NULL, P_REFUSE, 0, 0, 0, "N",
 	  "XOR tests are not supported: udmaengine has no DMA_XOR", false },
-	{ "pq_sources", NULL, P_REFUSE, 0, 0, 0, NULL,
+	{ "pq_sources", NULL, P_REFUSE, 0, 0, 0, "N",
 	  "P+Q tests are not supported: udmaengine has no DMA_PQ", false },
 	{ "run", NULL, P_IGNORE, 0, 0, 0, NULL, NULL, false },
 	{ "wait", NULL, P_IGNORE, 0, 0, 0, NULL, NULL, false },
@@ -305,6 +305,7 @@ static void parse_one(struct dmatest_params *p, const char *arg)
 	const char *eq = strchr(arg, '='), *val = eq ? eq + 1 : NULL;
 	size_t nlen;
 	const struct param *q;
+	const char *orig = arg;
 	long long v;
 
 	if (arg[0] == '-' && arg[1] == '-')
@@ -313,7 +314,7 @@ static void parse_one(struct dmatest_params *p, const char *arg)
 		usage();
 	nlen = eq ? (size_t)(eq - arg) : strlen(arg);
 	if (nlen == 0 || nlen >= sizeof(name))
-		bad("'%s' is not a parameter", arg);
+		bad("'%s' is not a parameter", orig);
 	for (size_t i = 0; i < nlen; i++)	/* modprobe: '-' and '_' are one */
 		name[i] = arg[i] == '-' ? '_' : arg[i];
 	name[nlen] = '\0';

@@ -103,7 +103,7 @@ bool dmatest_slave_wire(struct dmatest_chan *dtc, size_t len, uint64_t deadline_
 			spins = 0;
 			continue;
 		}
-		if (deadline_ns ? dmatest_now_ns() >= deadline_ns : dmatest_stop)
+		if (deadline_ns ? dmatest_now_ns() >= deadline_ns : dmatest_stopping())
 			return false;
 		idle(&spins);
 	}

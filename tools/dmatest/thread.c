@@ -109,7 +109,7 @@ static bool wait_done(struct dmatest_thread *t, uint64_t deadline_ns)
 
 		if (deadline_ns && now >= deadline_ns)
 			break;
-		if (!deadline_ns && dmatest_stop)
+		if (!deadline_ns && dmatest_stopping())
 			break;
 		if (deadline_ns && deadline_ns < until)
 			until = deadline_ns;
@@ -363,7 +363,7 @@ void *dmatest_func(void *arg)
 		goto summary;
 
 	t0 = dmatest_now_ns();
-	while (!dmatest_stop && !(p->iterations && total_tests >= p->iterations)) {
+	while (!dmatest_stopping() && !(p->iterations && total_tests >= p->iterations)) {
 		unsigned int len, src_off, dst_off, errors;
 		struct outcome o;
 		uint64_t start;

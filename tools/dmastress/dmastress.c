@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dmastress: seeded random traffic on shared soft channels, checking the
+ * promises that matter when threads race each other and the controller.
+ *
+ *   dmastress [--seed=N] [--threads=N] [--channels=N] [--ops=N] [--max-len=N] [-q]
+ *
+ * Each thread, with its own PRNG seeded from --seed, repeatedly picks a
+ * channel and an action: prep+submit a copy (with a callback, or polled),
+ * issue_pending, terminate_async+synchronize, terminate_sync, pause+resume,
+ * tx_status, or release the channel and request a new one. Every submitted
+ * copy gets a record; the run checks that
+ *   - a callback runs at most once per record, and only on a live record;
+ *   - a called-back copy's destination equals its source, byte for byte;
+ *   - after a synchronize that followed a terminate, no record submitted
+ *     before that terminate is called back (records are kept, marked dead,
+ *     until the end, so a late callback is seen rather than a use-after-free);
+ *   - at the end every record was either called back exactly once
+ *     (completed) or never (terminated): accounted for exactly once.
+ * Any violation is a finding; the exit status is the number of findings
+ * (capped at 100). The same seed and thread count give the same choices.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <udmaengine/dmaengine.h>
+#include <udmaengine/soft.h>
+
+#define MAX_THREADS 64
+#define MAX_CHANNELS 16
+#define REC_LIVE 0x11fe11feu
+#define REC_DEAD 0xdeadbeefu
+
+struct opts {
+	uint64_t seed;
+	unsigned int threads, channels, max_len;
+	uint64_t ops;
+	int quiet;
+};
+
+/* One shared channel slot: the channel in it may be released and replaced. */
+struct slot {
+	pthread_rwlock_t use;		/* read: any call on chan; write: replace it */
+	pthread_mutex_t control;	/* one terminate+synchronize or pause+resume at a time */
+	struct dma_chan *chan;
+	uint64_t term_started;		/* atomic: terminates begun on this slot */
+	uint64_t term_finished;		/* atomic: terminate calls returned */
+	uint64_t synced;		/* atomic: terminates known finished, in start order */
+};
+
+struct record {
+	unsigned int magic;		/* REC_LIVE, REC_DEAD once its fate is sealed */
+	int callbacks;			/* atomic */
+	int polled;
+	struct slot *slot;
+	uint64_t epoch0;		/* slot->term_started read before prep */
+	bool quiet_start;		/* no terminate was in flight at prep */
+	uint64_t epoch;			/* slot->term_started read after submit returned */
+	dma_cookie_t cookie;
+	unsigned char *src, *dst;
+	size_t len;
+	struct record *next;		/* owner's list */
+};
+
+static struct opts opt;
+static struct slot slots[MAX_CHANNELS];
+static uint64_t findings;		/* atomic */
+static uint64_t stat_ops, stat_done, stat_dead, stat_bytes, stat_misuse;	/* atomic */
+static dma_cap_mask_t memcpy_mask;
+
+static void finding(const char *what, const struct record *r)
+{
+	if (__atomic_fetch_add(&findings, 1, __ATOMIC_RELAXED) < 20)
+		fprintf(stderr, "dmastress: FINDING: %s (record %p cookie %d len %zu)\n", what,
+			(const void *)r, r ? r->cookie : 0, r ? r->len : 0);
+}
+
+static uint64_t rnd(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
+
+/* Diagnostics: a shared channel makes some misuse unavoidable; count it. */
+static void on_diag(void *arg, const char *line)
+{
+	(void)arg;
+	if (strstr(line, "between dmaengine_terminate_async and dmaengine_synchronize"))
+		__atomic_fetch_add(&stat_misuse, 1, __ATOMIC_RELAXED);
+	else if (!strstr(line, "is not held"))	/* a slot being replaced */
+		fprintf(stderr, "dmastress: unexpected diagnostic: %s\n", line),
+			__atomic_fetch_add(&findings, 1, __ATOMIC_RELAXED);
+}
+
+static void on_callback(void *param)
+{
+	struct record *r = param;
+
+	if (__atomic_load_n(&r->magic, __ATOMIC_ACQUIRE) != REC_LIVE) {
+		finding("callback after synchronize, on a dead record", r);
+		return;
+	}
+	if (memcmp(r->src, r->dst, r->len))
+		finding("data mismatch in a completed copy", r);
+	if (__atomic_add_fetch(&r->callbacks, 1, __ATOMIC_RELEASE) != 1)
+		finding("second callback for one descriptor", r);
+}
+
+/* A record is settled when called back, or covered by a synchronize. */
+static void settle(struct record *r)
+{
+	if (__atomic_load_n(&r->magic, __ATOMIC_ACQUIRE) != REC_LIVE)
+		return;
+	if (__atomic_load_n(&r->callbacks, __ATOMIC_ACQUIRE)) {
+		__atomic_store_n(&r->magic, REC_DEAD, __ATOMIC_RELEASE);
+		__atomic_fetch_add(&stat_done, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&stat_bytes, r->len, __ATOMIC_RELAXED);
+	} else if (__atomic_load_n(&r->slot->synced, __ATOMIC_ACQUIRE) > r->epoch) {
+		/* terminated: it may never be called back from now on */
+		__atomic_store_n(&r->magic, REC_DEAD, __ATOMIC_RELEASE);
+		__atomic_fetch_add(&stat_dead, 1, __ATOMIC_RELAXED);
+	}
+}
+
+static void mark_synced(struct slot *s, uint64_t started)
+{
+	uint64_t cur = __atomic_load_n(&s->synced, __ATOMIC_ACQUIRE);
+
+	while (cur < started + 1 &&
+	       !__atomic_compare_exchange_n(&s->synced, &cur, started + 1, false,
+					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		;
+}
+
+static void do_terminate(struct slot *s, bool sync_call)
+{
+	uint64_t k;
+
+	pthread_mutex_lock(&s->control);
+	k = __atomic_fetch_add(&s->term_started, 1, __ATOMIC_ACQ_REL);
+	if (sync_call) {
+		if (dmaengine_terminate_sync(s->chan))
+			finding("terminate_sync failed", NULL);
+		__atomic_fetch_add(&s->term_finished, 1, __ATOMIC_ACQ_REL);
+	} else {
+		if (dmaengine_terminate_async(s->chan))
+			finding("terminate_async failed", NULL);
+		__atomic_fetch_add(&s->term_finished, 1, __ATOMIC_ACQ_REL);
+		dmaengine_synchronize(s->chan);
+	}
+	mark_synced(s, k);
+	pthread_mutex_unlock(&s->control);
+}
+
+static struct record *submit_copy(struct slot *s, uint64_t *rng, struct record **list)
+{
+	struct record *r = calloc(1, sizeof(*r));
+	struct dma_async_tx_descriptor *tx;
+
+	r->len = 1 + rnd(rng) % opt.max_len;
+	r->src = malloc(r->len);
+	r->dst = malloc(r->len);
+	r->slot = s;
+	r->magic = REC_LIVE;
+	r->epoch0 = __atomic_load_n(&s->term_started, __ATOMIC_ACQUIRE);
+	r->quiet_start = __atomic_load_n(&s->term_finished, __ATOMIC_ACQUIRE) == r->epoch0;
+	for (size_t i = 0; i < r->len; i += 8) {
+		uint64_t x = rnd(rng);
+
+		memcpy(r->src + i, &x, r->len - i < 8 ? r->len - i : 8);
+	}
+	memset(r->dst, 0, r->len);
+	tx = dmaengine_prep_dma_memcpy(s->chan, (dma_addr_t)(uintptr_t)r->dst,
+				       (dma_addr_t)(uintptr_t)r->src, r->len, DMA_PREP_INTERRUPT);
+	if (!tx) {
+		finding("prep failed", r);
+		free(r->src);
+		free(r->dst);
+		free(r);
+		return NULL;
+	}
+	r->polled = rnd(rng) % 8 == 0;
+	if (!r->polled) {
+		tx->callback = on_callback;
+		tx->callback_param = r;
+	}
+	r->cookie = dmaengine_submit(tx);
+	if (r->cookie < 0)
+		finding("submit failed", r);
+	r->epoch = __atomic_load_n(&s->term_started, __ATOMIC_ACQUIRE);
+	r->next = *list;
+	*list = r;
+	return r;
+}
+
+/*
+ * Polled copies have no callback: complete means tx_status says so. A
+ * terminated cookie also reads complete once later cookies complete (as in
+ * the kernel), so only a copy that no terminate raced with (none in flight
+ * at prep, none begun since) counts as completed; the wait gives up when a
+ * terminate begins, since a terminated cookie may never read complete.
+ */
+static void poll_one(struct record *r)
+{
+	struct slot *s = r->slot;
+
+	dma_async_issue_pending(s->chan);
+	for (unsigned int spins = 0;; spins++) {
+		if (__atomic_load_n(&s->term_started, __ATOMIC_ACQUIRE) != r->epoch0 ||
+		    !r->quiet_start)
+			return;
+		if (dmaengine_tx_status(s->chan, r->cookie, NULL) == DMA_COMPLETE)
+			break;
+		if (spins > 64)
+			sched_yield();
+	}
+	if (__atomic_load_n(&s->term_started, __ATOMIC_ACQUIRE) != r->epoch0)
+		return;
+	if (memcmp(r->src, r->dst, r->len))
+		finding("data mismatch in a polled copy", r);
+	__atomic_store_n(&r->callbacks, 1, __ATOMIC_RELEASE);
+}
+
+static void replace_channel(struct slot *s)
+{
+	uint64_t k;
+
+	pthread_rwlock_wrlock(&s->use);
+	k = __atomic_fetch_add(&s->term_started, 1, __ATOMIC_ACQ_REL);
+	dma_release_channel(s->chan);	/* with work in flight: terminates and synchronizes */
+	__atomic_fetch_add(&s->term_finished, 1, __ATOMIC_ACQ_REL);
+	mark_synced(s, k);
+	s->chan = dma_request_channel(memcpy_mask, NULL, NULL);
+	if (!s->chan)
+		finding("no channel after release", NULL);
+	pthread_rwlock_unlock(&s->use);
+}
+
+static void *worker(void *arg)
+{
+	uint64_t rng = opt.seed * 0x9e3779b97f4a7c15ull + (uintptr_t)arg + 1;
+	uint64_t my_ops = opt.ops / opt.threads;
+	struct record *list = NULL, *r;
+
+	for (uint64_t i = 0; i < my_ops; i++) {
+		struct slot *s = &slots[rnd(&rng) % opt.channels];
+		unsigned int action = (unsigned int)(rnd(&rng) % 100);
+
+		if (action == 99) {
+			replace_channel(s);
+			continue;
+		}
+		pthread_rwlock_rdlock(&s->use);
+		if (action < 45) {
+			r = submit_copy(s, &rng, &list);
+			if (r && r->polled)
+				poll_one(r);
+		} else if (action < 75) {
+			dma_async_issue_pending(s->chan);
+		} else if (action < 82) {
+			do_terminate(s, false);
+		} else if (action < 86) {
+			do_terminate(s, true);
+		} else if (action < 90) {
+			if (pthread_mutex_trylock(&s->control) == 0) {
+				if (dmaengine_pause(s->chan) || dmaengine_resume(s->chan))
+					finding("pause/resume failed", NULL);
+				pthread_mutex_unlock(&s->control);
+			}
+		} else if (list) {
+			struct dma_tx_state st;
+
+			dmaengine_tx_status(s->chan, list->cookie, &st);
+		}
+		pthread_rwlock_unlock(&s->use);
+		__atomic_fetch_add(&stat_ops, 1, __ATOMIC_RELAXED);
+
+		/* settle and trim this thread's list now and then */
+		if ((i & 63) == 0)
+			for (r = list; r; r = r->next)
+				settle(r);
+	}
+	/* drain: everything issued either completes or is terminated */
+	for (unsigned int c = 0; c < opt.channels; c++) {
+		pthread_rwlock_rdlock(&slots[c].use);
+		dma_async_issue_pending(slots[c].chan);
+		pthread_rwlock_unlock(&slots[c].use);
+	}
+	return list;
+}
+
+static int parse(int argc, char **argv)
+{
+	opt = (struct opts){ .seed = 1, .threads = 4, .channels = 4, .ops = 100000, .max_len = 4096 };
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		unsigned long long v;
+
+		if (!strcmp(a, "-q")) {
+			opt.quiet = 1;
+			continue;
+		}
+		if (sscanf(a, "--seed=%llu", &v) == 1)
+			opt.seed = v;
+		else if (sscanf(a, "--threads=%llu", &v) == 1 && v >= 1 && v <= MAX_THREADS)
+			opt.threads = (unsigned int)v;
+		else if (sscanf(a, "--channels=%llu", &v) == 1 && v >= 1 && v <= MAX_CHANNELS)
+			opt.channels = (unsigned int)v;
+		else if (sscanf(a, "--ops=%llu", &v) == 1 && v >= 1)
+			opt.ops = v;
+		else if (sscanf(a, "--max-len=%llu", &v) == 1 && v >= 1 && v <= (64u << 20))
+			opt.max_len = (unsigned int)v;
+		else {
+			fprintf(stderr, "dmastress: bad option '%s'\nusage: dmastress [--seed=N] "
+				"[--threads=1..64] [--channels=1..16] [--ops=N] [--max-len=N] [-q]\n", a);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct udma_soft_config cfg = { .residue_granularity = DMA_RESIDUE_GRANULARITY_BURST,
+					.burst_bytes = 4096 };
+	pthread_t tid[MAX_THREADS];
+	struct record *lists[MAX_THREADS];
+	struct dma_device *dev;
+	struct timespec t0, t1;
+	uint64_t records = 0;
+	double secs;
+
+	if (parse(argc, argv))
+		return 2;
+	udma_set_diag_handler(on_diag, NULL);
+	cfg.nr_channels = opt.channels + 1;	/* one spare for replace_channel */
+	dev = udma_soft_create(&cfg);
+	if (IS_ERR(dev))
+		return 1;
+	dma_cap_zero(memcpy_mask);
+	dma_cap_set(DMA_MEMCPY, memcpy_mask);
+	for (unsigned int c = 0; c < opt.channels; c++) {
+		pthread_rwlock_init(&slots[c].use, NULL);
+		pthread_mutex_init(&slots[c].control, NULL);
+		slots[c].chan = dma_request_channel(memcpy_mask, NULL, NULL);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (unsigned int t = 0; t < opt.threads; t++)
+		pthread_create(&tid[t], NULL, worker, (void *)(uintptr_t)t);
+	for (unsigned int t = 0; t < opt.threads; t++)
+		pthread_join(tid[t], (void **)&lists[t]);
+
+	/* Stop everything; then every record must settle. */
+	for (unsigned int c = 0; c < opt.channels; c++) {
+		uint64_t k = __atomic_fetch_add(&slots[c].term_started, 1, __ATOMIC_ACQ_REL);
+
+		dma_release_channel(slots[c].chan);
+		__atomic_fetch_add(&slots[c].term_finished, 1, __ATOMIC_ACQ_REL);
+		mark_synced(&slots[c], k);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	for (unsigned int t = 0; t < opt.threads; t++) {
+		for (struct record *r = lists[t], *n; r; r = n) {
+			n = r->next;
+			settle(r);
+			if (r->magic != REC_DEAD)
+				finding("record neither completed nor terminated", r);
+			if (r->callbacks > 1)
+				finding("record called back more than once", r);
+			records++;
+			free(r->src);
+			free(r->dst);
+			free(r);
+		}
+	}
+	if (udma_soft_destroy(dev))
+		finding("controller could not be destroyed", NULL);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("dmastress: seed %llu, %u threads x %u channels: %llu operations in %.2f s "
+	       "(%.0f ops/s), %llu copies: %llu completed (%llu bytes verified), %llu terminated, "
+	       "%llu expected misuse reports; %llu findings\n",
+	       (unsigned long long)opt.seed, opt.threads, opt.channels,
+	       (unsigned long long)stat_ops, secs, (double)stat_ops / secs,
+	       (unsigned long long)records, (unsigned long long)stat_done,
+	       (unsigned long long)stat_bytes, (unsigned long long)stat_dead,
+	       (unsigned long long)stat_misuse, (unsigned long long)findings);
+	if (stat_done + stat_dead != records)
+		fprintf(stderr, "dmastress: FINDING: %llu records, %llu accounted\n",
+			(unsigned long long)records, (unsigned long long)(stat_done + stat_dead)),
+			findings++;
+	return findings > 100 ? 100 : (int)findings;
+}
