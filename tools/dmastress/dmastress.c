@@ -244,11 +244,33 @@ static void replace_channel(struct slot *s)
 	pthread_rwlock_unlock(&s->use);
 }
 
+/*
+ * Moves settled records from @live to @graveyard. The graveyard keeps them
+ * allocated and marked dead until the end, so a late callback finds a dead
+ * record instead of freed memory.
+ */
+static void settle_list(struct record **live, struct record **graveyard)
+{
+	for (struct record **pp = live, *r; (r = *pp);) {
+		settle(r);
+		if (r->magic == REC_DEAD) {
+			free(r->src);	/* a late callback stops at the magic */
+			free(r->dst);
+			r->src = r->dst = NULL;
+			*pp = r->next;
+			r->next = *graveyard;
+			*graveyard = r;
+		} else {
+			pp = &r->next;
+		}
+	}
+}
+
 static void *worker(void *arg)
 {
 	uint64_t rng = opt.seed * 0x9e3779b97f4a7c15ull + (uintptr_t)arg + 1;
 	uint64_t my_ops = opt.ops / opt.threads;
-	struct record *list = NULL, *r;
+	struct record *list = NULL, *graveyard = NULL, *r;
 
 	for (uint64_t i = 0; i < my_ops; i++) {
 		struct slot *s = &slots[rnd(&rng) % opt.channels];
@@ -283,10 +305,8 @@ static void *worker(void *arg)
 		pthread_rwlock_unlock(&s->use);
 		__atomic_fetch_add(&stat_ops, 1, __ATOMIC_RELAXED);
 
-		/* settle and trim this thread's list now and then */
 		if ((i & 63) == 0)
-			for (r = list; r; r = r->next)
-				settle(r);
+			settle_list(&list, &graveyard);
 	}
 	/* drain: everything issued either completes or is terminated */
 	for (unsigned int c = 0; c < opt.channels; c++) {
@@ -294,6 +314,12 @@ static void *worker(void *arg)
 		dma_async_issue_pending(slots[c].chan);
 		pthread_rwlock_unlock(&slots[c].use);
 	}
+	/* hand back one list: the live ones first, then the settled */
+	if (!list)
+		return graveyard;
+	for (r = list; r->next; r = r->next)
+		;
+	r->next = graveyard;
 	return list;
 }
 
@@ -370,7 +396,7 @@ int main(int argc, char **argv)
 	for (unsigned int t = 0; t < opt.threads; t++) {
 		for (struct record *r = lists[t], *n; r; r = n) {
 			n = r->next;
-			settle(r);
+			settle(r);	/* no-op for records settled during the run */
 			if (r->magic != REC_DEAD)
 				finding("record neither completed nor terminated", r);
 			if (r->callbacks > 1)
