@@ -3,14 +3,19 @@
 #   make check   build, then run every test (ctest)
 #   make asan / make tsan   the test suite under AddressSanitizer+UBSan / ThreadSanitizer
 #   make bench   build, then run the benchmark sweep (tools/dmaperf)
-#   make stress  long seeded stress runs (not part of check)
+#   make stress  long seeded stress runs under TSan and ASan (not part of check)
+#   make fuzz    libFuzzer over API call sequences, FUZZ_SECONDS long (needs clang)
 #   make install PREFIX=/usr/local
 BUILD ?= build
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all build run check asan tsan bench stress install clean
+STRESS_OPS ?= 10000000
+STRESS_SEED ?= 2026
+FUZZ_SECONDS ?= 120
+
+.PHONY: all build run check asan tsan bench stress fuzz install clean
 
 all: build
 
@@ -35,8 +40,21 @@ tsan:
 bench: build
 	./$(BUILD)/tools/dmaperf
 
+stress:
+	$(MAKE) build BUILD=build-tsan CMAKE_FLAGS=-DUDMA_SANITIZE=thread
+	$(MAKE) build BUILD=build-asan CMAKE_FLAGS=-DUDMA_SANITIZE=address
+	./build-tsan/tools/dmastress --ops=$(STRESS_OPS) --seed=$(STRESS_SEED)
+	./build-asan/tools/dmastress --ops=$(STRESS_OPS) --seed=$$(($(STRESS_SEED) + 1))
+
+fuzz:
+	CC=clang cmake -S . -B build-fuzz -DUDMA_FUZZ=ON -DUDMA_SANITIZE=address -DBUILD_TESTING=OFF
+	cmake --build build-fuzz -j$(JOBS) --target fuzz_api
+	mkdir -p build-fuzz/corpus && cp -n tests/fuzz/corpus/* build-fuzz/corpus/
+	cd build-fuzz && ./fuzz_api -max_total_time=$(FUZZ_SECONDS) -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 corpus
+	@echo "new crashes are build-fuzz/crash-*: fix, then add the input to tests/fuzz/corpus/"
+
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf build build-asan build-tsan
+	rm -rf build build-asan build-tsan build-fuzz

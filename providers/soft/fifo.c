@@ -108,7 +108,7 @@ static void *rate_thread(void *arg)
 		due -= due % f->width;
 		due_total += due;
 		if (due > f->depth) {
-			/* this thread ran late: what the device missed meanwhile is lost */
+			/* this thread ran late: TX missed draining meanwhile (underruns) */
 			late = due - f->depth;
 			due = f->depth;
 		}
@@ -124,20 +124,31 @@ static void *rate_thread(void *arg)
 				kick(f);
 				pthread_mutex_lock(&f->lock);
 			}
-		} else if (due) {
-			pthread_mutex_unlock(&f->lock);
-			n = f->source(f->arg, buf, due);
-			pthread_mutex_lock(&f->lock);
-			if (n > due)
-				n = due;
-			size_t in = ring_put(f, buf, n);
+		} else {
+			/*
+			 * RX: the line's bytes are offered in order, the late ones
+			 * too, a FIFO's worth at a time; only bytes the source sent
+			 * to a full FIFO are overruns (an idle line loses nothing).
+			 */
+			for (due += late; due && !f->stop;) {
+				size_t k = due < f->depth ? due : f->depth, in;
 
-			f->stats.overruns += n - in + late;
-			f->stats.bytes += in;
-			if (in) {
 				pthread_mutex_unlock(&f->lock);
-				kick(f);
+				n = f->source(f->arg, buf, k);
 				pthread_mutex_lock(&f->lock);
+				if (n > k)
+					n = k;
+				in = ring_put(f, buf, n);
+				f->stats.overruns += n - in;
+				f->stats.bytes += in;
+				if (in) {
+					pthread_mutex_unlock(&f->lock);
+					kick(f);
+					pthread_mutex_lock(&f->lock);
+				}
+				if (n < k)
+					break;	/* the line has nothing more now */
+				due -= k;
 			}
 		}
 		now += period;
@@ -291,7 +302,8 @@ size_t udma_fifo_pop(struct udma_fifo *fifo, void *buf, size_t len)
 	}
 	pthread_mutex_lock(&fifo->lock);
 	out = ring_get(fifo, buf, len);
-	fifo->stats.bytes += out;
+	if (fifo->dir == DMA_MEM_TO_DEV)	/* RX: a CPU reading leftovers, not the device */
+		fifo->stats.bytes += out;
 	pthread_mutex_unlock(&fifo->lock);
 	if (out)
 		kick(fifo);
@@ -327,6 +339,24 @@ struct udma_fifo *soft_fifo_get(dma_addr_t reg)
 	}
 	pthread_mutex_unlock(&fifo_list_lock);
 	return found;
+}
+
+const char *soft_fifo_overlap(dma_addr_t addr, size_t len)
+{
+	struct udma_fifo *f;
+	const char *name = NULL;
+
+	pthread_mutex_lock(&fifo_list_lock);
+	list_for_each_entry(f, &fifo_list, struct udma_fifo, node) {
+		dma_addr_t reg = (dma_addr_t)(uintptr_t)&f->reg;
+
+		if (addr < reg + sizeof(f->reg) && reg < addr + len) {
+			name = f->name;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&fifo_list_lock);
+	return name;
 }
 
 void soft_fifo_hold(struct udma_fifo *fifo)

@@ -119,6 +119,8 @@ static inline void soft_kick(struct soft_chan *sc)
 /* FIFO side of slave transfers (fifo.c). */
 struct udma_fifo *soft_fifo_get(dma_addr_t reg);	/* referenced, or NULL */
 void soft_fifo_hold(struct udma_fifo *fifo);		/* one more reference */
+/* The FIFO whose data register [@addr, @addr + @len) touches, or NULL. */
+const char *soft_fifo_overlap(dma_addr_t addr, size_t len);
 void soft_fifo_put(struct udma_fifo *fifo);
 const char *soft_fifo_name(const struct udma_fifo *fifo);
 enum dma_transfer_direction soft_fifo_dir(const struct udma_fifo *fifo);

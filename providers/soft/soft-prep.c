@@ -102,13 +102,44 @@ void soft_cache_drain(struct soft_chan *sc)
 	__atomic_store_n(&sc->cached, 0, __ATOMIC_RELAXED);
 }
 
+/*
+ * Memory a descriptor reads or writes must be memory: a device's data
+ * register given as a memcpy/memset address would be overwritten in bulk.
+ */
+static bool segs_are_memory(struct dma_chan *chan, const char *func, const struct soft_desc *d)
+{
+	for (unsigned int i = 0; i < d->nsegs; i++) {
+		const struct soft_seg *s = &d->segs[i];
+		bool dst_mem = d->kind != SOFT_TO_DEV, src_mem = d->kind == SOFT_COPY ||
+								 d->kind == SOFT_TO_DEV;
+		const char *fifo = dst_mem ? soft_fifo_overlap(s->dst, s->len) : NULL;
+		const char *what = "dest";
+
+		if (!fifo && src_mem) {
+			fifo = soft_fifo_overlap(s->src, s->len);
+			what = "src";
+		}
+		if (fifo) {
+			udma_chan_diag(chan, func, "%s range touches FIFO %s's data register: "
+				       "memory transfers need memory addresses", what, fifo);
+			return false;
+		}
+	}
+	return true;
+}
+
 static struct dma_async_tx_descriptor *submit_prep(struct soft_chan *sc,
 						   struct soft_desc *d,
-						   unsigned long flags)
+						   unsigned long flags, const char *func)
 {
 	d->total = 0;
 	for (unsigned int i = 0; i < d->nsegs; i++)
 		d->total += d->segs[i].len;
+	if (!segs_are_memory(&sc->vc.chan, func, d)) {
+		d->vd.tx.chan = &sc->vc.chan;
+		soft_desc_free(&d->vd);
+		return NULL;
+	}
 	return vchan_tx_prep(&sc->vc, &d->vd, flags);
 }
 
@@ -158,7 +189,7 @@ struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *chan, dma_addr
 		return no_mem(chan, f);
 	d->kind = SOFT_COPY;
 	d->segs[0] = (struct soft_seg){ dst, src, len };
-	return submit_prep(sc, d, flags);
+	return submit_prep(sc, d, flags, f);
 }
 
 struct dma_async_tx_descriptor *soft_prep_memset(struct dma_chan *chan, dma_addr_t dst,
@@ -176,7 +207,7 @@ struct dma_async_tx_descriptor *soft_prep_memset(struct dma_chan *chan, dma_addr
 	d->kind = SOFT_FILL;
 	d->fill = value & 0xff;
 	d->segs[0] = (struct soft_seg){ dst, 0, len };
-	return submit_prep(sc, d, flags);
+	return submit_prep(sc, d, flags, f);
 }
 
 /*
@@ -260,7 +291,7 @@ struct dma_async_tx_descriptor *soft_prep_slave_sg(struct dma_chan *chan,
 	d->burst = burst;
 	for_each_sg(sgl, sg, sg_len, i)
 		set_slave_seg(&d->segs[i], dir, sg_dma_address(sg), sg_dma_len(sg));
-	return submit_prep(sc, d, flags);
+	return submit_prep(sc, d, flags, f);
 fail:
 	soft_fifo_put(fifo);
 	return NULL;
@@ -298,7 +329,7 @@ struct dma_async_tx_descriptor *soft_prep_cyclic(struct dma_chan *chan, dma_addr
 	d->burst = burst;
 	for (size_t i = 0; i < periods; i++)
 		set_slave_seg(&d->segs[i], dir, buf + i * period_len, period_len);
-	return submit_prep(sc, d, flags);
+	return submit_prep(sc, d, flags, f);
 fail:
 	soft_fifo_put(fifo);
 	return NULL;
@@ -386,7 +417,7 @@ struct dma_async_tx_descriptor *soft_prep_interleaved(struct dma_chan *chan,
 				dst += c->size + side_icg(xt->dst_inc, xt->dst_sgl, c->icg, c->dst_icg);
 		}
 	}
-	return submit_prep(sc, d, flags);
+	return submit_prep(sc, d, flags, f);
 fail:
 	if (fifo)
 		soft_fifo_put(fifo);
