@@ -103,6 +103,14 @@ void soft_cache_drain(struct soft_chan *sc)
 }
 
 /*
+ * The soft controller's bus is the process's memory, so a dma_addr_t is a
+ * pointer: one beyond the user address space (2^56 even with 5-level
+ * paging) cannot be memory this process owns, as an IOMMU would refuse an
+ * unmapped address. Lower addresses must be what dma_map_* returned.
+ */
+#define SOFT_BUS_LIMIT (1ull << 56)
+
+/*
  * Memory a descriptor reads or writes must be memory: a device's data
  * register given as a memcpy/memset address would be overwritten in bulk.
  */
@@ -115,6 +123,14 @@ static bool segs_are_memory(struct dma_chan *chan, const char *func, const struc
 		const char *fifo = dst_mem ? soft_fifo_overlap(s->dst, s->len) : NULL;
 		const char *what = "dest";
 
+		if ((dst_mem && s->dst + s->len > SOFT_BUS_LIMIT) ||
+		    (src_mem && s->src + s->len > SOFT_BUS_LIMIT)) {
+			udma_chan_diag(chan, func, "%s 0x%" PRIx64 " is beyond the process's address "
+				       "space: not a mapped address", dst_mem && s->dst + s->len >
+				       SOFT_BUS_LIMIT ? "dest" : "src",
+				       dst_mem && s->dst + s->len > SOFT_BUS_LIMIT ? s->dst : s->src);
+			return false;
+		}
 		if (!fifo && src_mem) {
 			fifo = soft_fifo_overlap(s->src, s->len);
 			what = "src";
