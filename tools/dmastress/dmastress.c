@@ -278,6 +278,7 @@ static void *worker(void *arg)
 
 		if (action == 99) {
 			replace_channel(s);
+			__atomic_fetch_add(&stat_ops, 1, __ATOMIC_RELAXED);
 			continue;
 		}
 		pthread_rwlock_rdlock(&s->use);
