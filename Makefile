@@ -37,8 +37,11 @@ asan:
 tsan:
 	$(MAKE) check BUILD=build-tsan CMAKE_FLAGS=-DUDMA_SANITIZE=thread
 
+BENCH_SIZES ?= 64,256,1K,4K,16K,64K,256K,1M,4M,16M,64M
+
 bench: build
-	./$(BUILD)/tools/dmaperf
+	mkdir -p $(BUILD)/bench
+	./$(BUILD)/tools/dmaperf --sizes=$(BENCH_SIZES) --csv=$(BUILD)/bench/dmaperf.csv --plot=$(BUILD)/bench
 
 stress:
 	$(MAKE) build BUILD=build-tsan CMAKE_FLAGS=-DUDMA_SANITIZE=thread
