@@ -97,26 +97,39 @@ static void *rate_thread(void *arg)
 	uint64_t start = udma_now_ns(), due_total = 0, period = tick_ns(f);
 	uint8_t *buf = malloc(f->depth);
 	struct timespec ts;
+	/* at most 4 ticks' worth at once: ordinary wake-up jitter is caught up */
+	size_t catch_up = (size_t)((double)period * 4e-9 * (double)f->rate);
+
+	catch_up -= catch_up % f->width;
+	if (catch_up > f->depth)
+		catch_up = f->depth;
+	if (catch_up < f->width)
+		catch_up = f->width;
 
 	pthread_mutex_lock(&f->lock);
 	while (!f->stop && buf) {
 		uint64_t now = udma_now_ns();
 		/* bytes due since start, so rounding never drifts; whole words only */
 		uint64_t due_now = (uint64_t)((double)(now - start) * 1e-9 * (double)f->rate);
-		size_t due = (size_t)(due_now - due_total), n, late = 0;
+		size_t due = (size_t)(due_now - due_total), n;
 
 		due -= due % f->width;
 		due_total += due;
-		if (due > f->depth) {
-			/* this thread ran late: TX missed draining meanwhile (underruns) */
-			late = due - f->depth;
-			due = f->depth;
+		if (due > catch_up) {
+			/*
+			 * This thread ran late (a loaded machine): the device's clock
+			 * stood still with it. Time it did not run is neither an
+			 * underrun nor an overrun, which mean the FIFO was empty (TX)
+			 * or full (RX) when the device needed it; nor does it drain a
+			 * whole FIFO at once, leaving a DMA just as late no time.
+			 */
+			due = catch_up;
 		}
 		if (f->dir == DMA_MEM_TO_DEV) {
 			if (!f->started)
-				due = late = 0;
+				due = 0;
 			n = ring_get(f, buf, due);
-			f->stats.underruns += due - n + late;
+			f->stats.underruns += due - n;
 			f->stats.bytes += n;
 			if (n) {
 				pthread_mutex_unlock(&f->lock);
@@ -124,31 +137,22 @@ static void *rate_thread(void *arg)
 				kick(f);
 				pthread_mutex_lock(&f->lock);
 			}
-		} else {
-			/*
-			 * RX: the line's bytes are offered in order, the late ones
-			 * too, a FIFO's worth at a time; only bytes the source sent
-			 * to a full FIFO are overruns (an idle line loses nothing).
-			 */
-			for (due += late; due && !f->stop;) {
-				size_t k = due < f->depth ? due : f->depth, in;
+		} else if (due) {
+			size_t in;
 
+			pthread_mutex_unlock(&f->lock);
+			n = f->source(f->arg, buf, due);
+			pthread_mutex_lock(&f->lock);
+			if (n > due)
+				n = due;
+			/* only bytes the source sent to a full FIFO are overruns */
+			in = ring_put(f, buf, n);
+			f->stats.overruns += n - in;
+			f->stats.bytes += in;
+			if (in) {
 				pthread_mutex_unlock(&f->lock);
-				n = f->source(f->arg, buf, k);
+				kick(f);
 				pthread_mutex_lock(&f->lock);
-				if (n > k)
-					n = k;
-				in = ring_put(f, buf, n);
-				f->stats.overruns += n - in;
-				f->stats.bytes += in;
-				if (in) {
-					pthread_mutex_unlock(&f->lock);
-					kick(f);
-					pthread_mutex_lock(&f->lock);
-				}
-				if (n < k)
-					break;	/* the line has nothing more now */
-				due -= k;
 			}
 		}
 		now += period;

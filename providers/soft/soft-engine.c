@@ -221,8 +221,10 @@ static enum run_result run_desc(struct soft_chan *sc, struct soft_desc *d, unsig
 	do {
 		size_t moved = 0;
 
-		__atomic_store_n(&d->moved, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&d->moved_segs, 0, __ATOMIC_RELAXED);
+		/* release: a client that reads the residue may then touch the
+		 * memory it says is done (a cyclic refill, a UART's ring) */
+		__atomic_store_n(&d->moved, 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&d->moved_segs, 0, __ATOMIC_RELEASE);
 		for (unsigned int i = 0; i < d->nsegs; i++) {
 			const struct soft_seg *s = &d->segs[i];
 
@@ -237,10 +239,10 @@ static enum run_result run_desc(struct soft_chan *sc, struct soft_desc *d, unsig
 				if (fault == UDMA_FAULT_SLOW)
 					udma_sleep_us(sc->hw_fault.delay_us);
 				off += move_burst(sc, d, s, off, cap);
-				__atomic_store_n(&d->moved, moved + off, __ATOMIC_RELAXED);
+				__atomic_store_n(&d->moved, moved + off, __ATOMIC_RELEASE);
 			}
 			moved += s->len;
-			__atomic_store_n(&d->moved_segs, moved, __ATOMIC_RELAXED);
+			__atomic_store_n(&d->moved_segs, moved, __ATOMIC_RELEASE);
 			if (d->cyclic)
 				period_done(sc, d, gen);
 		}
@@ -284,7 +286,10 @@ static void run_batch(struct soft_chan *sc, struct soft_desc **batch, unsigned i
 		if (run_desc(sc, batch[i], gen) == RUN_STOPPED)
 			break;
 		bytes += batch[i]->total;
-		if (i + 1 == n || i + 1 - first >= FLUSH_DESCS || bytes >= FLUSH_BYTES) {
+		/* the next may wait on its FIFO's request line indefinitely:
+		 * report what is done first, or its callback waits too */
+		if (i + 1 == n || batch[i + 1]->fifo || i + 1 - first >= FLUSH_DESCS ||
+		    bytes >= FLUSH_BYTES) {
 			flush(sc, batch + first, i + 1 - first, gen);
 			first = i + 1;
 			bytes = 0;

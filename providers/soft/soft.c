@@ -235,10 +235,10 @@ static uint32_t residue_of(const struct soft_dev *sd, const struct soft_desc *d,
 	case DMA_RESIDUE_GRANULARITY_DESCRIPTOR:
 		return 0;
 	case DMA_RESIDUE_GRANULARITY_SEGMENT:
-		done = started ? __atomic_load_n(&d->moved_segs, __ATOMIC_RELAXED) : 0;
+		done = started ? __atomic_load_n(&d->moved_segs, __ATOMIC_ACQUIRE) : 0;
 		break;
 	case DMA_RESIDUE_GRANULARITY_BURST:
-		done = started ? __atomic_load_n(&d->moved, __ATOMIC_RELAXED) : 0;
+		done = started ? __atomic_load_n(&d->moved, __ATOMIC_ACQUIRE) : 0;
 		break;
 	}
 	return (uint32_t)(d->total - done);
