@@ -160,11 +160,11 @@ struct dma_async_tx_descriptor *dmaengine_prep_dma_memset(
 	return prepared(chan, f, chan->device->device_prep_dma_memset(chan, dest, value, len, flags));
 }
 
-struct dma_async_tx_descriptor *dmaengine_prep_slave_sg(
+/* slave_sg and slave_single, each reporting under its own name as @f. */
+static struct dma_async_tx_descriptor *prep_slave(
 	struct dma_chan *chan, struct scatterlist *sgl, unsigned int sg_len,
-	enum dma_transfer_direction dir, unsigned long flags)
+	enum dma_transfer_direction dir, unsigned long flags, const char *f)
 {
-	const char *f = __func__;
 	struct scatterlist *sg;
 	unsigned int i;
 
@@ -191,6 +191,13 @@ struct dma_async_tx_descriptor *dmaengine_prep_slave_sg(
 	return prepared(chan, f, chan->device->device_prep_slave_sg(chan, sgl, sg_len, dir, flags, NULL));
 }
 
+struct dma_async_tx_descriptor *dmaengine_prep_slave_sg(
+	struct dma_chan *chan, struct scatterlist *sgl, unsigned int sg_len,
+	enum dma_transfer_direction dir, unsigned long flags)
+{
+	return prep_slave(chan, sgl, sg_len, dir, flags, __func__);
+}
+
 struct dma_async_tx_descriptor *dmaengine_prep_slave_single(
 	struct dma_chan *chan, dma_addr_t buf, size_t len,
 	enum dma_transfer_direction dir, unsigned long flags)
@@ -210,7 +217,7 @@ struct dma_async_tx_descriptor *dmaengine_prep_slave_single(
 	sg_dma_address(&sg) = buf;
 	sg_dma_len(&sg) = (unsigned int)len;
 	/* The provider copies what it needs: sg lives on this stack only. */
-	return dmaengine_prep_slave_sg(chan, &sg, 1, dir, flags);
+	return prep_slave(chan, &sg, 1, dir, flags, __func__);
 }
 
 struct dma_async_tx_descriptor *dmaengine_prep_dma_cyclic(

@@ -107,7 +107,7 @@ static const struct {
 } chan_calls[] = {
 	{ "dmaengine_prep_dma_memcpy", c_memcpy },
 	{ "dmaengine_prep_dma_memset", c_memset },
-	{ "dmaengine_prep_slave_sg", c_single },
+	{ "dmaengine_prep_slave_single", c_single },
 	{ "dmaengine_prep_slave_sg", c_sg },
 	{ "dmaengine_prep_dma_cyclic", c_cyclic },
 	{ "dmaengine_prep_interleaved_dma", c_interleaved },
