@@ -30,9 +30,9 @@
  *   interleaved  memory to memory, src_inc and dst_inc; each chunk of the
  *                frame becomes one cudaMemcpy2DAsync of numf rows (pitch =
  *                the frame's stride, i.e. chunk size + icg for one chunk)
- *   callbacks    only descriptors prepared with DMA_PREP_INTERRUPT call back
- *                (the kernel's meaning of the flag); the others complete
- *                together with the next one that records a CUDA event
+ *   callbacks    DMA_PREP_INTERRUPT descriptors record a CUDA event; the
+ *                others complete (and are called back, if they have a
+ *                callback) together with the next one that does
  *   pause        synchronous: no further descriptor is handed to the stream
  *                and dmaengine_pause returns once the ones already handed
  *                over (at most max_inflight) have run to their end. A copy

@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The CUDA controller's engine: handing descriptors to a channel's stream,
+ * noticing their completion, and stopping.
+ *
+ * Launch. Issued descriptors are handed to the stream in order, at most
+ * max_inflight ahead of completion: work on a stream cannot be recalled, so
+ * the window is what pause and terminate can still hold back. Each launch
+ * batch records a CUDA event after its last descriptor, after every
+ * descriptor prepared with DMA_PREP_INTERRUPT and every half window; the
+ * others ride on the next event (coalescing), since a stream runs its work
+ * in order, and their callbacks run when it fires.
+ *
+ * Completion. A thread per channel waits (cudaEventSynchronize) for the
+ * oldest recorded event, then completes every descriptor up to it with
+ * vchan_cookie_complete under the channel lock: callbacks run later in the
+ * channel's tasklet, never on this thread and never on one of CUDA's. The
+ * thread does not use cudaLaunchHostFunc: a host function gets no error
+ * status and does not run once the context has failed, while an event wait
+ * returns the error, which becomes the descriptors' callback_result.
+ *
+ * Stop. Terminate drops what the stream does not have yet and parks what it
+ * has on desc_terminated; synchronize waits for the stream to finish those
+ * copies (cudaStreamSynchronize) and for the completion thread to let go of
+ * them (ack_gen), then frees them with vchan_synchronize (R5, R6).
+ */
+#include <time.h>
+
+#include "cuda-internal.h"
+
+#define LAUNCH_BATCH	32	/* descriptors taken per look at desc_issued */
+#define PARK_SPIN_NS	20000	/* the completion thread polls this long before it sleeps */
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static unsigned int load(const unsigned int *p)
+{
+	return __atomic_load_n(p, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * The completion thread has news (work launched, terminate, exit). The
+ * doorbell is bumped before parked is read and the thread sets parked
+ * before it reads the doorbell, so one of the two always sees the other.
+ */
+void cuda_kick(struct cuda_chan *cc)
+{
+	__atomic_fetch_add(&cc->doorbell, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&cc->parked, __ATOMIC_SEQ_CST)) {
+		pthread_mutex_lock(&cc->park_lock);
+		pthread_cond_signal(&cc->park_cond);
+		pthread_mutex_unlock(&cc->park_lock);
+	}
+}
+
+static void park(struct cuda_chan *cc, unsigned int bell)
+{
+	uint64_t end = now_ns() + PARK_SPIN_NS;
+
+	/* Spin a little: a stream of small copies then pays no wake-up each. */
+	do {
+		if (load(&cc->doorbell) != bell || __atomic_load_n(&cc->exit, __ATOMIC_SEQ_CST))
+			return;
+	} while (now_ns() < end);
+
+	pthread_mutex_lock(&cc->park_lock);
+	__atomic_store_n(&cc->parked, 1, __ATOMIC_SEQ_CST);
+	while (load(&cc->doorbell) == bell && !__atomic_load_n(&cc->exit, __ATOMIC_SEQ_CST))
+		pthread_cond_wait(&cc->park_cond, &cc->park_lock);
+	__atomic_store_n(&cc->parked, 0, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&cc->park_lock);
+}
+
+/* The completion thread holds no descriptor of a terminate up to @gen. */
+static void ack(struct cuda_chan *cc, unsigned int gen)
+{
+	__atomic_store_n(&cc->ack_gen, gen, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&cc->ack_waiters, __ATOMIC_SEQ_CST)) {
+		pthread_mutex_lock(&cc->park_lock);
+		pthread_cond_broadcast(&cc->ack_cond);
+		pthread_mutex_unlock(&cc->park_lock);
+	}
+}
+
+static void wait_ack(struct cuda_chan *cc, unsigned int gen)
+{
+	__atomic_fetch_add(&cc->ack_waiters, 1, __ATOMIC_SEQ_CST);
+	cuda_kick(cc);		/* out of its park, to see the new stop_gen */
+	pthread_mutex_lock(&cc->park_lock);
+	while ((int)(load(&cc->ack_gen) - gen) < 0)
+		pthread_cond_wait(&cc->ack_cond, &cc->park_lock);
+	pthread_mutex_unlock(&cc->park_lock);
+	__atomic_fetch_sub(&cc->ack_waiters, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Puts @d's work on the stream; the runtime's error if it refused it. */
+static cudaError_t enqueue(struct cuda_chan *cc, struct cuda_desc *d)
+{
+	cudaError_t err = cudaSuccess;
+
+	switch (d->kind) {
+	case CUDA_COPY:
+		return cudaMemcpyAsync(d->dst, d->src, d->len, cudaMemcpyDefault, cc->stream);
+	case CUDA_FILL:
+		return cudaMemsetAsync(d->dst, d->value, d->len, cc->stream);
+	case CUDA_COPY2D:
+		for (unsigned int i = 0; i < d->nops && err == cudaSuccess; i++) {
+			const struct cuda_op2d *op = &d->ops[i];
+
+			err = cudaMemcpy2DAsync(op->dst, op->dpitch, op->src, op->spitch,
+						op->width, op->height, cudaMemcpyDefault, cc->stream);
+		}
+		return err;
+	}
+	return cudaErrorInvalidValue;
+}
+
+/*
+ * Hands issued descriptors to the stream until the window is full, the
+ * channel is paused or nothing is issued. Any thread may call it; the
+ * launch lock keeps the stream in list order.
+ */
+void cuda_launch_more(struct cuda_chan *cc)
+{
+	struct cuda_desc *batch[LAUNCH_BATCH];
+	unsigned int half_window = cc->cd->max_inflight > 1 ? cc->cd->max_inflight / 2 : 1;
+	int prev = -2;
+
+	pthread_mutex_lock(&cc->launch_lock);
+	for (;;) {
+		unsigned int n = 0, gen;
+
+		spin_lock(&cc->vc.lock);
+		gen = cc->stop_gen;
+		if (!__atomic_load_n(&cc->paused, __ATOMIC_SEQ_CST)) {
+			while (n < LAUNCH_BATCH && cc->ninflight < cc->cd->max_inflight) {
+				struct virt_dma_desc *vd = vchan_next_desc(&cc->vc);
+
+				if (!vd)
+					break;
+				list_move_tail(&vd->node, &cc->inflight);
+				cc->ninflight++;
+				batch[n] = to_cuda_desc(vd);
+				batch[n]->launched = false;
+				n++;
+			}
+		}
+		spin_unlock(&cc->vc.lock);
+		if (!n)
+			break;
+		if (prev == -2)
+			prev = cuda_dev_enter(cc->cd);
+
+		for (unsigned int i = 0; i < n; i++) {
+			struct cuda_desc *d = batch[i];
+			bool last = i + 1 == n;
+
+			d->has_event = false;
+			d->stream_sync = false;
+			d->launch_err = cudaSuccess;
+			/* Terminated meanwhile: it is on desc_terminated, and
+			 * copying it now would only delay synchronize. */
+			if (load(&cc->stop_gen) != gen)
+				continue;
+			d->launch_err = enqueue(cc, d);
+			/*
+			 * An event after the batch's last descriptor, after every one
+			 * that asked for an interrupt, after a refused one (it marks
+			 * the end of the work before it, which may otherwise have no
+			 * event of its own), and every half window, so the window is
+			 * refilled while its second half still runs.
+			 */
+			if (last || d->launch_err != cudaSuccess ||
+			    (d->vd.tx.flags & DMA_PREP_INTERRUPT) ||
+			    ++cc->since_event >= half_window) {
+				cc->since_event = 0;
+				if (cudaEventRecord(d->event, cc->stream) == cudaSuccess)
+					d->has_event = true;
+				else
+					d->stream_sync = true;
+			}
+			if (d->launch_err != cudaSuccess || d->stream_sync)
+				cudaGetLastError();	/* not the caller's error to see */
+		}
+
+		spin_lock(&cc->vc.lock);
+		for (unsigned int i = 0; i < n; i++)
+			batch[i]->launched = true;
+		spin_unlock(&cc->vc.lock);
+		cuda_kick(cc);
+	}
+	if (prev != -2)
+		cuda_dev_leave(cc->cd, prev);
+	pthread_mutex_unlock(&cc->launch_lock);
+}
+
+void cuda_issue_pending(struct dma_chan *chan)
+{
+	struct cuda_chan *cc = to_cuda_chan(chan);
+	bool issued;
+
+	spin_lock(&cc->vc.lock);
+	issued = vchan_issue_pending(&cc->vc);
+	spin_unlock(&cc->vc.lock);
+	if (issued)
+		cuda_launch_more(cc);
+}
+
+/* Errors that mean a copy touched memory it could not: an execution fault. */
+static bool is_fault(cudaError_t err)
+{
+	switch (err) {
+	case cudaErrorIllegalAddress:
+	case cudaErrorMisalignedAddress:
+	case cudaErrorInvalidAddressSpace:
+	case cudaErrorLaunchFailure:
+	case cudaErrorECCUncorrectable:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * What a descriptor's callback_result says. @err is what waiting for its
+ * event returned, @first whether this wait was the first to see the
+ * device's fault: the runtime reports one sticky error for the whole
+ * context, so everything after the faulting work merely never ran.
+ */
+static struct dmaengine_result result_of(const struct cuda_desc *d, cudaError_t err, bool first)
+{
+	struct dmaengine_result r = { DMA_TRANS_NOERROR, 0 };
+
+	if (d->launch_err == cudaSuccess && err == cudaSuccess)
+		return r;
+	if (d->launch_err == cudaSuccess && first && is_fault(err))
+		r.result = d->kind == CUDA_FILL ? DMA_TRANS_WRITE_FAILED : DMA_TRANS_READ_FAILED;
+	else
+		r.result = DMA_TRANS_ABORTED;
+	/* descriptor granularity: a failed descriptor has all its bytes left */
+	r.residue = (uint32_t)d->total;
+	return r;
+}
+
+/*
+ * As every udmaengine provider (and the kernel's virt-dma drivers) does: a
+ * descriptor with a callback gets it. DMA_PREP_INTERRUPT only decides which
+ * descriptors signal their completion (record an event); the others are
+ * noticed, and called back, with the next signal.
+ */
+static void finish(struct cuda_desc *d)
+{
+	vchan_cookie_complete(&d->vd);
+}
+
+/* Every descriptor up to @target is done with @err, unless terminated since @gen. */
+static void complete_through(struct cuda_chan *cc, struct cuda_desc *target, unsigned int gen,
+			     cudaError_t err)
+{
+	bool first = false;
+
+	if (err != cudaSuccess && is_fault(err)) {
+		int none = 0;
+
+		first = __atomic_compare_exchange_n(&cc->cd->fault, &none, (int)err, false,
+						    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	}
+	spin_lock(&cc->vc.lock);
+	if (cc->stop_gen == gen) {
+		bool last;
+
+		do {
+			struct cuda_desc *d = list_first_entry(&cc->inflight, struct cuda_desc, vd.node);
+
+			last = d == target;
+			list_del(&d->vd.node);
+			cc->ninflight--;
+			d->vd.tx_result = result_of(d, err, first);
+			finish(d);
+		} while (!last);
+	}
+	spin_unlock(&cc->vc.lock);
+}
+
+void *cuda_chan_thread(void *arg)
+{
+	struct cuda_chan *cc = arg;
+
+	cuda_dev_enter(cc->cd);	/* this thread works for this GPU only */
+	for (;;) {
+		unsigned int bell = load(&cc->doorbell), gen;
+		struct cuda_desc *d, *target = NULL;
+		cudaError_t err;
+
+		spin_lock(&cc->vc.lock);
+		gen = cc->stop_gen;
+		list_for_each_entry(d, &cc->inflight, struct cuda_desc, vd.node) {
+			if (!d->launched)
+				break;
+			if (d->has_event || d->stream_sync) {
+				target = d;
+				break;
+			}
+		}
+		spin_unlock(&cc->vc.lock);
+		/* Holding nothing yet: every terminate so far is complete for us. */
+		ack(cc, gen);
+
+		if (__atomic_load_n(&cc->exit, __ATOMIC_SEQ_CST))
+			break;
+		if (!target) {
+			park(cc, bell);
+			continue;
+		}
+		/* target stays allocated: synchronize waits for our next ack */
+		err = target->has_event ? cudaEventSynchronize(target->event)
+					: cudaStreamSynchronize(cc->stream);
+		if (err != cudaSuccess)
+			cudaGetLastError();
+		complete_through(cc, target, gen, err);
+		cuda_launch_more(cc);	/* the window has room again */
+	}
+	return NULL;
+}
+
+int cuda_terminate_all(struct dma_chan *chan)
+{
+	struct cuda_chan *cc = to_cuda_chan(chan);
+	struct cuda_desc *d, *n;
+	LIST_HEAD(head);
+
+	spin_lock(&cc->vc.lock);
+	__atomic_store_n(&cc->stop_gen, cc->stop_gen + 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&cc->paused, 0, __ATOMIC_SEQ_CST);
+	/* On the stream: the GPU may still copy them, freed at synchronize. */
+	list_for_each_entry_safe(d, n, &cc->inflight, struct cuda_desc, vd.node)
+		vchan_terminate_vdesc(&d->vd);
+	cc->ninflight = 0;
+	vchan_get_queued_descriptors(&cc->vc, &head);
+	cc->vc.cyclic = NULL;
+	spin_unlock(&cc->vc.lock);
+
+	vchan_dma_desc_free_list(&cc->vc, &head);
+	cuda_kick(cc);
+	return 0;
+}
+
+void cuda_synchronize(struct dma_chan *chan)
+{
+	struct cuda_chan *cc = to_cuda_chan(chan);
+	unsigned int gen;
+
+	/*
+	 * A copy on the stream cannot be recalled: wait for it. With the
+	 * launch lock held no launch is half done, so everything terminated
+	 * is on the stream already or will never be.
+	 */
+	pthread_mutex_lock(&cc->launch_lock);
+	if (cudaStreamSynchronize(cc->stream) != cudaSuccess)
+		cudaGetLastError();	/* a failed context runs nothing more */
+	pthread_mutex_unlock(&cc->launch_lock);
+
+	gen = __atomic_load_n(&cc->stop_gen, __ATOMIC_SEQ_CST);
+	wait_ack(cc, gen);
+	vchan_synchronize(&cc->vc);
+}
+
+/*
+ * Pause stops handing descriptors to the stream and returns once the
+ * stream stands still: what it had runs to its end (it cannot be stopped
+ * half way), what it had not waits for resume.
+ */
+int cuda_pause(struct dma_chan *chan)
+{
+	struct cuda_chan *cc = to_cuda_chan(chan);
+
+	spin_lock(&cc->vc.lock);
+	__atomic_store_n(&cc->paused, 1, __ATOMIC_SEQ_CST);
+	spin_unlock(&cc->vc.lock);
+	pthread_mutex_lock(&cc->launch_lock);
+	if (cudaStreamSynchronize(cc->stream) != cudaSuccess)
+		cudaGetLastError();
+	pthread_mutex_unlock(&cc->launch_lock);
+	return 0;
+}
+
+int cuda_resume(struct dma_chan *chan)
+{
+	struct cuda_chan *cc = to_cuda_chan(chan);
+
+	spin_lock(&cc->vc.lock);
+	__atomic_store_n(&cc->paused, 0, __ATOMIC_SEQ_CST);
+	spin_unlock(&cc->vc.lock);
+	cuda_launch_more(cc);
+	return 0;
+}
+
+enum dma_status cuda_tx_status(struct dma_chan *chan, dma_cookie_t cookie,
+			       struct dma_tx_state *state)
+{
+	struct cuda_chan *cc = to_cuda_chan(chan);
+	enum dma_status status = dma_cookie_status(chan, cookie, state);
+
+	if (status == DMA_COMPLETE)
+		return status;
+	/* descriptor granularity: not done is all we know (residue 0) */
+	dma_set_residue(state, 0);
+	return __atomic_load_n(&cc->paused, __ATOMIC_SEQ_CST) ? DMA_PAUSED : status;
+}

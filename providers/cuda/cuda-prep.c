@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The CUDA controller's prep ops: each request becomes a cuda_desc holding
+ * the runtime calls that will perform it. The core checked the generic
+ * arguments; these check what only this controller knows: that both sides
+ * are memory a copy engine can reach, and the 2D geometry's limits.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cuda-internal.h"
+
+#define CUDA_CACHE_MAX 256
+
+/* Back to the cache, or gone with its event if the cache is full. */
+static void cache_put(struct cuda_chan *cc, struct cuda_desc *d)
+{
+	bool keep;
+
+	spin_lock(&cc->cache_lock);
+	keep = cc->cached < CUDA_CACHE_MAX;
+	if (keep) {
+		d->next_free = cc->cache;
+		cc->cache = d;
+		cc->cached++;
+	}
+	spin_unlock(&cc->cache_lock);
+	if (!keep) {
+		/* complete: its work finished, or synchronize waited for it */
+		if (cudaEventDestroy(d->event) != cudaSuccess)
+			cudaGetLastError();
+		free(d);
+	}
+}
+
+static struct cuda_desc *desc_alloc(struct cuda_chan *cc, unsigned int nops)
+{
+	struct cuda_desc *d;
+	cudaEvent_t event;
+
+	spin_lock(&cc->cache_lock);
+	d = cc->cache;
+	if (d) {
+		cc->cache = d->next_free;
+		cc->cached--;
+	}
+	spin_unlock(&cc->cache_lock);
+	if (!d) {
+		cudaError_t err;
+		int prev;
+
+		d = malloc(sizeof(*d));
+		if (!d)
+			return NULL;
+		prev = cuda_dev_enter(cc->cd);	/* events belong to the current device */
+		err = cudaEventCreateWithFlags(&d->event, cudaEventDisableTiming);
+		cuda_dev_leave(cc->cd, prev);
+		if (err != cudaSuccess) {
+			cudaGetLastError();
+			udma_chan_diag(&cc->vc.chan, "prep", "cudaEventCreateWithFlags: %s",
+				       cudaGetErrorName(err));
+			free(d);
+			return NULL;
+		}
+	}
+	event = d->event;
+	memset(d, 0, sizeof(*d));
+	d->event = event;
+	INIT_LIST_HEAD(&d->vd.node);
+	d->nops = nops;
+	d->ops = &d->op0;
+	if (nops > 1) {
+		d->ops = calloc(nops, sizeof(*d->ops));
+		if (!d->ops) {
+			cache_put(cc, d);
+			return NULL;
+		}
+	}
+	return d;
+}
+
+/* virt-dma's desc_free: may run with vc.lock held, so only cache_lock here. */
+void cuda_desc_free(struct virt_dma_desc *vd)
+{
+	struct cuda_desc *d = to_cuda_desc(vd);
+
+	if (d->ops != &d->op0)
+		free(d->ops);
+	d->ops = NULL;
+	cache_put(to_cuda_chan(vd->tx.chan), d);
+}
+
+void cuda_cache_drain(struct cuda_chan *cc)
+{
+	struct cuda_desc *d;
+
+	spin_lock(&cc->cache_lock);
+	d = cc->cache;
+	cc->cache = NULL;
+	cc->cached = 0;
+	spin_unlock(&cc->cache_lock);
+	while (d) {
+		struct cuda_desc *next = d->next_free;
+
+		if (cudaEventDestroy(d->event) != cudaSuccess)
+			cudaGetLastError();
+		free(d);
+		d = next;
+	}
+}
+
+static void *no_mem(struct dma_chan *chan, const char *func)
+{
+	udma_chan_diag(chan, func, "out of memory for the descriptor");
+	return NULL;
+}
+
+static bool len_ok(struct dma_chan *chan, const char *func, const char *what, size_t len)
+{
+	if (len > CUDA_MAX_LEN) {
+		udma_chan_diag(chan, func, "%s %zu: larger than %" PRIu32 " (residue is 32-bit)",
+			       what, len, (uint32_t)CUDA_MAX_LEN);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * [first, last] must be memory a copy engine reaches: device or managed
+ * memory, or pinned host memory (dma_map_single on this controller, or
+ * cudaMallocHost). Pageable memory would make the runtime stage the copy
+ * through its own buffers, synchronously and outside the stream order
+ * terminate relies on, and a memset of it faults the GPU.
+ */
+static bool mem_ok(struct dma_chan *chan, const char *func, const char *what,
+		   dma_addr_t first, dma_addr_t last, struct cudaPointerAttributes *first_at)
+{
+	if (first == 0) {
+		udma_chan_diag(chan, func, "%s is 0: not a mapped address", what);
+		return false;
+	}
+	for (int k = 0; k < 2; k++) {
+		dma_addr_t a = k ? last : first;
+		struct cudaPointerAttributes at;
+		cudaError_t err;
+
+		if (k && last == first)
+			break;
+		memset(&at, 0, sizeof(at));
+		err = cudaPointerGetAttributes(&at, (const void *)(uintptr_t)a);
+		if (err != cudaSuccess) {
+			cudaGetLastError();
+			udma_chan_diag(chan, func, "%s 0x%" PRIx64 ": cudaPointerGetAttributes: %s",
+				       what, a, cudaGetErrorName(err));
+			return false;
+		}
+		if (at.type == cudaMemoryTypeUnregistered) {
+			udma_chan_diag(chan, func,
+				       "%s 0x%" PRIx64 "%s is neither GPU memory nor host memory mapped "
+				       "for this controller (dma_map_single on chan->device->dev)",
+				       what, first, k ? " (its last byte)" : "");
+			return false;
+		}
+		if (!k && first_at)
+			*first_at = at;
+	}
+	return true;
+}
+
+struct dma_async_tx_descriptor *cuda_prep_memcpy(struct dma_chan *chan, dma_addr_t dst,
+						 dma_addr_t src, size_t len, unsigned long flags)
+{
+	const char *f = "dmaengine_prep_dma_memcpy";
+	struct cuda_chan *cc = to_cuda_chan(chan);
+	struct cuda_desc *d;
+
+	if (!len_ok(chan, f, "len", len))
+		return NULL;
+	if (dst < src + len && src < dst + len) {
+		udma_chan_diag(chan, f, "dest and src overlap (%zu bytes at 0x%" PRIx64 " and 0x%" PRIx64 ")",
+			       len, dst, src);
+		return NULL;
+	}
+	if (!mem_ok(chan, f, "dest", dst, dst + len - 1, NULL) ||
+	    !mem_ok(chan, f, "src", src, src + len - 1, NULL))
+		return NULL;
+	d = desc_alloc(cc, 1);
+	if (!d)
+		return no_mem(chan, f);
+	d->kind = CUDA_COPY;
+	d->dst = (void *)(uintptr_t)dst;
+	d->src = (const void *)(uintptr_t)src;
+	d->len = d->total = len;
+	return vchan_tx_prep(&cc->vc, &d->vd, flags);
+}
+
+struct dma_async_tx_descriptor *cuda_prep_memset(struct dma_chan *chan, dma_addr_t dst,
+						 int value, size_t len, unsigned long flags)
+{
+	const char *f = "dmaengine_prep_dma_memset";
+	struct cuda_chan *cc = to_cuda_chan(chan);
+	struct cudaPointerAttributes at;
+	struct cuda_desc *d;
+	void *p = (void *)(uintptr_t)dst;
+
+	if (!len_ok(chan, f, "len", len) || !mem_ok(chan, f, "dest", dst, dst + len - 1, &at))
+		return NULL;
+	/*
+	 * A memset is GPU work, not a copy engine's: it writes pinned host
+	 * memory through the address the GPU maps it at. With unified
+	 * addressing that is the host address; ask rather than assume.
+	 */
+	if (at.type == cudaMemoryTypeHost) {
+		if (!at.devicePointer) {
+			udma_chan_diag(chan, f, "dest 0x%" PRIx64 ": host memory the GPU has no "
+				       "address for (cudaPointerAttributes.devicePointer is NULL)", dst);
+			return NULL;
+		}
+		p = at.devicePointer;
+	}
+	d = desc_alloc(cc, 1);
+	if (!d)
+		return no_mem(chan, f);
+	d->kind = CUDA_FILL;
+	d->dst = p;
+	d->value = value & 0xff;	/* cudaMemset, like memset, stores the low byte */
+	d->len = d->total = len;
+	return vchan_tx_prep(&cc->vc, &d->vd, flags);
+}
+
+/* Gap after a chunk on one side, as the kernel's dmaengine_get_{src,dst}_icg. */
+static size_t side_icg(bool inc, bool sgl, size_t icg, size_t dir_icg)
+{
+	if (!inc)
+		return 0;
+	if (dir_icg)
+		return dir_icg;
+	return sgl ? icg : 0;
+}
+
+static bool add_ok(size_t *acc, size_t v)
+{
+	if (*acc + v < *acc)
+		return false;
+	*acc += v;
+	return true;
+}
+
+/*
+ * Frames are laid out one after the other, each chunk followed by its gap,
+ * so chunk j of every frame is a 2D copy: numf rows of chunk j's size, one
+ * frame stride apart. With one chunk per frame that is the textbook 2D copy
+ * of numf rows with pitch = size + icg.
+ */
+struct dma_async_tx_descriptor *cuda_prep_interleaved(struct dma_chan *chan,
+						      struct dma_interleaved_template *xt,
+						      unsigned long flags)
+{
+	const char *f = "dmaengine_prep_interleaved_dma";
+	struct cuda_chan *cc = to_cuda_chan(chan);
+	size_t sstride = 0, dstride = 0, frame = 0, soff = 0, doff = 0, total;
+	size_t slast, dlast;	/* offset of the last byte touched on each side */
+	struct cuda_desc *d;
+
+	if (xt->dir != DMA_MEM_TO_MEM || !xt->src_inc || !xt->dst_inc) {
+		udma_chan_diag(chan, f, "xt: only memory to memory with src_inc and dst_inc "
+			       "(a copy engine has no fixed-address side)");
+		return NULL;
+	}
+	if (xt->frame_size > UINT32_MAX) {
+		udma_chan_diag(chan, f, "xt->frame_size %zu: too many chunks", xt->frame_size);
+		return NULL;
+	}
+	for (size_t j = 0; j < xt->frame_size; j++) {
+		const struct data_chunk *c = &xt->sgl[j];
+
+		if (!add_ok(&frame, c->size) ||
+		    !add_ok(&sstride, c->size) ||
+		    !add_ok(&sstride, side_icg(true, xt->src_sgl, c->icg, c->src_icg)) ||
+		    !add_ok(&dstride, c->size) ||
+		    !add_ok(&dstride, side_icg(true, xt->dst_sgl, c->icg, c->dst_icg))) {
+			udma_chan_diag(chan, f, "xt: frame of %zu chunks is larger than memory",
+				       xt->frame_size);
+			return NULL;
+		}
+	}
+	if (frame > CUDA_MAX_LEN / xt->numf) {
+		udma_chan_diag(chan, f, "xt: numf %zu frames of %zu bytes: larger than %" PRIu32
+			       " (residue is 32-bit)", xt->numf, frame, (uint32_t)CUDA_MAX_LEN);
+		return NULL;
+	}
+	total = frame * xt->numf;
+	if (xt->numf > 1 && (sstride > cc->cd->max_pitch || dstride > cc->cd->max_pitch)) {
+		udma_chan_diag(chan, f, "xt: %s frame stride %zu exceeds the GPU's maximum pitch %zu "
+			       "(cudaDevAttrMaxPitch)", sstride > cc->cd->max_pitch ? "src" : "dst",
+			       sstride > cc->cd->max_pitch ? sstride : dstride, cc->cd->max_pitch);
+		return NULL;
+	}
+	/* last byte: the last chunk of the last frame (its gap is not touched) */
+	if (xt->numf - 1 > (SIZE_MAX - (sstride > dstride ? sstride : dstride)) /
+			   (sstride > dstride ? sstride : dstride)) {
+		udma_chan_diag(chan, f, "xt: numf %zu frames do not fit in memory", xt->numf);
+		return NULL;
+	}
+	slast = (xt->numf - 1) * sstride + sstride -
+		side_icg(true, xt->src_sgl, xt->sgl[xt->frame_size - 1].icg,
+			 xt->sgl[xt->frame_size - 1].src_icg) - 1;
+	dlast = (xt->numf - 1) * dstride + dstride -
+		side_icg(true, xt->dst_sgl, xt->sgl[xt->frame_size - 1].icg,
+			 xt->sgl[xt->frame_size - 1].dst_icg) - 1;
+	if (xt->src_start + slast < xt->src_start || xt->dst_start + dlast < xt->dst_start) {
+		udma_chan_diag(chan, f, "xt: the %s side wraps around the address space",
+			       xt->src_start + slast < xt->src_start ? "src" : "dst");
+		return NULL;
+	}
+	if (!mem_ok(chan, f, "xt->dst_start", xt->dst_start, xt->dst_start + dlast, NULL) ||
+	    !mem_ok(chan, f, "xt->src_start", xt->src_start, xt->src_start + slast, NULL))
+		return NULL;
+
+	d = desc_alloc(cc, (unsigned int)xt->frame_size);
+	if (!d)
+		return no_mem(chan, f);
+	d->kind = CUDA_COPY2D;
+	d->total = total;
+	for (size_t j = 0; j < xt->frame_size; j++) {
+		const struct data_chunk *c = &xt->sgl[j];
+		struct cuda_op2d *op = &d->ops[j];
+
+		op->dst = (void *)(uintptr_t)(xt->dst_start + doff);
+		op->src = (const void *)(uintptr_t)(xt->src_start + soff);
+		op->width = c->size;
+		op->height = xt->numf;
+		/* one row: the pitch is never used, so no limit applies */
+		op->dpitch = xt->numf > 1 ? dstride : c->size;
+		op->spitch = xt->numf > 1 ? sstride : c->size;
+		soff += c->size + side_icg(true, xt->src_sgl, c->icg, c->src_icg);
+		doff += c->size + side_icg(true, xt->dst_sgl, c->icg, c->dst_icg);
+	}
+	return vchan_tx_prep(&cc->vc, &d->vd, flags);
+}
