@@ -3,9 +3,11 @@
 
 #include "poll.h"
 
+#include <sched.h>
 #include <unistd.h>
 
 static uint64_t poll_ns_value, tasklet_poll_ns_value;
+
 static int max_spinners;	/* threads polling at once, at most */
 static int spinners;		/* atomic: threads polling now */
 static pthread_once_t poll_once = PTHREAD_ONCE_INIT;
@@ -23,10 +25,14 @@ static void poll_read_env(void)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 	poll_ns_value = env_us("UDMA_POLL_US", 20);
-	tasklet_poll_ns_value = env_us("UDMA_TASKLET_POLL_US", 5);
+	/* On two CPUs a polling pool thread takes the CPU the controller and
+	 * the submitter need: it parks at once there. */
+	tasklet_poll_ns_value = env_us("UDMA_TASKLET_POLL_US", cpus > 2 ? 20 : 0);
 	/* Leave a CPU to the threads doing work: pollers that outnumber the
 	 * CPUs only delay the thread that would end their wait. */
 	max_spinners = cpus > 2 ? (int)cpus - 1 : 1;
+	if (getenv("UDMA_MAX_POLLERS"))
+		max_spinners = atoi(getenv("UDMA_MAX_POLLERS"));
 }
 
 uint64_t udma_poll_ns(void)
@@ -55,10 +61,51 @@ static void spin_end(void)
 	__atomic_sub_fetch(&spinners, 1, __ATOMIC_RELAXED);
 }
 
+/*
+ * Sleeping: on Linux a futex on a wake-up sequence number, so a wake is one
+ * system call and the woken thread takes no lock on the way out; elsewhere
+ * a mutex and condition variable. Either way a waiter announces itself
+ * (waiters) before its last look at ready(), and a waker publishes before
+ * it reads waiters, so one of them always sees the other.
+ */
+#if defined(__linux__) && !defined(UDMA_NO_FUTEX)
+#include <limits.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+
+static void sleep_until_woken(struct udma_park *p, unsigned int seq)
+{
+	syscall(SYS_futex, &p->seq, FUTEX_WAIT_PRIVATE, seq, NULL, NULL, 0);
+}
+
+static void wake_all(struct udma_park *p)
+{
+	__atomic_fetch_add(&p->seq, 1, __ATOMIC_SEQ_CST);
+	syscall(SYS_futex, &p->seq, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+}
+#else
+static void sleep_until_woken(struct udma_park *p, unsigned int seq)
+{
+	pthread_mutex_lock(&p->lock);
+	while (__atomic_load_n(&p->seq, __ATOMIC_SEQ_CST) == seq)
+		pthread_cond_wait(&p->cond, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void wake_all(struct udma_park *p)
+{
+	pthread_mutex_lock(&p->lock);
+	__atomic_fetch_add(&p->seq, 1, __ATOMIC_SEQ_CST);
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+#endif
+
 void udma_park_init(struct udma_park *p)
 {
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
+	p->seq = 0;
 	p->waiters = 0;
 }
 
@@ -73,6 +120,9 @@ void udma_park_wait(struct udma_park *p, bool (*ready)(void *arg), void *arg,
 {
 	if (ready(arg))
 		return;
+	/* polling would keep the CPU from the callback this thread just woke */
+	if (spin_ns && udma_tasklet_took_cpu())
+		spin_ns = 0;
 	if (spin_ns && spin_begin()) {
 		uint64_t deadline = udma_now_ns() + spin_ns;
 		unsigned int i = 0;
@@ -89,20 +139,30 @@ void udma_park_wait(struct udma_park *p, bool (*ready)(void *arg), void *arg,
 			return;
 	}
 
-	pthread_mutex_lock(&p->lock);
-	/* Announce, then re-check: pairs with the waker's publish-then-load. */
-	__atomic_fetch_add(&p->waiters, 1, __ATOMIC_SEQ_CST);
-	while (!ready(arg))
-		pthread_cond_wait(&p->cond, &p->lock);
-	__atomic_fetch_sub(&p->waiters, 1, __ATOMIC_SEQ_CST);
-	pthread_mutex_unlock(&p->lock);
+	for (;;) {
+		unsigned int seq = __atomic_load_n(&p->seq, __ATOMIC_SEQ_CST);
+		bool done;
+
+		__atomic_fetch_add(&p->waiters, 1, __ATOMIC_SEQ_CST);
+		done = ready(arg);
+		if (!done)
+			sleep_until_woken(p, seq);	/* returns at once if seq moved */
+		__atomic_fetch_sub(&p->waiters, 1, __ATOMIC_SEQ_CST);
+		if (done || ready(arg))
+			return;
+	}
 }
 
-void udma_park_wake(struct udma_park *p)
+bool udma_park_wake(struct udma_park *p)
 {
 	if (__atomic_load_n(&p->waiters, __ATOMIC_SEQ_CST) == 0)
-		return;
-	pthread_mutex_lock(&p->lock);
-	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->lock);
+		return false;
+	wake_all(p);
+	return true;
+}
+
+bool udma_cpus_scarce(void)
+{
+	pthread_once(&poll_once, poll_read_env);
+	return max_spinners <= 1;
 }

@@ -46,9 +46,10 @@ uint64_t udma_tasklet_poll_ns(void);
  * after announcing itself, so no wake-up is lost.
  */
 struct udma_park {
-	pthread_mutex_t lock;
+	unsigned int seq;	/* atomic: bumped by every wake-up (the futex word) */
+	int waiters;		/* atomic: parked or about to park */
+	pthread_mutex_t lock;	/* without futexes: the condition variable's */
 	pthread_cond_t cond;
-	int waiters;	/* atomic; parked or about to park */
 };
 
 void udma_park_init(struct udma_park *p);
@@ -62,7 +63,17 @@ void udma_park_destroy(struct udma_park *p);
 void udma_park_wait(struct udma_park *p, bool (*ready)(void *arg), void *arg,
 		    uint64_t spin_ns);
 
-/* Wakes every waiter; cheap when nobody is parked. */
-void udma_park_wake(struct udma_park *p);
+/* Wakes every waiter; cheap when nobody is parked. True if one was parked. */
+bool udma_park_wake(struct udma_park *p);
+
+/* Two CPUs or fewer: a thread that wakes another should make room for it. */
+bool udma_cpus_scarce(void);
+
+/*
+ * True once after this thread's tasklet_schedule woke a parked pool thread
+ * on a machine with scarce CPUs: the woken thread needs a CPU, so this one
+ * should park rather than poll (tasklet.c).
+ */
+bool udma_tasklet_took_cpu(void);
 
 #endif /* UDMA_CORE_POLL_H */

@@ -16,7 +16,7 @@ void spin_lock_init(spinlock_t *lock)
 
 void spin_lock_slow(spinlock_t *lock)
 {
-	for (int i = 0; i < 2000; i++) {
+	for (int i = 0; i < 100; i++) {
 #if defined(__x86_64__) || defined(__i386__)
 		__builtin_ia32_pause();
 #endif

@@ -35,6 +35,7 @@ static struct tasklet_pool pool = {
 };
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 static _Thread_local struct tasklet_struct *running_here;
+static _Thread_local bool woke_pool;	/* this thread woke a parked pool thread */
 
 bool udma_in_tasklet(void)
 {
@@ -57,7 +58,16 @@ static void enqueue(struct tasklet_struct *t)
 	pool.tail = t;
 	__atomic_fetch_add(&pool.queued, 1, __ATOMIC_SEQ_CST);
 	pthread_mutex_unlock(&pool.lock);
-	udma_park_wake(&pool.work);
+	if (udma_park_wake(&pool.work))
+		woke_pool = true;
+}
+
+bool udma_tasklet_took_cpu(void)
+{
+	bool woke = woke_pool;
+
+	woke_pool = false;
+	return woke && udma_cpus_scarce();
 }
 
 static struct tasklet_struct *dequeue(void)

@@ -256,6 +256,8 @@ static enum dma_status soft_tx_status(struct dma_chan *chan, dma_cookie_t cookie
 	status = dma_cookie_status(chan, cookie, state);
 	if (status == DMA_COMPLETE)
 		return status;
+	if (!state)	/* no residue wanted: no lock, no search (pollers) */
+		return __atomic_load_n(&sc->paused, __ATOMIC_ACQUIRE) ? DMA_PAUSED : status;
 
 	spin_lock(&sc->vc.lock);
 	status = dma_cookie_status(chan, cookie, state);
