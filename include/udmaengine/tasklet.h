@@ -51,7 +51,6 @@ void tasklet_enable(struct tasklet_struct *t);
 /* True on a tasklet pool thread while it runs a tasklet (callback context). */
 bool udma_in_tasklet(void);
 
-
 #ifdef __cplusplus
 }
 #endif
