@@ -112,27 +112,40 @@ static struct dma_async_tx_descriptor *prepared(struct dma_chan *chan, const cha
 	return NULL;
 }
 
+/*
+ * What memcpy and memset (@src NULL) share: a length, addresses that are
+ * not mapping errors and do not wrap, and the device's alignment.
+ */
+static bool mem_args_ok(struct dma_chan *chan, const char *f, dma_addr_t dest,
+			const dma_addr_t *src, size_t len, unsigned int align_log2,
+			const char *align_name)
+{
+	size_t mask = ((size_t)1 << align_log2) - 1;
+
+	if (len == 0) {
+		udma_chan_diag(chan, f, "len 0: must be > 0");
+		return false;
+	}
+	if (!addr_ok(chan, f, "dest", dest, len) || (src && !addr_ok(chan, f, "src", *src, len)))
+		return false;
+	if ((dest | (src ? *src : 0) | len) & mask) {
+		udma_chan_diag(chan, f, "%s not aligned to %zu bytes (%s)",
+			       dest & mask ? "dest" : src && (*src & mask) ? "src" : "len",
+			       mask + 1, align_name);
+		return false;
+	}
+	return true;
+}
+
 struct dma_async_tx_descriptor *dmaengine_prep_dma_memcpy(
 	struct dma_chan *chan, dma_addr_t dest, dma_addr_t src, size_t len,
 	unsigned long flags)
 {
 	const char *f = __func__;
-	size_t mask;
 
-	if (!prep_ok(chan, f, DMA_MEMCPY, flags))
+	if (!prep_ok(chan, f, DMA_MEMCPY, flags) ||
+	    !mem_args_ok(chan, f, dest, &src, len, chan->device->copy_align, "copy_align"))
 		return NULL;
-	if (len == 0) {
-		udma_chan_diag(chan, f, "len 0: must be > 0");
-		return NULL;
-	}
-	if (!addr_ok(chan, f, "dest", dest, len) || !addr_ok(chan, f, "src", src, len))
-		return NULL;
-	mask = ((size_t)1 << chan->device->copy_align) - 1;
-	if ((dest | src | len) & mask) {
-		udma_chan_diag(chan, f, "%s not aligned to %zu bytes (copy_align)",
-			       dest & mask ? "dest" : src & mask ? "src" : "len", mask + 1);
-		return NULL;
-	}
 	return prepared(chan, f, chan->device->device_prep_dma_memcpy(chan, dest, src, len, flags));
 }
 
@@ -141,22 +154,10 @@ struct dma_async_tx_descriptor *dmaengine_prep_dma_memset(
 	unsigned long flags)
 {
 	const char *f = __func__;
-	size_t mask;
 
-	if (!prep_ok(chan, f, DMA_MEMSET, flags))
+	if (!prep_ok(chan, f, DMA_MEMSET, flags) ||
+	    !mem_args_ok(chan, f, dest, NULL, len, chan->device->fill_align, "fill_align"))
 		return NULL;
-	if (len == 0) {
-		udma_chan_diag(chan, f, "len 0: must be > 0");
-		return NULL;
-	}
-	if (!addr_ok(chan, f, "dest", dest, len))
-		return NULL;
-	mask = ((size_t)1 << chan->device->fill_align) - 1;
-	if ((dest | len) & mask) {
-		udma_chan_diag(chan, f, "%s not aligned to %zu bytes (fill_align)",
-			       dest & mask ? "dest" : "len", mask + 1);
-		return NULL;
-	}
 	return prepared(chan, f, chan->device->device_prep_dma_memset(chan, dest, value, len, flags));
 }
 

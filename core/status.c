@@ -5,16 +5,24 @@
 #include "internal.h"
 #include "poll.h"
 
+/* The checks both calls share: a held channel and a cookie that can be one. */
+static bool status_args_ok(struct dma_chan *chan, dma_cookie_t cookie, const char *func)
+{
+	if (!udma_chan_usable(chan, func))
+		return false;
+	if (cookie < DMA_MIN_COOKIE) {
+		udma_chan_diag(chan, func, "cookie %d: not a cookie (must be >= %d)",
+			       cookie, DMA_MIN_COOKIE);
+		return false;
+	}
+	return true;
+}
+
 enum dma_status dmaengine_tx_status(struct dma_chan *chan, dma_cookie_t cookie,
 				    struct dma_tx_state *state)
 {
-	if (!udma_chan_usable(chan, __func__))
+	if (!status_args_ok(chan, cookie, __func__))
 		return DMA_ERROR;
-	if (cookie < DMA_MIN_COOKIE) {
-		udma_chan_diag(chan, __func__, "cookie %d: not a cookie (must be >= %d)",
-			       cookie, DMA_MIN_COOKIE);
-		return DMA_ERROR;
-	}
 	return chan->device->device_tx_status(chan, cookie, state);
 }
 
@@ -26,13 +34,8 @@ enum dma_status dma_sync_wait(struct dma_chan *chan, dma_cookie_t cookie)
 	enum dma_status status;
 	unsigned int i = 0;
 
-	if (!udma_chan_usable(chan, __func__))
+	if (!status_args_ok(chan, cookie, __func__))
 		return DMA_ERROR;
-	if (cookie < DMA_MIN_COOKIE) {
-		udma_chan_diag(chan, __func__, "cookie %d: not a cookie (must be >= %d)",
-			       cookie, DMA_MIN_COOKIE);
-		return DMA_ERROR;
-	}
 	dma_async_issue_pending(chan);
 	start = udma_now_ns();
 	for (;;) {

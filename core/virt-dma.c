@@ -90,20 +90,6 @@ void vchan_vdesc_fini(struct virt_dma_desc *vd)
 	}
 }
 
-void vchan_retire_nocb(struct virt_dma_desc *vd)
-{
-	struct virt_dma_chan *vc = to_virt_chan(vd->tx.chan);
-
-	if (dmaengine_desc_test_reuse(&vd->tx)) {
-		spin_lock(&vc->submit_lock);
-		list_add(&vd->node, &vc->desc_allocated);
-		spin_unlock(&vc->submit_lock);
-		__atomic_store_n(&vd->tx.udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
-	} else {
-		vdesc_release(vc, vd);
-	}
-}
-
 /*
  * The channel's tasklet: runs the callbacks of completed descriptors in
  * completion order, then frees them. The lists are taken under the lock and

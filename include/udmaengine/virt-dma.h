@@ -95,14 +95,17 @@ static inline struct virt_dma_desc *vchan_next_desc(struct virt_dma_chan *vc)
 	return list_first_entry_or_null(&vc->desc_issued, struct virt_dma_desc, node);
 }
 
-void vchan_retire_nocb(struct virt_dma_desc *vd);
+/* Frees @vd, or returns it to desc_allocated if DMA_CTRL_REUSE is set;
+ * takes only submit_lock, so it may be called with lock held. */
+void vchan_vdesc_fini(struct virt_dma_desc *vd);
 
 /*
  * The driver finished @vd (already off the issued list): completes its
  * cookie and queues its callback. Lock held.
  *
  * A descriptor without a callback has nothing to run in the tasklet: it is
- * retired here (freed, or back to desc_allocated if reusable), which spares
+ * retired here (vchan_vdesc_fini: freed, or back to desc_allocated if
+ * reusable, taking only submit_lock), which spares
  * streams that coalesce completions a tasklet run per descriptor. So
  * vc->desc_free may be called with vc->lock held, and must not take it.
  */
@@ -118,7 +121,7 @@ static inline void vchan_cookie_complete(struct virt_dma_desc *vd)
 		 * reusable one may be submitted again as soon as a poller sees
 		 * it done; @vd is not touched after it is handed back. */
 		vd->tx.cookie = 0;
-		vchan_retire_nocb(vd);
+		vchan_vdesc_fini(vd);
 		__atomic_store_n(&chan->completed_cookie, cookie, __ATOMIC_RELEASE);
 		return;
 	}
@@ -151,8 +154,6 @@ static inline void vchan_terminate_vdesc(struct virt_dma_desc *vd)
 		vc->cyclic = NULL;
 }
 
-/* Frees @vd, or returns it to desc_allocated if DMA_CTRL_REUSE is set. */
-void vchan_vdesc_fini(struct virt_dma_desc *vd);
 
 /* Moves every descriptor of every list to @head; lock held. */
 void vchan_get_all_descriptors(struct virt_dma_chan *vc, struct list_head *head);
