@@ -152,7 +152,9 @@ static void reuse(struct dma_chan *chan)
 static void refusals(struct dma_chan *chan)
 {
 	unsigned char *pageable = t_alloc(4096), *dev = t_dev_alloc(4 * 4096);
-	unsigned char *page = aligned_alloc(4096, 4096);
+	/* three pages of our own, only the first one mapped below */
+	unsigned char *page = aligned_alloc(4096, 3 * 4096);
+	unsigned char *dev3 = t_dev_alloc(3 * 4096);
 	dma_addr_t mapped;
 
 	t_diag_reset();
@@ -170,9 +172,10 @@ static void refusals(struct dma_chan *chan)
 	/* the last byte counts too: a length that runs past the mapped page */
 	CHECK(page);
 	mapped = t_map(chan, page, 4096, DMA_TO_DEVICE);
-	CHECK(!dmaengine_prep_dma_memcpy(chan, t_dptr(dev), mapped, 3 * 4096, 0));
+	CHECK(!dmaengine_prep_dma_memcpy(chan, t_dptr(dev3), mapped, 3 * 4096, 0));
 	CHECK_DIAG("its last byte");
 	t_unmap(chan, mapped, 4096, DMA_TO_DEVICE);
+	t_dev_free(dev3);
 	free(page);
 	free(pageable);
 	t_dev_free(dev);
