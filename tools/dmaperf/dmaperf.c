@@ -341,6 +341,8 @@ int main(int argc, char **argv)
 		run_latency(&o, chans[0], src, dst, &p50, &p99);
 
 	dmaperf_report(&o, rows, have_dpdk, p50, p99);
+	if (o.fifo && dmaperf_fifo(chans[0], 64 << 10, 64 << 20))
+		fprintf(stderr, "dmaperf: the FIFO run failed\n");
 	for (unsigned int c = 0; c < o.channels; c++)
 		dma_release_channel(chans[c]);
 	udma_soft_destroy(soft);

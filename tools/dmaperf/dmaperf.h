@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct dma_chan;
+
 #define MAX_SIZES 32
 #define MAX_CHANNELS 16
 
@@ -24,6 +26,7 @@ struct opts {
 	unsigned int lat_samples;
 	int pin;		/* -1: no pinning; else client on CPU pin, controller on pin+1 */
 	int dpdk;		/* run the DPDK skeleton column if available */
+	int fifo;		/* --fifo: slave throughput through a hand-driven FIFO */
 	const char *csv;
 	const char *plot_dir;
 };
@@ -42,6 +45,8 @@ struct row {
 int dmaperf_parse(int argc, char **argv, struct opts *o);
 /* Fills rows[].skeleton by running dmaperf-skeleton; 0 if DPDK is not there. */
 int dmaperf_skeleton(const char *argv0, const struct opts *o, struct row *rows);
+/* Streams @total bytes of slave_sg into a hand-driven FIFO; prints GB/s. */
+int dmaperf_fifo(struct dma_chan *chan, size_t fifo_depth, size_t total);
 void dmaperf_report(const struct opts *o, const struct row *rows, int have_dpdk,
 		    double p50, double p99);
 

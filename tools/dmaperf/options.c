@@ -19,6 +19,7 @@ static const char usage_text[] =
 	"  --latency=20000        submit-to-callback samples (0: skip)\n"
 	"  --pin=CPU              client on CPU, controller thread on CPU+1 (DPDK: same cores)\n"
 	"  --no-dpdk              skip the DPDK dma_skeleton column\n"
+	"  --fifo                 also: slave_sg throughput into a hand-driven FIFO vs memcpy\n"
 	"  --csv=FILE             write the table as CSV\n"
 	"  --plot=DIR             write PNG plots there (needs gnuplot)\n";
 
@@ -103,6 +104,10 @@ int dmaperf_parse(int argc, char **argv, struct opts *o)
 		}
 		if (!strcmp(a, "--no-dpdk")) {
 			o->dpdk = 0;
+			continue;
+		}
+		if (!strcmp(a, "--fifo")) {
+			o->fifo = 1;
 			continue;
 		}
 		if (strncmp(a, "--", 2) || !(v = strchr(a, '=')))
