@@ -285,9 +285,11 @@ struct dma_async_tx_descriptor {
 struct dma_chan {
 	struct dma_device *device;
 	struct device *slave;
-	dma_cookie_t cookie;
-	dma_cookie_t completed_cookie;
-	int chan_id;
+	dma_cookie_t cookie;		/* written by submitters */
+	/* written by the provider's completion path: its own cache line, so
+	 * completions do not steal the submitters' line */
+	dma_cookie_t completed_cookie UDMA_CACHELINE_ALIGNED;
+	int chan_id UDMA_CACHELINE_ALIGNED;	/* read-mostly from here on */
 	const char *name;		/* slave name given to dma_request_chan */
 	struct list_head device_node;	/* on dma_device.channels */
 	int client_count;		/* 1 while a client holds the channel */

@@ -14,6 +14,11 @@
 	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 #endif
 
+/* Keeps fields written by different threads off each other's cache line. */
+#ifndef UDMA_CACHELINE_ALIGNED
+#define UDMA_CACHELINE_ALIGNED __attribute__((aligned(64)))
+#endif
+
 struct list_head {
 	struct list_head *next, *prev;
 };

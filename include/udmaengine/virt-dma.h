@@ -42,11 +42,11 @@ struct virt_dma_chan {
 	 * does not contend with the driver's completion path. When both are
 	 * needed, lock comes first, then submit_lock.
 	 */
-	spinlock_t submit_lock;			/* protects the two client-side lists */
+	spinlock_t submit_lock UDMA_CACHELINE_ALIGNED;	/* protects the two client-side lists */
 	struct list_head desc_allocated;	/* prepared, or done and reusable */
 	struct list_head desc_submitted;	/* submitted, not yet issued */
 
-	spinlock_t lock;			/* protects everything below, and the
+	spinlock_t lock UDMA_CACHELINE_ALIGNED;	/* protects everything below, and the
 						   driver's own channel state */
 	/* Each list holds descriptors in the state it is named for. */
 	struct list_head desc_issued;		/* issued, not yet taken by the driver */

@@ -17,8 +17,12 @@
 
 #include "soft-internal.h"
 
+#ifndef BATCH
 #define BATCH 64		/* descriptors taken per look at the issued list */
+#endif
+#ifndef FLUSH_DESCS
 #define FLUSH_DESCS 16		/* completions reported together, at most */
+#endif
 #define FLUSH_BYTES 65536	/* ... or after this many bytes moved */
 
 enum run_result { RUN_DONE, RUN_STOPPED };

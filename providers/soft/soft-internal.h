@@ -60,11 +60,12 @@ struct soft_chan {
 	struct dma_slave_config cfg;
 	struct udma_fifo *cfg_fifo[2];	/* [0] MEM_TO_DEV, [1] DEV_TO_MEM, referenced */
 
-	/* Atomic: */
-	unsigned int doorbell;		/* bumped on every change the hardware must see */
+	/* Atomic. Written by clients: */
+	unsigned int doorbell UDMA_CACHELINE_ALIGNED;	/* bumped on every change the hardware must see */
 	unsigned int stop_gen;		/* bumped by terminate (under vc.lock too) */
-	unsigned int ack_gen;		/* last stop_gen the hardware saw holding nothing */
 	int paused;
+	/* Written by the hardware thread: */
+	unsigned int ack_gen UDMA_CACHELINE_ALIGNED;	/* last stop_gen it saw holding nothing */
 	int hw_state;			/* enum soft_hw_state */
 	int exit;
 	struct udma_fifo *request_line;	/* bound by udma_soft_filter; NULL: any */
@@ -86,10 +87,9 @@ struct soft_chan {
 	 * pops from @cache under cache_lock, refilling it with all of @freed
 	 * in one exchange, so the two sides rarely touch the same line.
 	 */
-	spinlock_t cache_lock;
+	spinlock_t cache_lock UDMA_CACHELINE_ALIGNED;	/* the client's line */
 	struct soft_desc *cache;	/* under cache_lock */
-	struct soft_desc *freed;	/* atomic stack head */
-	unsigned int cached;		/* atomic: descriptors in both */
+	struct soft_desc *freed UDMA_CACHELINE_ALIGNED;	/* atomic stack head: the freer's line */
 	/* Strict mode: freed descriptors wait here (FIFO, under cache_lock)
 	 * before reuse, so their FREED tag catches late use. */
 	struct soft_desc *quarantine[SOFT_QUARANTINE];

@@ -11,7 +11,6 @@
 
 #include "soft-internal.h"
 
-#define SOFT_CACHE_MAX 4096	/* a deep queue of small copies recycles them all */
 #define SOFT_MAX_LEN UINT32_MAX		/* residue is a u32 */
 
 static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
@@ -22,10 +21,8 @@ static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
 	d = sc->cache;
 	if (!d)
 		d = __atomic_exchange_n(&sc->freed, NULL, __ATOMIC_ACQUIRE);
-	if (d) {
+	if (d)
 		sc->cache = d->next_free;
-		__atomic_fetch_sub(&sc->cached, 1, __ATOMIC_RELAXED);
-	}
 	spin_unlock(&sc->cache_lock);
 	if (!d) {
 		d = malloc(sizeof(*d));
@@ -69,11 +66,8 @@ void soft_desc_free(struct virt_dma_desc *vd)
 		if (!d)
 			return;
 	}
-	if (__atomic_load_n(&sc->cached, __ATOMIC_RELAXED) >= SOFT_CACHE_MAX) {
-		free(d);
-		return;
-	}
-	__atomic_fetch_add(&sc->cached, 1, __ATOMIC_RELAXED);
+	/* No cap: the cache never holds more than the channel once had in
+	 * flight, and a shared counter would cost a cache miss per descriptor. */
 	d->next_free = __atomic_load_n(&sc->freed, __ATOMIC_RELAXED);
 	while (!__atomic_compare_exchange_n(&sc->freed, &d->next_free, d, true,
 					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
@@ -99,7 +93,6 @@ void soft_cache_drain(struct soft_chan *sc)
 			free(d);
 		}
 	}
-	__atomic_store_n(&sc->cached, 0, __ATOMIC_RELAXED);
 }
 
 /*
