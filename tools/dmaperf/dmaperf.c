@@ -49,10 +49,15 @@ static inline void relax(void)
  */
 static inline void client_wait(unsigned int *spins)
 {
-	if (++*spins < 256)
+	if (++*spins < 256) {
 		relax();
-	else
+	} else if (*spins < 512) {
 		sched_yield();
+	} else {
+		struct timespec ts = { 0, 20000 };	/* a long wait: leave the core alone */
+
+		nanosleep(&ts, NULL);
+	}
 }
 
 static struct result rate(uint64_t ops, size_t size, uint64_t ns)
@@ -79,6 +84,42 @@ static struct result run_memcpy(const struct opts *o, unsigned char *src, unsign
 		t = now_ns();
 	} while (t < deadline);
 	return rate(ops, size, t - t0);
+}
+
+/*
+ * With --pin, memcpy runs where the controller thread runs: CPUs of one
+ * machine (and vCPUs even more) copy at different speeds, and the ratio
+ * must compare the same CPU doing the copy both ways.
+ */
+struct memcpy_job {
+	const struct opts *o;
+	unsigned char *src, *dst;
+	size_t size;
+	struct result r;
+};
+
+static void pin_self(int cpu);
+
+static void *memcpy_thread(void *arg)
+{
+	struct memcpy_job *j = arg;
+
+	pin_self(j->o->pin + 1);
+	j->r = run_memcpy(j->o, j->src, j->dst, j->size);
+	return NULL;
+}
+
+static struct result run_memcpy_where_copies_run(const struct opts *o, unsigned char *src,
+						 unsigned char *dst, size_t size)
+{
+	struct memcpy_job j = { o, src, dst, size, { 0, 0 } };
+	pthread_t tid;
+
+	if (o->pin < 0)
+		return run_memcpy(o, src, dst, size);
+	pthread_create(&tid, NULL, memcpy_thread, &j);
+	pthread_join(tid, NULL);
+	return j.r;
 }
 
 /* ---- udmaengine streams: one client thread per channel ---- */
@@ -332,7 +373,7 @@ int main(int argc, char **argv)
 		struct row *r = &rows[i];
 
 		r->size = o.sizes[i];
-		r->memcpy = run_memcpy(&o, src, dst, r->size);
+		r->memcpy = run_memcpy_where_copies_run(&o, src, dst, r->size);
 		for (int m = 0; m < MODES; m++)
 			if (o.modes & (1u << m))
 				r->udma[m] = run_udma(&o, chans, (enum mode)m, src, dst, r->size);
