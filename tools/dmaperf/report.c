@@ -86,7 +86,7 @@ static void plot(const struct opts *o, const struct row *rows, int have_dpdk)
 	if (!gp)
 		return;
 	fprintf(gp, "set datafile separator ','\nset terminal pngcairo size 900,560 noenhanced\n"
-		    "set logscale x 2\nset key top left\nset grid\nset xlabel 'copy size (bytes)'\n");
+		    "set logscale x 2\nset format x \"%%.0s%%cB\"\nset key top left\nset grid\nset xlabel 'copy size'\n");
 	for (int k = 0; k < 2; k++) {
 		const char *unit = k ? "Mops/s" : "GB/s";
 		int col = k ? 3 : 2;	/* memcpy column; each later engine adds 2 */
