@@ -24,22 +24,11 @@ static void release_callback(void *param)
 static void verified_copy(struct dma_chan *chan, size_t len)
 {
 	unsigned char *src = t_alloc(len), *dst = t_alloc(len);
-	struct dma_async_tx_descriptor *tx;
-	struct t_counter done;
-	dma_cookie_t cookie;
 
-	t_counter_init(&done);
 	t_fill(src, len, (unsigned int)len);
 	memset(dst, 0, len);
-	tx = dmaengine_prep_dma_memcpy(chan, t_addr(dst), t_addr(src), len, DMA_PREP_INTERRUPT);
-	CHECK(tx);
-	tx->callback = t_count_callback;
-	tx->callback_param = &done;
-	cookie = dmaengine_submit(tx);
-	CHECK(cookie >= DMA_MIN_COOKIE);
-	dma_async_issue_pending(chan);
-	CHECK(t_counter_wait(&done, 1, 10000));
-	CHECK_EQ(dmaengine_tx_status(chan, cookie, NULL), DMA_COMPLETE);
+	t_run(chan, dmaengine_prep_dma_memcpy(chan, t_addr(dst), t_addr(src), len,
+					      DMA_PREP_INTERRUPT));
 	CHECK(memcmp(src, dst, len) == 0);
 	free(src);
 	free(dst);

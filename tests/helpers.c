@@ -112,6 +112,23 @@ void t_count_callback(void *param)
 	t_counter_bump(param);
 }
 
+dma_cookie_t t_run(struct dma_chan *chan, struct dma_async_tx_descriptor *tx)
+{
+	struct t_counter done;
+	dma_cookie_t cookie;
+
+	t_counter_init(&done);
+	CHECK(tx);
+	tx->callback = t_count_callback;
+	tx->callback_param = &done;
+	cookie = dmaengine_submit(tx);
+	CHECK(cookie >= DMA_MIN_COOKIE);
+	dma_async_issue_pending(chan);
+	CHECK(t_counter_wait(&done, 1, 10000));
+	CHECK_EQ(dmaengine_tx_status(chan, cookie, NULL), DMA_COMPLETE);
+	return cookie;
+}
+
 struct dma_device *t_soft_create(const struct udma_soft_config *cfg)
 {
 	struct dma_device *d = udma_soft_create(cfg);

@@ -68,6 +68,12 @@ bool t_counter_wait(struct t_counter *c, int n, unsigned int timeout_ms);
 /* dma_async_tx_callback that bumps the t_counter passed as param. */
 void t_count_callback(void *param);
 
+/*
+ * Submits @tx (CHECKed non-NULL) with a counting callback, issues it, waits
+ * up to 10 s for the callback and checks the cookie reads DMA_COMPLETE.
+ */
+dma_cookie_t t_run(struct dma_chan *chan, struct dma_async_tx_descriptor *tx);
+
 /* ---- setup ---- */
 struct dma_device *t_soft_create(const struct udma_soft_config *cfg);	/* CHECKs success */
 struct dma_chan *t_request(enum dma_transaction_type cap);		/* CHECKs success */

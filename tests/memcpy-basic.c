@@ -5,26 +5,14 @@
 static void copy_one(struct dma_chan *chan, size_t len, size_t off)
 {
 	unsigned char *src = t_alloc(len + 128), *dst = t_alloc(len + 128), *want = t_alloc(len + 128);
-	struct dma_async_tx_descriptor *tx;
-	struct t_counter done;
-	dma_cookie_t cookie;
 
-	t_counter_init(&done);
 	t_fill(src, len + 128, (unsigned int)len);
 	memset(dst, 0xa5, len + 128);
 	memcpy(want, dst, len + 128);
 	memcpy(want + off, src + off, len);
 
-	tx = dmaengine_prep_dma_memcpy(chan, t_addr(dst + off), t_addr(src + off), len,
-				       DMA_PREP_INTERRUPT);
-	CHECK(tx);
-	tx->callback = t_count_callback;
-	tx->callback_param = &done;
-	cookie = dmaengine_submit(tx);
-	CHECK(cookie >= DMA_MIN_COOKIE);
-	dma_async_issue_pending(chan);
-	CHECK(t_counter_wait(&done, 1, 10000));
-	CHECK_EQ(dmaengine_tx_status(chan, cookie, NULL), DMA_COMPLETE);
+	t_run(chan, dmaengine_prep_dma_memcpy(chan, t_addr(dst + off), t_addr(src + off), len,
+					      DMA_PREP_INTERRUPT));
 	CHECK(memcmp(dst, want, len + 128) == 0);	/* guard bytes untouched too */
 	free(src);
 	free(dst);

@@ -14,20 +14,7 @@ static struct dma_interleaved_template *xt_alloc(size_t frame_size)
 
 static void run_xt(struct dma_chan *chan, struct dma_interleaved_template *xt)
 {
-	struct dma_async_tx_descriptor *tx;
-	struct t_counter done;
-	dma_cookie_t cookie;
-
-	t_counter_init(&done);
-	tx = dmaengine_prep_interleaved_dma(chan, xt, DMA_PREP_INTERRUPT);
-	CHECK(tx);
-	tx->callback = t_count_callback;
-	tx->callback_param = &done;
-	cookie = dmaengine_submit(tx);
-	CHECK(cookie >= DMA_MIN_COOKIE);
-	dma_async_issue_pending(chan);
-	CHECK(t_counter_wait(&done, 1, 10000));
-	CHECK_EQ(dmaengine_tx_status(chan, cookie, NULL), DMA_COMPLETE);
+	t_run(chan, dmaengine_prep_interleaved_dma(chan, xt, DMA_PREP_INTERRUPT));
 }
 
 /*

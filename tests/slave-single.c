@@ -63,10 +63,7 @@ static struct udma_fifo *tx_single(struct dma_chan *chan)
 	struct udma_fifo *fifo = udma_fifo_create(&fc);
 	struct dma_slave_config cfg = { .direction = DMA_MEM_TO_DEV, .dst_maxburst = 16 };
 	unsigned char *buf = t_alloc(LEN);
-	struct dma_async_tx_descriptor *tx;
 	struct udma_fifo_stats st;
-	struct t_counter done;
-	dma_cookie_t cookie;
 	dma_addr_t addr;
 	uint64_t deadline;
 
@@ -77,16 +74,7 @@ static struct udma_fifo *tx_single(struct dma_chan *chan)
 	addr = dma_map_single(chan->device->dev, buf, LEN, DMA_TO_DEVICE);
 	CHECK(!dma_mapping_error(chan->device->dev, addr));
 
-	t_counter_init(&done);
-	tx = dmaengine_prep_slave_single(chan, addr, LEN, DMA_MEM_TO_DEV, DMA_PREP_INTERRUPT);
-	CHECK(tx);
-	tx->callback = t_count_callback;
-	tx->callback_param = &done;
-	cookie = dmaengine_submit(tx);
-	CHECK(cookie >= DMA_MIN_COOKIE);
-	dma_async_issue_pending(chan);
-	CHECK(t_counter_wait(&done, 1, 10000));
-	CHECK_EQ(dmaengine_tx_status(chan, cookie, NULL), DMA_COMPLETE);
+	t_run(chan, dmaengine_prep_slave_single(chan, addr, LEN, DMA_MEM_TO_DEV, DMA_PREP_INTERRUPT));
 	dma_unmap_single(chan->device->dev, addr, LEN, DMA_TO_DEVICE);
 
 	/* the callback came when the last byte entered the FIFO; the line drains the rest */
