@@ -4,6 +4,7 @@
  * clients hold. Channel request (R1), request by name, release (R10).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -306,6 +307,16 @@ void dma_release_channel(struct dma_chan *chan)
 		return;
 	}
 	chan_put(chan);
+}
+
+void *udma_zalloc_aligned(size_t size)
+{
+	size_t rounded = (size + 63) & ~(size_t)63;
+	void *p = aligned_alloc(64, rounded ? rounded : 64);
+
+	if (p)
+		memset(p, 0, rounded ? rounded : 64);
+	return p;
 }
 
 bool udma_chan_usable(struct dma_chan *chan, const char *func)

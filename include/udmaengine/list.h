@@ -115,6 +115,13 @@ static inline void list_splice_init(struct list_head *list, struct list_head *he
 	(list_empty(head) ? NULL : list_first_entry(head, type, member))
 #define list_next_entry(pos, type, member) list_entry((pos)->member.next, type, member)
 
+/* The list_head inside @pos, found without a member access: at the end of
+ * a walk @pos is the head's container, not a real entry. */
+#define list_node_of(pos, type, member) \
+	((struct list_head *)(void *)((char *)(pos) + offsetof(type, member)))
+#define list_entry_is_head(pos, head, type, member) \
+	(list_node_of(pos, type, member) == (head))
+
 /*
  * C11 has no typeof, so unlike the kernel these take the entry type.
  * Kernel code `list_for_each_entry(vd, &head, node)` becomes
@@ -122,14 +129,14 @@ static inline void list_splice_init(struct list_head *list, struct list_head *he
  */
 #define list_for_each(pos, head) \
 	for (pos = (head)->next; pos != (head); pos = pos->next)
-#define list_for_each_entry(pos, head, type, member)			\
-	for (pos = list_first_entry(head, type, member);		\
-	     &pos->member != (head);					\
-	     pos = list_next_entry(pos, type, member))
-#define list_for_each_entry_safe(pos, n, head, type, member)		\
-	for (pos = list_first_entry(head, type, member),		\
-	     n = list_next_entry(pos, type, member);			\
-	     &pos->member != (head);					\
-	     pos = n, n = list_next_entry(n, type, member))
+#define list_for_each_entry(pos, head, type, member)				\
+	for (pos = list_entry((head)->next, type, member);			\
+	     !list_entry_is_head(pos, head, type, member);			\
+	     pos = list_entry(list_node_of(pos, type, member)->next, type, member))
+#define list_for_each_entry_safe(pos, n, head, type, member)			\
+	for (pos = list_entry((head)->next, type, member),			\
+	     n = list_entry(list_node_of(pos, type, member)->next, type, member);	\
+	     !list_entry_is_head(pos, head, type, member);			\
+	     pos = n, n = list_entry(list_node_of(n, type, member)->next, type, member))
 
 #endif /* UDMAENGINE_LIST_H */

@@ -146,6 +146,12 @@ static inline void dmaengine_desc_get_callback_invoke(struct dma_async_tx_descri
 	dmaengine_desc_callback_invoke(&cb, result);
 }
 
+/*
+ * Zeroed memory aligned for structures holding a struct dma_chan (whose
+ * hot fields sit on their own cache lines). Free with free().
+ */
+void *udma_zalloc_aligned(size_t size);
+
 /* ---- diagnostics for providers ---- */
 
 /* One line, prefixed "udmaengine: <chan>: <func>: ", to the diag handler. */

@@ -235,7 +235,7 @@ struct dma_device *udma_cuda_create(const struct udma_cuda_config *cfg)
 	if (c.nr_channels > CUDA_MAX_CHANNELS)
 		c.nr_channels = CUDA_MAX_CHANNELS;
 
-	cd = calloc(1, sizeof(*cd) + c.nr_channels * sizeof(cd->chans[0]));
+	cd = udma_zalloc_aligned(sizeof(*cd) + c.nr_channels * sizeof(cd->chans[0]));
 	if (!cd)
 		return ERR_PTR(-ENOMEM);
 	cd->index = c.device;

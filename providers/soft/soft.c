@@ -436,7 +436,7 @@ struct dma_device *udma_soft_create(const struct udma_soft_config *cfg)
 	if (!c.nr_channels)
 		c.nr_channels = 4;
 
-	sd = calloc(1, sizeof(*sd) + c.nr_channels * sizeof(sd->chans[0]));
+	sd = udma_zalloc_aligned(sizeof(*sd) + c.nr_channels * sizeof(sd->chans[0]));
 	if (!sd)
 		return ERR_PTR(-ENOMEM);
 	sd->nr = c.nr_channels;
