@@ -8,9 +8,10 @@
 int dma_get_slave_caps(struct dma_chan *chan, struct dma_slave_caps *caps)
 {
 	struct dma_device *device;
+	int ret = udma_chan_check(chan, __func__);
 
-	if (!udma_chan_usable(chan, __func__))
-		return -EINVAL;
+	if (ret)
+		return ret;
 	if (!caps) {
 		udma_chan_diag(chan, __func__, "caps is NULL");
 		return -EINVAL;
@@ -66,8 +67,10 @@ static bool burst_ok(struct dma_chan *chan, const char *field, uint32_t burst)
 
 int dmaengine_slave_config(struct dma_chan *chan, struct dma_slave_config *config)
 {
-	if (!udma_chan_usable(chan, __func__))
-		return -EINVAL;
+	int ret = udma_chan_check(chan, __func__);
+
+	if (ret)
+		return ret;
 	if (!config) {
 		udma_chan_diag(chan, __func__, "config is NULL");
 		return -EINVAL;

@@ -8,10 +8,10 @@
 
 int dmaengine_terminate_async(struct dma_chan *chan)
 {
-	int ret;
+	int ret = udma_chan_check(chan, __func__);
 
-	if (!udma_chan_usable(chan, __func__))
-		return -EINVAL;
+	if (ret)
+		return ret;
 	if (!chan->device->device_terminate_all) {
 		udma_chan_diag(chan, __func__, "device cannot terminate (no device_terminate_all)");
 		return -ENOSYS;
@@ -39,10 +39,10 @@ void dmaengine_synchronize(struct dma_chan *chan)
 
 int dmaengine_terminate_sync(struct dma_chan *chan)
 {
-	int ret;
+	int ret = udma_chan_check(chan, __func__);
 
-	if (!udma_chan_usable(chan, __func__))
-		return -EINVAL;
+	if (ret)
+		return ret;
 	if (udma_in_tasklet()) {
 		udma_misuse(chan, __func__, MISUSE_SYNC_IN_CALLBACK,
 			    "called from a completion callback: use dmaengine_terminate_async there, "
@@ -64,10 +64,10 @@ int dmaengine_terminate_all(struct dma_chan *chan)
 
 int dmaengine_pause(struct dma_chan *chan)
 {
-	int ret;
+	int ret = udma_chan_check(chan, __func__);
 
-	if (!udma_chan_usable(chan, __func__))
-		return -EINVAL;
+	if (ret)
+		return ret;
 	if (!chan->device->device_pause) {
 		udma_chan_diag(chan, __func__, "device cannot pause (no device_pause)");
 		return -ENOSYS;
@@ -80,10 +80,10 @@ int dmaengine_pause(struct dma_chan *chan)
 
 int dmaengine_resume(struct dma_chan *chan)
 {
-	int ret;
+	int ret = udma_chan_check(chan, __func__);
 
-	if (!udma_chan_usable(chan, __func__))
-		return -EINVAL;
+	if (ret)
+		return ret;
 	if (!chan->device->device_resume) {
 		udma_chan_diag(chan, __func__, "device cannot resume (no device_resume)");
 		return -ENOSYS;

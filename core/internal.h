@@ -9,6 +9,7 @@
 enum {
 	UDMA_CHAN_TERMINATING = 1 << 0,	/* terminate_async called, synchronize not yet */
 	UDMA_CHAN_PAUSED = 1 << 1,	/* dmaengine_pause succeeded, no resume since */
+	UDMA_CHAN_GONE = 1 << 2,	/* its device was unregistered while held */
 };
 
 static inline int chan_flags(const struct dma_chan *chan)
@@ -46,9 +47,15 @@ void udma_misuse(struct dma_chan *chan, const char *func, enum udma_misuse kind,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
- * Validates a client's channel argument: not NULL, not an ERR_PTR, registered
- * and held. Reports a diagnostic naming @func and returns false otherwise.
+ * Validates a client's channel argument: not NULL, not an ERR_PTR, of a
+ * registered device, held. Returns 0, or -EINVAL (-ENODEV when the device
+ * went away under its client) with a diagnostic naming @func.
  */
-bool udma_chan_usable(struct dma_chan *chan, const char *func);
+int udma_chan_check(struct dma_chan *chan, const char *func);
+
+static inline bool udma_chan_usable(struct dma_chan *chan, const char *func)
+{
+	return udma_chan_check(chan, func) == 0;
+}
 
 #endif /* UDMA_CORE_INTERNAL_H */

@@ -156,10 +156,21 @@ void dma_async_device_unregister(struct dma_device *device)
 		udma_diag(__func__, "device is not registered");
 		return;
 	}
+	/*
+	 * A held channel is not taken from its client: its work is stopped
+	 * and every later call but release answers -ENODEV. The provider
+	 * keeps its memory until those channels are released.
+	 */
 	list_for_each_entry(chan, &device->channels, struct dma_chan, device_node) {
-		if (chan_claim_release(chan)) {
-			udma_chan_diag(chan, __func__, "channel still held by a client; terminating its work");
-			chan_put(chan);
+		if (chan_holders(chan) > 0) {
+			udma_chan_diag(chan, __func__, "channel still held by a client: its work is "
+				       "terminated, later calls get -ENODEV");
+			chan_set(chan, UDMA_CHAN_GONE);
+			if (device->device_terminate_all) {
+				device->device_terminate_all(chan);
+				if (device->device_synchronize && !udma_in_tasklet())
+					device->device_synchronize(chan);
+			}
 		}
 	}
 	pthread_mutex_lock(&dma_list_mutex);
@@ -291,7 +302,11 @@ out:
 
 void dma_release_channel(struct dma_chan *chan)
 {
-	if (!udma_chan_usable(chan, __func__))
+	/* a channel whose device went away is released like any other */
+	bool gone = chan && !IS_ERR(chan) && chan_holders(chan) > 0 &&
+		    (chan_flags(chan) & UDMA_CHAN_GONE);
+
+	if (!gone && !udma_chan_usable(chan, __func__))
 		return;
 	if (udma_in_tasklet()) {
 		udma_misuse(chan, __func__, MISUSE_SYNC_IN_CALLBACK,
@@ -319,23 +334,28 @@ void *udma_zalloc_aligned(size_t size)
 	return p;
 }
 
-bool udma_chan_usable(struct dma_chan *chan, const char *func)
+int udma_chan_check(struct dma_chan *chan, const char *func)
 {
 	if (!chan) {
 		udma_diag(func, "chan is NULL");
-		return false;
+		return -EINVAL;
 	}
 	if (IS_ERR(chan)) {
 		udma_diag(func, "chan is an error pointer (%ld)", PTR_ERR(chan));
-		return false;
+		return -EINVAL;
+	}
+	if (chan_holders(chan) > 0 && (chan_flags(chan) & UDMA_CHAN_GONE)) {
+		udma_chan_diag(chan, func, "its device was unregistered (unplugged); "
+			       "only dma_release_channel is left to do");
+		return -ENODEV;
 	}
 	if (!chan->device || !__atomic_load_n(&chan->device->udma_registered, __ATOMIC_ACQUIRE)) {
 		udma_diag(func, "chan is not a channel of a registered device");
-		return false;
+		return -EINVAL;
 	}
 	if (chan_holders(chan) <= 0) {
 		udma_chan_diag(chan, func, "channel is not held (released, or never requested)");
-		return false;
+		return -EINVAL;
 	}
-	return true;
+	return 0;
 }

@@ -51,9 +51,10 @@ dma_cookie_t dmaengine_submit(struct dma_async_tx_descriptor *desc)
 		report_state(desc, state, __func__);
 		return -EINVAL;
 	}
-	if (!udma_chan_usable(desc->chan, __func__)) {
+	cookie = udma_chan_check(desc->chan, __func__);
+	if (cookie) {
 		__atomic_store_n(&desc->udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
-		return -EINVAL;
+		return cookie;
 	}
 	__atomic_compare_exchange_n(&desc->chan->udma_unsubmitted, &(void *){ desc }, NULL, false,
 				    __ATOMIC_RELAXED, __ATOMIC_RELAXED);

@@ -67,6 +67,17 @@ int udma_soft_inject(struct dma_chan *chan, const struct udma_soft_fault *fault)
 /* Descriptors hit by the channel's fault so far. */
 uint64_t udma_soft_fault_hits(struct dma_chan *chan);
 
+/*
+ * The controller goes away under its clients (hot-unplug, a driver
+ * unbind): every transfer running or queued completes at once with
+ * DMA_TRANS_ABORTED and its residue through callback_result (before this
+ * returns, unless called from a callback), then the device is
+ * unregistered: no new channel is handed out, and every call on a held
+ * channel but dma_release_channel returns -ENODEV (NULL, DMA_ERROR).
+ * udma_soft_destroy works once those channels are released. 0 or -EINVAL.
+ */
+int udma_soft_unplug(struct dma_device *dev);
+
 /* Creates and registers a controller; ERR_PTR(-errno) on error. */
 struct dma_device *udma_soft_create(const struct udma_soft_config *cfg);
 /* Unregisters and frees it; -EBUSY (nothing done) while a channel is held. */

@@ -321,7 +321,8 @@ void *soft_hw_thread(void *arg)
 			sc->hw_rng = sc->fault.seed ? sc->fault.seed : 1;
 			sc->hw_fault_gen = sc->fault_gen;
 		}
-		if (!__atomic_load_n(&sc->paused, __ATOMIC_SEQ_CST)) {
+		if (!__atomic_load_n(&sc->paused, __ATOMIC_SEQ_CST) &&
+		    !__atomic_load_n(&sc->unplugged, __ATOMIC_SEQ_CST)) {
 			/* Not started yet: tx_status must see nothing done, not
 			 * what a recycled (or reused) descriptor last held. */
 			list_for_each_entry(d, &sc->vc.desc_issued, struct soft_desc, vd.node) {

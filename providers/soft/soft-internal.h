@@ -68,6 +68,7 @@ struct soft_chan {
 	unsigned int ack_gen UDMA_CACHELINE_ALIGNED;	/* last stop_gen it saw holding nothing */
 	int hw_state;			/* enum soft_hw_state */
 	int exit;
+	int unplugged;			/* the hardware takes no new work */
 	struct udma_fifo *request_line;	/* bound by udma_soft_filter; NULL: any */
 
 	/* Fault injection: set under vc.lock, copied by the hardware thread. */

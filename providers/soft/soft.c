@@ -478,6 +478,58 @@ fail:
 	return ERR_PTR(ret);
 }
 
+/* Completes everything @sc has, running or queued, as aborted. */
+static void abort_all(struct soft_chan *sc)
+{
+	struct ack_wait w = { sc, 0 };
+	struct soft_desc *d, *n;
+	LIST_HEAD(head);
+
+	/* first the hardware lets go: it may be inside a burst */
+	__atomic_store_n(&sc->unplugged, 1, __ATOMIC_SEQ_CST);
+	spin_lock(&sc->vc.lock);
+	w.gen = __atomic_add_fetch(&sc->stop_gen, 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&sc->paused, 0, __ATOMIC_SEQ_CST);
+	spin_unlock(&sc->vc.lock);
+	soft_kick(sc);
+	udma_park_wait(&sc->ack_park, acked, &w, udma_poll_ns());
+
+	/* then every descriptor completes, in cookie order, as aborted */
+	spin_lock(&sc->vc.lock);
+	list_splice_tail_init(&sc->active, &head);
+	list_splice_tail_init(&sc->vc.desc_issued, &head);
+	spin_lock(&sc->vc.submit_lock);
+	list_splice_tail_init(&sc->vc.desc_submitted, &head);
+	spin_unlock(&sc->vc.submit_lock);
+	list_for_each_entry_safe(d, n, &head, struct soft_desc, vd.node) {
+		list_del(&d->vd.node);
+		d->vd.tx_result.result = DMA_TRANS_ABORTED;
+		d->vd.tx_result.residue =
+			(uint32_t)(d->total - __atomic_load_n(&d->moved, __ATOMIC_ACQUIRE));
+		vchan_cookie_complete(&d->vd);
+	}
+	spin_unlock(&sc->vc.lock);
+}
+
+int udma_soft_unplug(struct dma_device *dev)
+{
+	struct soft_dev *sd;
+
+	if (!dev || IS_ERR(dev) || !is_soft(dev) ||
+	    !__atomic_load_n(&dev->udma_registered, __ATOMIC_ACQUIRE)) {
+		udma_diag(__func__, "dev is not a registered software controller");
+		return -EINVAL;
+	}
+	sd = container_of(dev, struct soft_dev, dma);
+	for (unsigned int i = 0; i < sd->nr; i++) {
+		abort_all(&sd->chans[i]);
+		if (!udma_in_tasklet())
+			tasklet_kill(&sd->chans[i].vc.task);	/* the aborted callbacks ran */
+	}
+	dma_async_device_unregister(dev);
+	return 0;
+}
+
 int udma_soft_destroy(struct dma_device *dev)
 {
 	struct soft_dev *sd;
@@ -491,7 +543,8 @@ int udma_soft_destroy(struct dma_device *dev)
 		return -EBUSY;
 	}
 	sd = container_of(dev, struct soft_dev, dma);
-	dma_async_device_unregister(dev);
+	if (__atomic_load_n(&dev->udma_registered, __ATOMIC_ACQUIRE))	/* not unplugged */
+		dma_async_device_unregister(dev);
 	for (unsigned int i = 0; i < sd->nr; i++)
 		stop_chan(&sd->chans[i]);
 	free(sd);
