@@ -90,9 +90,15 @@ static bool wait_request(struct soft_chan *sc, struct soft_desc *d, unsigned int
 	struct hw_wait w = { sc, gen, 0 };
 
 	for (;;) {
+		/*
+		 * Doorbell first: a pause (or FIFO change) that rings after
+		 * this load wakes the wait below; one that rang before it is
+		 * seen by may_run. Loading it after may_run lost a pause that
+		 * came in between, and pause waited forever (found by fuzzing).
+		 */
+		w.doorbell = load(&sc->doorbell);
 		if (!may_run(sc, gen))
 			return false;
-		w.doorbell = load(&sc->doorbell);
 		if (soft_fifo_request(d->fifo) >= len)
 			return true;
 		udma_park_wait(&sc->hw_park, rang, &w, udma_poll_ns());
