@@ -3,8 +3,8 @@
  * The tasklet pool: the threads on which completion callbacks run.
  *
  * A tasklet's state word carries two bits. SCHED means "will run": set by
- * tasklet_schedule, cleared by the pool thread as it claims the tasklet.
- * RUN means "running now". A tasklet is on the run queue only while SCHED is
+ * tasklet_schedule, cleared by the pool thread once it is sure to run it.
+ * RUN means "claimed by a pool thread, running now". A tasklet is on the run queue only while SCHED is
  * set and RUN is clear; one scheduled while it runs is re-queued by the
  * thread running it when it finishes. So a tasklet never runs on two threads
  * at once and never misses a schedule.
@@ -96,36 +96,34 @@ static bool work_queued(void *unused)
 
 static void run_one(struct tasklet_struct *t)
 {
-	int old = tasklet_state(t), claimed;
+	int old;
 
-	/* Claim: SCHED -> RUN in one step. */
-	do {
-		claimed = (old | TASKLET_STATE_RUN) & ~TASKLET_STATE_SCHED;
-	} while (!__atomic_compare_exchange_n(&t->state, &old, claimed, false,
-					      __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
-
-	if (__atomic_load_n(&t->count, __ATOMIC_ACQUIRE) == 0) {
-		running_here = t;
-		if (t->use_callback)
-			t->callback(t);
-		else
-			t->func(t->data);
-		running_here = NULL;
-	} else {
-		/* Disabled: stays scheduled, runs after tasklet_enable. */
-		__atomic_fetch_or(&t->state, TASKLET_STATE_SCHED, __ATOMIC_SEQ_CST);
-	}
-
-	old = __atomic_fetch_and(&t->state, ~TASKLET_STATE_RUN, __ATOMIC_SEQ_CST);
-	if (old & TASKLET_STATE_SCHED) {
-		/* Read before enqueue: once queued, another pool thread may run it,
-		 * tasklet_kill may return and the owner may free it. */
-		bool disabled = __atomic_load_n(&t->count, __ATOMIC_ACQUIRE) != 0;
-
+	/*
+	 * Claim with RUN first, then look at count: pairs with tasklet_disable
+	 * raising count, then waiting for RUN to clear, so a disabled tasklet
+	 * never starts. SCHED stays set until the run is certain.
+	 */
+	__atomic_fetch_or(&t->state, TASKLET_STATE_RUN, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&t->count, __ATOMIC_SEQ_CST)) {
+		/* Disabled: stays scheduled, untouched, and is looked at again later. */
+		__atomic_fetch_and(&t->state, ~TASKLET_STATE_RUN, __ATOMIC_SEQ_CST);
 		enqueue(t);
-		if (disabled)
-			sched_yield();	/* disabled: don't spin on it */
+		sched_yield();	/* don't spin on it */
+		return;
 	}
+	__atomic_fetch_and(&t->state, ~TASKLET_STATE_SCHED, __ATOMIC_SEQ_CST);
+
+	running_here = t;
+	if (t->use_callback)
+		t->callback(t);
+	else
+		t->func(t->data);
+	running_here = NULL;
+
+	/* Scheduled while it ran: once more. After this, @t may be freed. */
+	old = __atomic_fetch_and(&t->state, ~TASKLET_STATE_RUN, __ATOMIC_SEQ_CST);
+	if (old & TASKLET_STATE_SCHED)
+		enqueue(t);
 	if (__atomic_load_n(&pool.killers, __ATOMIC_SEQ_CST))
 		udma_park_wake(&pool.done);
 }
