@@ -215,6 +215,10 @@ static void bad_preps(struct dma_chan *chan, struct dma_chan *fresh)
 	REFUSED_NULL(dmaengine_prep_dma_cyclic(chan, a, 1024, 64, DMA_MEM_TO_MEM, 0), "direction 0");
 	REFUSED_NULL(dmaengine_prep_dma_cyclic(chan, a, 1024, 64, DMA_DEV_TO_DEV, 0), "direction 3");
 	REFUSED_NULL(dmaengine_prep_dma_cyclic(chan, 0, 1024, 64, DMA_MEM_TO_DEV, 0), "buf_addr");
+	/* 2^28 periods of 4 bytes: a chain no engine holds (the fuzzer asked
+	 * for one; it used to be allocated) */
+	REFUSED_NULL(dmaengine_prep_dma_cyclic(chan, a, (size_t)1 << 30, 4, DMA_MEM_TO_DEV, 0),
+		     "periods: more than the controller's");
 
 	/* interleaved */
 	xt->dir = DMA_MEM_TO_MEM;
@@ -228,6 +232,8 @@ static void bad_preps(struct dma_chan *chan, struct dma_chan *fresh)
 	REFUSED_NULL(dmaengine_prep_interleaved_dma(chan, NULL, 0), "xt is NULL");
 	xt->numf = 0;
 	REFUSED_NULL(dmaengine_prep_interleaved_dma(chan, xt, 0), "numf 0");
+	xt->numf = (size_t)1 << 20;	/* x 2 chunks */
+	REFUSED_NULL(dmaengine_prep_interleaved_dma(chan, xt, 0), "chunks: more than the controller's");
 	xt->numf = 4;
 	xt->frame_size = 0;
 	REFUSED_NULL(dmaengine_prep_interleaved_dma(chan, xt, 0), "frame_size 0");

@@ -12,6 +12,19 @@
 #include "soft-internal.h"
 
 #define SOFT_MAX_LEN UINT32_MAX		/* residue is a u32 */
+#define SOFT_MAX_SEGS (1u << 20)	/* segments (sg entries, periods, chunks) per
+					   descriptor, as a real engine's descriptor chain
+					   is bounded */
+
+static bool segs_ok(struct dma_chan *chan, const char *func, const char *what, size_t n)
+{
+	if (n > SOFT_MAX_SEGS) {
+		udma_chan_diag(chan, func, "%zu %s: more than the controller's %u per descriptor",
+			       n, what, SOFT_MAX_SEGS);
+		return false;
+	}
+	return true;
+}
 
 static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
 {
@@ -290,6 +303,8 @@ struct dma_async_tx_descriptor *soft_prep_slave_sg(struct dma_chan *chan,
 	}
 	if (!len_ok(chan, f, total))
 		goto fail;
+	if (!segs_ok(chan, f, "sg entries", sg_len))
+		goto fail;
 	d = desc_alloc(sc, sg_len);
 	if (!d) {
 		no_mem(chan, f);
@@ -318,7 +333,8 @@ struct dma_async_tx_descriptor *soft_prep_cyclic(struct dma_chan *chan, dma_addr
 	size_t burst, periods = buf_len / period_len;
 	bool ok;
 
-	if (!len_ok(chan, f, buf_len) || !mem_ok(chan, f, "buf_addr", buf))
+	if (!len_ok(chan, f, buf_len) || !mem_ok(chan, f, "buf_addr", buf) ||
+	    !segs_ok(chan, f, "periods", periods))
 		return NULL;
 	spin_lock(&sc->vc.lock);
 	ok = slave_side(sc, f, dir, &fifo, &burst);
@@ -390,9 +406,9 @@ struct dma_async_tx_descriptor *soft_prep_interleaved(struct dma_chan *chan,
 		udma_chan_diag(chan, f, "xt->dir %d: only DMA_MEM_TO_MEM and DMA_MEM_TO_DEV", (int)xt->dir);
 		return NULL;
 	}
-	if (xt->numf > SOFT_MAX_LEN / xt->frame_size) {
-		udma_chan_diag(chan, f, "xt: numf %zu x frame_size %zu is too many chunks",
-			       xt->numf, xt->frame_size);
+	if (xt->numf > SOFT_MAX_SEGS / xt->frame_size) {
+		udma_chan_diag(chan, f, "xt: numf %zu x frame_size %zu chunks: more than the "
+			       "controller's %u per descriptor", xt->numf, xt->frame_size, SOFT_MAX_SEGS);
 		goto fail;
 	}
 	for (size_t j = 0; j < xt->frame_size; j++) {
