@@ -175,13 +175,14 @@ static void period_elapsed(void *arg)
 
 	if (p->periods >= PLAY_PERIODS) {
 		udma_fifo_stats(p->fifo, &p->at_stop);
+		/* from a callback: ask, do not wait; then tell main, whose
+		 * synchronize must come after the terminate it waits for */
+		if (dmaengine_terminate_async(p->chan))
+			p->errors++;
 		pthread_mutex_lock(&p->lock);
 		p->stopped = true;
 		pthread_cond_signal(&p->cond);
 		pthread_mutex_unlock(&p->lock);
-		/* from a callback: ask, do not wait */
-		if (dmaengine_terminate_async(p->chan))
-			p->errors++;
 	}
 }
 

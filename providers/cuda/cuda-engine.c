@@ -22,7 +22,8 @@
  * Stop. Terminate drops what the stream does not have yet and parks what it
  * has on desc_terminated; synchronize waits for the stream to finish those
  * copies (cudaStreamSynchronize) and for the completion thread to let go of
- * them (ack_gen), then frees them with vchan_synchronize (R5, R6).
+ * them (ack_gen), then frees them (R5, R6); it first lets running
+ * callbacks end, so a terminate one of them makes is covered too.
  */
 #include <time.h>
 
@@ -355,10 +356,18 @@ void cuda_synchronize(struct dma_chan *chan)
 {
 	struct cuda_chan *cc = to_cuda_chan(chan);
 	unsigned int gen;
+	LIST_HEAD(head);
+
+	/* Running callbacks end first: one may still terminate. */
+	tasklet_kill(&cc->vc.task);
+	spin_lock(&cc->vc.lock);
+	gen = __atomic_load_n(&cc->stop_gen, __ATOMIC_SEQ_CST);
+	list_splice_tail_init(&cc->vc.desc_terminated, &head);
+	spin_unlock(&cc->vc.lock);
 
 	/*
 	 * A copy on the stream cannot be recalled: wait for it. With the
-	 * launch lock held no launch is half done, so everything terminated
+	 * launch lock held no launch is half done, so everything taken above
 	 * is on the stream already or will never be.
 	 */
 	pthread_mutex_lock(&cc->launch_lock);
@@ -366,9 +375,8 @@ void cuda_synchronize(struct dma_chan *chan)
 		cudaGetLastError();	/* a failed context runs nothing more */
 	pthread_mutex_unlock(&cc->launch_lock);
 
-	gen = __atomic_load_n(&cc->stop_gen, __ATOMIC_SEQ_CST);
 	wait_ack(cc, gen);
-	vchan_synchronize(&cc->vc);
+	vchan_dma_desc_free_list(&cc->vc, &head);
 }
 
 /*

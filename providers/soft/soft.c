@@ -217,14 +217,28 @@ static bool acked(void *arg)
 	return (int)(__atomic_load_n(&w->sc->ack_gen, __ATOMIC_SEQ_CST) - w->gen) >= 0;
 }
 
+/*
+ * vchan_synchronize, with the hardware's acknowledgement in the middle:
+ * running callbacks end first (one may still terminate), then the
+ * terminated descriptors are taken together with the terminate count that
+ * covers them, and freed once the hardware has seen that count. A
+ * terminate that comes later leaves its descriptors for the next call.
+ */
 static void soft_synchronize(struct dma_chan *chan)
 {
 	struct soft_chan *sc = to_soft_chan(chan);
-	struct ack_wait w = { sc, __atomic_load_n(&sc->stop_gen, __ATOMIC_SEQ_CST) };
+	struct ack_wait w = { sc, 0 };
+	LIST_HEAD(head);
+
+	tasklet_kill(&sc->vc.task);
+	spin_lock(&sc->vc.lock);
+	w.gen = __atomic_load_n(&sc->stop_gen, __ATOMIC_SEQ_CST);
+	list_splice_tail_init(&sc->vc.desc_terminated, &head);
+	spin_unlock(&sc->vc.lock);
 
 	soft_kick(sc);
 	udma_park_wait(&sc->ack_park, acked, &w, udma_poll_ns());
-	vchan_synchronize(&sc->vc);
+	vchan_dma_desc_free_list(&sc->vc, &head);
 }
 
 static uint32_t residue_of(const struct soft_dev *sd, const struct soft_desc *d, bool started)
