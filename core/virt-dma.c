@@ -7,7 +7,7 @@
 
 #include "internal.h"
 
-static dma_cookie_t vchan_tx_submit(struct dma_async_tx_descriptor *tx)
+dma_cookie_t vchan_tx_submit(struct dma_async_tx_descriptor *tx)
 {
 	struct virt_dma_chan *vc = to_virt_chan(tx->chan);
 	struct virt_dma_desc *vd = to_virt_desc(tx);
@@ -140,6 +140,7 @@ void vchan_init(struct virt_dma_chan *vc, struct dma_device *dmadev)
 	spin_lock_init(&vc->submit_lock);
 	INIT_LIST_HEAD(&vc->desc_allocated);
 	INIT_LIST_HEAD(&vc->desc_submitted);
+	vc->issued_upto = NULL;
 	INIT_LIST_HEAD(&vc->desc_issued);
 	INIT_LIST_HEAD(&vc->desc_completed);
 	INIT_LIST_HEAD(&vc->desc_terminated);
@@ -170,10 +171,15 @@ void vchan_get_all_descriptors(struct virt_dma_chan *vc, struct list_head *head)
 
 void vchan_get_queued_descriptors(struct virt_dma_chan *vc, struct list_head *head)
 {
-	spin_lock(&vc->submit_lock);
-	list_splice_tail_init(&vc->desc_submitted, head);
-	spin_unlock(&vc->submit_lock);
+	LIST_HEAD(submitted);
+
+	/* issued first: a deferred issue marked the head of desc_submitted */
 	list_splice_tail_init(&vc->desc_issued, head);
+	spin_lock(&vc->submit_lock);
+	list_splice_tail_init(&vc->desc_submitted, &submitted);
+	vc->issued_upto = NULL;
+	spin_unlock(&vc->submit_lock);
+	list_splice_tail_init(&submitted, head);
 	list_splice_tail_init(&vc->desc_completed, head);
 }
 

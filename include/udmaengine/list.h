@@ -109,6 +109,23 @@ static inline void list_splice_init(struct list_head *list, struct list_head *he
 	}
 }
 
+/*
+ * Moves the entries of @head from the first up to and including @entry to
+ * @list (which must be empty); the rest stay on @head. O(1).
+ */
+static inline void list_cut_position(struct list_head *list, struct list_head *head,
+				     struct list_head *entry)
+{
+	struct list_head *first = head->next;
+
+	list->next = first;
+	first->prev = list;
+	list->prev = entry;
+	head->next = entry->next;
+	entry->next->prev = head;
+	entry->next = list;
+}
+
 #define list_entry(ptr, type, member) container_of(ptr, type, member)
 #define list_first_entry(head, type, member) list_entry((head)->next, type, member)
 #define list_first_entry_or_null(head, type, member) \

@@ -42,9 +42,12 @@ struct virt_dma_chan {
 	 * does not contend with the driver's completion path. When both are
 	 * needed, lock comes first, then submit_lock.
 	 */
-	spinlock_t submit_lock UDMA_CACHELINE_ALIGNED;	/* protects the two client-side lists */
+	spinlock_t submit_lock UDMA_CACHELINE_ALIGNED;	/* protects the client-side lists */
 	struct list_head desc_allocated;	/* prepared, or done and reusable */
-	struct list_head desc_submitted;	/* submitted, not yet issued */
+	struct list_head desc_submitted;	/* submitted; the first ones may be issued,
+						   up to issued_upto */
+	struct list_head *issued_upto;		/* last issued node still on desc_submitted
+						   (vchan_issue_pending_deferred), or NULL */
 
 	spinlock_t lock UDMA_CACHELINE_ALIGNED;	/* protects everything below, and the
 						   driver's own channel state */
@@ -80,6 +83,10 @@ struct dma_async_tx_descriptor *vchan_tx_prep(struct virt_dma_chan *vc,
 					      struct virt_dma_desc *vd,
 					      unsigned long tx_flags);
 
+/* The tx_submit vchan_tx_prep installs: assigns the cookie and queues @tx on
+ * desc_submitted. A driver may wrap it to reset its own per-submit state. */
+dma_cookie_t vchan_tx_submit(struct dma_async_tx_descriptor *tx);
+
 /* Moves submitted descriptors to issued; lock held. True if any are issued. */
 static inline bool vchan_issue_pending(struct virt_dma_chan *vc)
 {
@@ -87,6 +94,41 @@ static inline bool vchan_issue_pending(struct virt_dma_chan *vc)
 	list_splice_tail_init(&vc->desc_submitted, &vc->desc_issued);
 	spin_unlock(&vc->submit_lock);
 	return !list_empty(&vc->desc_issued);
+}
+
+/*
+ * Issue without the driver's lock, for drivers whose hardware thread holds
+ * it while it walks its work: marks every submitted descriptor issued, and
+ * the driver takes them with vchan_take_issued when its hardware next looks.
+ * Takes only submit_lock, so a client streaming descriptors never waits for
+ * the completion path. True if anything is issued and not yet taken.
+ */
+static inline bool vchan_issue_pending_deferred(struct virt_dma_chan *vc)
+{
+	bool issued;
+
+	spin_lock(&vc->submit_lock);
+	if (!list_empty(&vc->desc_submitted))
+		vc->issued_upto = vc->desc_submitted.prev;
+	issued = vc->issued_upto != NULL;
+	spin_unlock(&vc->submit_lock);
+	return issued;
+}
+
+/* Moves every issued descriptor (desc_issued, then those marked by
+ * vchan_issue_pending_deferred) to the tail of @head, in order; lock held. */
+static inline void vchan_take_issued(struct virt_dma_chan *vc, struct list_head *head)
+{
+	LIST_HEAD(marked);
+
+	list_splice_tail_init(&vc->desc_issued, head);
+	spin_lock(&vc->submit_lock);
+	if (vc->issued_upto) {
+		list_cut_position(&marked, &vc->desc_submitted, vc->issued_upto);
+		vc->issued_upto = NULL;
+	}
+	spin_unlock(&vc->submit_lock);
+	list_splice_tail_init(&marked, head);
 }
 
 /* First issued descriptor the driver has not taken yet, or NULL; lock held. */

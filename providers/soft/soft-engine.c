@@ -275,6 +275,7 @@ static void flush(struct soft_chan *sc, struct soft_desc **done, unsigned int n,
 {
 	if (!n)
 		return;
+	soft_free_batch_begin(sc);
 	spin_lock(&sc->vc.lock);
 	if (load(&sc->stop_gen) == gen) {
 		for (unsigned int i = 0; i < n; i++) {
@@ -283,6 +284,7 @@ static void flush(struct soft_chan *sc, struct soft_desc **done, unsigned int n,
 		}
 	}
 	spin_unlock(&sc->vc.lock);
+	soft_free_batch_end(sc);
 }
 
 static void run_batch(struct soft_chan *sc, struct soft_desc **batch, unsigned int n,
@@ -329,13 +331,7 @@ void *soft_hw_thread(void *arg)
 		}
 		if (!__atomic_load_n(&sc->paused, __ATOMIC_SEQ_CST) &&
 		    !__atomic_load_n(&sc->unplugged, __ATOMIC_SEQ_CST)) {
-			/* Not started yet: tx_status must see nothing done, not
-			 * what a recycled (or reused) descriptor last held. */
-			list_for_each_entry(d, &sc->vc.desc_issued, struct soft_desc, vd.node) {
-				__atomic_store_n(&d->moved, 0, __ATOMIC_RELAXED);
-				__atomic_store_n(&d->moved_segs, 0, __ATOMIC_RELAXED);
-			}
-			list_splice_tail_init(&sc->vc.desc_issued, &sc->active);
+			vchan_take_issued(&sc->vc, &sc->active);
 			list_for_each_entry(d, &sc->active, struct soft_desc, vd.node) {
 				batch[n++] = d;
 				if (n == BATCH)

@@ -24,15 +24,19 @@ enum soft_kind {
 	SOFT_FROM_DEV,	/* a FIFO's data register to memory */
 };
 
+/*
+ * 184 bytes, allocated on a cache line boundary: three lines travel between
+ * the client's CPU and the hardware thread's per descriptor, not four.
+ */
 struct soft_desc {
 	struct virt_dma_desc vd;
-	enum soft_kind kind;
+	uint8_t kind;			/* enum soft_kind */
 	bool cyclic;			/* segments are periods, repeated until terminated */
-	int fill;			/* SOFT_FILL byte */
+	uint8_t fill;			/* SOFT_FILL byte */
+	unsigned int nsegs;
 	struct udma_fifo *fifo;		/* SOFT_TO_DEV / SOFT_FROM_DEV */
 	size_t burst;			/* bytes per request for FIFO transfers */
 	size_t total;			/* sum of segment lengths */
-	unsigned int nsegs;
 	struct soft_seg *segs;		/* == &seg0 when nsegs == 1 */
 	struct soft_seg seg0;
 
@@ -116,6 +120,12 @@ static inline void soft_kick(struct soft_chan *sc)
 	__atomic_fetch_add(&sc->doorbell, 1, __ATOMIC_SEQ_CST);
 	udma_park_wake(&sc->hw_park);
 }
+
+/* Descriptor cache (soft-prep.c). Between begin and end, this thread's
+ * frees on @sc are pushed together at end. */
+void soft_desc_free(struct virt_dma_desc *vd);
+void soft_free_batch_begin(struct soft_chan *sc);
+void soft_free_batch_end(struct soft_chan *sc);
 
 /* FIFO side of slave transfers (fifo.c). */
 struct udma_fifo *soft_fifo_get(dma_addr_t reg);	/* referenced, or NULL */

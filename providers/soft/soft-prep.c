@@ -38,7 +38,7 @@ static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
 		sc->cache = d->next_free;
 	spin_unlock(&sc->cache_lock);
 	if (!d) {
-		d = malloc(sizeof(*d));
+		d = aligned_alloc(64, (sizeof(*d) + 63) & ~(size_t)63);
 		if (!d)
 			return NULL;
 	}
@@ -54,6 +54,26 @@ static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
 		}
 	}
 	return d;
+}
+
+/*
+ * While the hardware thread completes a batch (soft_free_batch_begin/end),
+ * the descriptors it frees are chained here, in completion order, and go on
+ * the cache with one exchange: prep then takes them in the order they will
+ * be used, and the freeing side pays one atomic per batch.
+ */
+static _Thread_local struct soft_chan *batch_sc;
+static _Thread_local struct soft_desc *batch_head, *batch_tail;
+
+/* Pushes the chain @first..@last on @sc's freed stack. No cap: the cache
+ * never holds more than the channel once had in flight, and a shared
+ * counter would cost a cache miss per descriptor. */
+static void push_freed(struct soft_chan *sc, struct soft_desc *first, struct soft_desc *last)
+{
+	last->next_free = __atomic_load_n(&sc->freed, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(&sc->freed, &last->next_free, first, true,
+					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		;
 }
 
 void soft_desc_free(struct virt_dma_desc *vd)
@@ -79,12 +99,30 @@ void soft_desc_free(struct virt_dma_desc *vd)
 		if (!d)
 			return;
 	}
-	/* No cap: the cache never holds more than the channel once had in
-	 * flight, and a shared counter would cost a cache miss per descriptor. */
-	d->next_free = __atomic_load_n(&sc->freed, __ATOMIC_RELAXED);
-	while (!__atomic_compare_exchange_n(&sc->freed, &d->next_free, d, true,
-					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
-		;
+	d->next_free = NULL;
+	if (batch_sc == sc) {
+		if (batch_tail)
+			batch_tail->next_free = d;
+		else
+			batch_head = d;
+		batch_tail = d;
+		return;
+	}
+	push_freed(sc, d, d);
+}
+
+void soft_free_batch_begin(struct soft_chan *sc)
+{
+	batch_sc = sc;
+	batch_head = batch_tail = NULL;
+}
+
+void soft_free_batch_end(struct soft_chan *sc)
+{
+	if (batch_head)
+		push_freed(sc, batch_head, batch_tail);
+	batch_sc = NULL;
+	batch_head = batch_tail = NULL;
 }
 
 void soft_cache_drain(struct soft_chan *sc)
@@ -150,6 +188,21 @@ static bool segs_are_memory(struct dma_chan *chan, const char *func, const struc
 	return true;
 }
 
+/*
+ * Progress starts from zero at every submit, so tx_status never shows what
+ * a recycled or reused descriptor moved last time. Here, on the client's
+ * side, rather than when the hardware takes it: that walk would touch every
+ * descriptor under the channel lock.
+ */
+static dma_cookie_t soft_tx_submit(struct dma_async_tx_descriptor *tx)
+{
+	struct soft_desc *d = container_of(to_virt_desc(tx), struct soft_desc, vd);
+
+	__atomic_store_n(&d->moved, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&d->moved_segs, 0, __ATOMIC_RELAXED);
+	return vchan_tx_submit(tx);
+}
+
 static struct dma_async_tx_descriptor *submit_prep(struct soft_chan *sc,
 						   struct soft_desc *d,
 						   unsigned long flags, const char *func)
@@ -162,7 +215,9 @@ static struct dma_async_tx_descriptor *submit_prep(struct soft_chan *sc,
 		soft_desc_free(&d->vd);
 		return NULL;
 	}
-	return vchan_tx_prep(&sc->vc, &d->vd, flags);
+	vchan_tx_prep(&sc->vc, &d->vd, flags);
+	d->vd.tx.tx_submit = soft_tx_submit;
+	return &d->vd.tx;
 }
 
 static void *no_mem(struct dma_chan *chan, const char *func)

@@ -12,7 +12,6 @@
 #include "soft-internal.h"
 
 void *soft_hw_thread(void *arg);
-void soft_desc_free(struct virt_dma_desc *vd);
 void soft_cache_drain(struct soft_chan *sc);
 struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *, dma_addr_t, dma_addr_t,
 						 size_t, unsigned long);
@@ -150,9 +149,8 @@ static void soft_issue_pending(struct dma_chan *chan)
 	struct soft_chan *sc = to_soft_chan(chan);
 	bool issued;
 
-	spin_lock(&sc->vc.lock);
-	issued = vchan_issue_pending(&sc->vc);
-	spin_unlock(&sc->vc.lock);
+	/* Without vc.lock: the hardware thread holds it while it takes work. */
+	issued = vchan_issue_pending_deferred(&sc->vc);
 	if (issued)
 		soft_kick(sc);
 }
@@ -511,7 +509,7 @@ static void abort_all(struct soft_chan *sc)
 	/* then every descriptor completes, in cookie order, as aborted */
 	spin_lock(&sc->vc.lock);
 	list_splice_tail_init(&sc->active, &head);
-	list_splice_tail_init(&sc->vc.desc_issued, &head);
+	vchan_take_issued(&sc->vc, &head);
 	spin_lock(&sc->vc.submit_lock);
 	list_splice_tail_init(&sc->vc.desc_submitted, &head);
 	spin_unlock(&sc->vc.submit_lock);
