@@ -73,6 +73,55 @@ static void not_before_issue(struct dma_chan *chan)
 	free(dst);
 }
 
+/*
+ * Submitted after the issue, right behind what it issued: stays put until
+ * the next issue, however the hardware thread's look at the queue falls
+ * between the two. 300 rounds, so both orders happen.
+ */
+static void only_what_was_issued(struct dma_chan *chan)
+{
+	enum { ROUNDS = 300, LEN = 256 };
+	unsigned char *src = t_alloc(LEN), *a = t_alloc(LEN), *b = t_alloc(LEN);
+
+	t_fill(src, LEN, 7);
+	for (int r = 0; r < ROUNDS; r++) {
+		struct t_counter done;
+		struct dma_async_tx_descriptor *tx;
+		dma_cookie_t ca, cb;
+
+		t_counter_init(&done);
+		memset(a, 0, LEN);
+		memset(b, 0xa5, LEN);
+		tx = copy(chan, a, src, LEN);
+		tx->callback = t_count_callback;
+		tx->callback_param = &done;
+		ca = dmaengine_submit(tx);
+		dma_async_issue_pending(chan);
+		tx = copy(chan, b, src, LEN);	/* not issued */
+		tx->callback = t_count_callback;
+		tx->callback_param = &done;
+		cb = dmaengine_submit(tx);
+		CHECK(t_counter_wait(&done, 1, 10000));
+		CHECK_EQ(dmaengine_tx_status(chan, ca, NULL), DMA_COMPLETE);
+		CHECK(memcmp(a, src, LEN) == 0);
+		if (r % 50 == 0)
+			t_sleep_us(2000);	/* give it time to move what it must not */
+		CHECK_EQ(dmaengine_tx_status(chan, cb, NULL), DMA_IN_PROGRESS);
+		for (int i = 0; i < LEN; i++)
+			if (b[i] != 0xa5) {
+				fprintf(stderr, "round %d: a descriptor submitted after the issue moved\n", r);
+				exit(1);
+			}
+		CHECK_EQ(t_counter_get(&done), 1);
+		dma_async_issue_pending(chan);
+		CHECK(t_counter_wait(&done, 2, 10000));
+		CHECK(memcmp(b, src, LEN) == 0);
+	}
+	free(src);
+	free(a);
+	free(b);
+}
+
 /* Many descriptors of mixed sizes: callbacks come in submission order. */
 static void in_order(struct dma_chan *chan)
 {
@@ -140,12 +189,14 @@ int main(void)
 	struct dma_chan *chan = t_request(DMA_MEMCPY);
 
 	not_before_issue(chan);
+	only_what_was_issued(chan);
 	in_order(chan);
 	for (unsigned int i = 0; i < 4; i++)
 		chained(chan, (size_t)(1 << 20) + i * 4093, i);
 	dma_release_channel(chan);
 	CHECK_EQ(udma_soft_destroy(dev), 0);
-	printf("core-order: nothing moved before issue_pending, %d callbacks in submission order, "
+	printf("core-order: nothing moved before issue_pending, nor what was submitted after it "
+	       "(300 rounds), %d callbacks in submission order, "
 	       "chained copies A->B->C intact\n", N);
 	return 0;
 }

@@ -9,6 +9,8 @@
  *   prep ─ vchan_tx_prep ─▶ desc_allocated
  *   dmaengine_submit ─────▶ desc_submitted        (cookie assigned)
  *   issue_pending ─ vchan_issue_pending ─▶ desc_issued
+ *       (or vchan_issue_pending_deferred: marked issued on desc_submitted,
+ *        moved by the driver's vchan_take_issued)
  *   driver starts it ─ vchan_next_desc + list_del ─▶ (driver's own)
  *   driver finishes ─ vchan_cookie_complete ─▶ desc_completed ─▶ tasklet:
  *       callback, then freed (or back to desc_allocated with DMA_CTRL_REUSE)
