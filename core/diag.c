@@ -3,6 +3,7 @@
  * Diagnostics: every refused call reports exactly one line naming the channel,
  * the entry point and what was wrong, to stderr or the program's handler.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 

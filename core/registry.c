@@ -3,6 +3,7 @@
  * The device registry: registered controllers, and which of their channels
  * clients hold. Channel request (R1), request by name, release (R10).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,32 +1,32 @@
 /* SPDX-License-Identifier: MIT */
+#include <sched.h>
+
 #include <udmaengine/spinlock.h>
+
+#include "poll.h"
 
 void spin_lock_init(spinlock_t *lock)
 {
-	pthread_mutexattr_t attr;
-
-	pthread_mutexattr_init(&attr);
-#ifdef PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP
-	/* spin briefly before sleeping, as the kernel's lock would only spin */
-	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
-#endif
-	pthread_mutex_init(&lock->mutex, &attr);
-	pthread_mutexattr_destroy(&attr);
+	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELAXED);
 }
 
 void spin_lock_slow(spinlock_t *lock)
 {
-	for (int i = 0; i < 100; i++) {
-#if defined(__x86_64__) || defined(__i386__)
-		__builtin_ia32_pause();
-#endif
-		if (pthread_mutex_trylock(&lock->mutex) == 0)
+	for (unsigned int round = 0;; round++) {
+		/* Read until it looks free: spinning on the exchange would
+		 * pull the line away from the holder at every try. */
+		for (int i = 0; i < 128 && __atomic_load_n(&lock->locked, __ATOMIC_RELAXED); i++)
+			cpu_relax();
+		if (!__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
 			return;
+		/* Still held after a while: the holder may have lost its CPU,
+		 * perhaps to us. */
+		if (round >= 4)
+			sched_yield();
 	}
-	pthread_mutex_lock(&lock->mutex);
 }
 
 void spin_lock_destroy(spinlock_t *lock)
 {
-	pthread_mutex_destroy(&lock->mutex);
+	(void)lock;
 }

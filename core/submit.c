@@ -38,6 +38,15 @@ static void report_state(struct dma_async_tx_descriptor *desc, int state, const 
 	}
 }
 
+/* Strict mode's "prepared, never submitted" record lets go of @desc. A
+ * load first: the exchange is a locked instruction on every submit. */
+static void forget_unsubmitted(struct dma_async_tx_descriptor *desc)
+{
+	if (__atomic_load_n(&desc->chan->udma_unsubmitted, __ATOMIC_RELAXED) == desc)
+		__atomic_compare_exchange_n(&desc->chan->udma_unsubmitted, &(void *){ desc },
+					    NULL, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
 dma_cookie_t dmaengine_submit(struct dma_async_tx_descriptor *desc)
 {
 	int state = UDMA_DESC_PREPARED;
@@ -56,8 +65,7 @@ dma_cookie_t dmaengine_submit(struct dma_async_tx_descriptor *desc)
 		__atomic_store_n(&desc->udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
 		return cookie;
 	}
-	__atomic_compare_exchange_n(&desc->chan->udma_unsubmitted, &(void *){ desc }, NULL, false,
-				    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+	forget_unsubmitted(desc);
 	cookie = desc->tx_submit(desc);
 	if (cookie < 0)
 		__atomic_store_n(&desc->udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
@@ -119,7 +127,6 @@ int dmaengine_desc_free(struct dma_async_tx_descriptor *desc)
 		udma_diag(__func__, "provider has no desc_free for this descriptor");
 		return -EPERM;
 	}
-	__atomic_compare_exchange_n(&desc->chan->udma_unsubmitted, &(void *){ desc }, NULL, false,
-				    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+	forget_unsubmitted(desc);
 	return desc->desc_free(desc);
 }

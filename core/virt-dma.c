@@ -7,7 +7,7 @@
 
 #include "internal.h"
 
-dma_cookie_t vchan_tx_submit(struct dma_async_tx_descriptor *tx)
+static dma_cookie_t vchan_tx_submit(struct dma_async_tx_descriptor *tx)
 {
 	struct virt_dma_chan *vc = to_virt_chan(tx->chan);
 	struct virt_dma_desc *vd = to_virt_desc(tx);

@@ -1,34 +1,35 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * spinlock_t for provider code written the kernel way. In user space a lock
- * holder can be preempted, so this is a mutex that spins a while before it
- * sleeps; the _irqsave forms exist so kernel drivers port as is.
+ * spinlock_t for provider code written the kernel way: a test-and-set lock
+ * whose unlock is a plain release store, so an uncontended lock/unlock pair
+ * costs one locked instruction. Holders hold it for a few list operations.
+ * In user space a holder can be preempted, so a waiter that spins a while
+ * without getting it gives its CPU away (sched_yield) instead of burning
+ * the time slice the holder needs. The _irqsave forms exist so kernel
+ * drivers port as is.
  */
 #ifndef UDMAENGINE_SPINLOCK_H
 #define UDMAENGINE_SPINLOCK_H
 
-#include <pthread.h>
-
 typedef struct {
-	pthread_mutex_t mutex;
+	int locked;	/* atomic: 0 free, 1 held */
 } spinlock_t;
 
 void spin_lock_init(spinlock_t *lock);
 void spin_lock_destroy(spinlock_t *lock);
 
-/* Spins a while on a held lock before sleeping: holders hold it briefly,
- * and a futex sleep + wake costs more than the wait. */
+/* The contended path: spins on reads, then yields between tries. */
 void spin_lock_slow(spinlock_t *lock);
 
 static inline void spin_lock(spinlock_t *lock)
 {
-	if (pthread_mutex_trylock(&lock->mutex))
+	if (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
 		spin_lock_slow(lock);
 }
 
 static inline void spin_unlock(spinlock_t *lock)
 {
-	pthread_mutex_unlock(&lock->mutex);
+	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
 }
 
 #define spin_lock_irqsave(lock, flags)	do { (void)(flags); spin_lock(lock); } while (0)

@@ -85,10 +85,6 @@ struct dma_async_tx_descriptor *vchan_tx_prep(struct virt_dma_chan *vc,
 					      struct virt_dma_desc *vd,
 					      unsigned long tx_flags);
 
-/* The tx_submit vchan_tx_prep installs: assigns the cookie and queues @tx on
- * desc_submitted. A driver may wrap it to reset its own per-submit state. */
-dma_cookie_t vchan_tx_submit(struct dma_async_tx_descriptor *tx);
-
 /* Moves submitted descriptors to issued; lock held. True if any are issued. */
 static inline bool vchan_issue_pending(struct virt_dma_chan *vc)
 {
@@ -105,14 +101,19 @@ static inline bool vchan_issue_pending(struct virt_dma_chan *vc)
  * Takes only submit_lock, so a client streaming descriptors never waits for
  * the completion path. True if anything is issued and not yet taken.
  */
+static inline bool vchan_mark_issued(struct virt_dma_chan *vc)	/* submit_lock held */
+{
+	if (!list_empty(&vc->desc_submitted))
+		vc->issued_upto = vc->desc_submitted.prev;
+	return vc->issued_upto != NULL;
+}
+
 static inline bool vchan_issue_pending_deferred(struct virt_dma_chan *vc)
 {
 	bool issued;
 
 	spin_lock(&vc->submit_lock);
-	if (!list_empty(&vc->desc_submitted))
-		vc->issued_upto = vc->desc_submitted.prev;
-	issued = vc->issued_upto != NULL;
+	issued = vchan_mark_issued(vc);
 	spin_unlock(&vc->submit_lock);
 	return issued;
 }

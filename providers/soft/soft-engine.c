@@ -12,6 +12,7 @@
  * The thread never runs callbacks: vchan_cookie_complete hands them to the
  * channel's tasklet.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -270,6 +271,89 @@ faulted:	/* stop_at bytes moved: now the injected fault shows */
 	return RUN_DONE;
 }
 
+/* ---- the hardware's queue: @active, and hwq, its array twin ---- */
+
+static bool hwq_push(struct soft_chan *sc, struct soft_desc *d)
+{
+	if (sc->hwq_len == sc->hwq_cap) {
+		size_t cap = sc->hwq_cap ? sc->hwq_cap * 2 : 256;
+		struct soft_desc **q = malloc(cap * sizeof(*q));
+
+		if (!q)
+			return false;
+		for (size_t i = 0; i < sc->hwq_len; i++)
+			q[i] = sc->hwq[(sc->hwq_head + i) & (sc->hwq_cap - 1)];
+		free(sc->hwq);
+		sc->hwq = q;
+		sc->hwq_cap = cap;
+		sc->hwq_head = 0;
+	}
+	sc->hwq[(sc->hwq_head + sc->hwq_len++) & (sc->hwq_cap - 1)] = d;
+	return true;
+}
+
+static struct soft_desc *hwq_at(const struct soft_chan *sc, size_t i)
+{
+	return sc->hwq[(sc->hwq_head + i) & (sc->hwq_cap - 1)];
+}
+
+static void hwq_pop(struct soft_chan *sc, size_t n)
+{
+	sc->hwq_head = (sc->hwq_head + n) & (sc->hwq_cap - 1);
+	sc->hwq_len -= n;
+}
+
+/*
+ * Rebuilds hwq from @active by walking it: when the submit ring could not
+ * be trusted, or hwq could not grow. Slow, and rare.
+ */
+static void hwq_rebuild(struct soft_chan *sc)
+{
+	struct soft_desc *d;
+
+	sc->hwq_len = 0;
+	list_for_each_entry(d, &sc->active, struct soft_desc, vd.node)
+		if (!hwq_push(sc, d))
+			break;
+}
+
+/*
+ * Takes every issued descriptor onto @active (and hwq); vc.lock held. The
+ * copy from the submit ring is trusted only if its ends are the ends of
+ * what was cut from desc_submitted and the cookies between them count the
+ * same: entries left from before a terminate, or overwritten, fail that.
+ */
+static void take_issued(struct soft_chan *sc)
+{
+	struct virt_dma_chan *vc = &sc->vc;
+	bool copied = false, ok = true;
+	LIST_HEAD(taken);
+
+	spin_lock(&vc->submit_lock);
+	if (vc->issued_upto) {
+		struct soft_desc *first = list_first_entry(&vc->desc_submitted, struct soft_desc, vd.node);
+		struct soft_desc *last = container_of(vc->issued_upto, struct soft_desc, vd.node);
+		unsigned long from = sc->sub_taken, n = sc->sub_issued - from;
+
+		list_cut_position(&taken, &vc->desc_submitted, vc->issued_upto);
+		vc->issued_upto = NULL;
+		sc->sub_taken = sc->sub_issued;
+		if (n && n <= SOFT_SUB_RING && sc->sub_ring[from % SOFT_SUB_RING] == first &&
+		    sc->sub_ring[(from + n - 1) % SOFT_SUB_RING] == last &&
+		    (uint32_t)(last->vd.tx.cookie - first->vd.tx.cookie) == n - 1) {
+			for (unsigned long i = 0; i < n && ok; i++)
+				ok = hwq_push(sc, sc->sub_ring[(from + i) % SOFT_SUB_RING]);
+			copied = true;
+		}
+	}
+	spin_unlock(&vc->submit_lock);
+	if (list_empty(&taken))
+		return;
+	list_splice_tail_init(&taken, &sc->active);
+	if (!copied || !ok)
+		hwq_rebuild(sc);
+}
+
 /* Reports @n finished descriptors complete, unless a terminate came first. */
 static void flush(struct soft_chan *sc, struct soft_desc **done, unsigned int n, unsigned int gen)
 {
@@ -282,6 +366,7 @@ static void flush(struct soft_chan *sc, struct soft_desc **done, unsigned int n,
 			list_del(&done[i]->vd.node);	/* off sc->active */
 			vchan_cookie_complete(&done[i]->vd);
 		}
+		hwq_pop(sc, n);		/* done[] was its head */
 	}
 	spin_unlock(&sc->vc.lock);
 	soft_free_batch_end(sc);
@@ -317,7 +402,6 @@ void *soft_hw_thread(void *arg)
 
 	for (;;) {
 		struct hw_wait w = { sc, 0, load(&sc->doorbell) };
-		struct soft_desc *d;
 		unsigned int n = 0;
 
 		spin_lock(&sc->vc.lock);
@@ -329,13 +413,18 @@ void *soft_hw_thread(void *arg)
 			sc->hw_rng = sc->fault.seed ? sc->fault.seed : 1;
 			sc->hw_fault_gen = sc->fault_gen;
 		}
+		if (sc->hwq_gen != w.gen) {	/* a terminate emptied active */
+			sc->hwq_len = 0;
+			sc->hwq_gen = w.gen;
+		}
 		if (!__atomic_load_n(&sc->paused, __ATOMIC_SEQ_CST) &&
 		    !__atomic_load_n(&sc->unplugged, __ATOMIC_SEQ_CST)) {
-			vchan_take_issued(&sc->vc, &sc->active);
-			list_for_each_entry(d, &sc->active, struct soft_desc, vd.node) {
-				batch[n++] = d;
-				if (n == BATCH)
-					break;
+			take_issued(sc);
+			if (sc->hwq_len == 0 && !list_empty(&sc->active))
+				hwq_rebuild(sc);	/* it could not grow before */
+			while (n < BATCH && n < sc->hwq_len) {
+				batch[n] = hwq_at(sc, n);
+				n++;
 			}
 		}
 		spin_unlock(&sc->vc.lock);

@@ -9,6 +9,7 @@
 #include "../../core/poll.h"
 
 #define SOFT_QUARANTINE 256	/* freed descriptors held back in strict mode */
+#define SOFT_SUB_RING 1024	/* submits remembered for the hardware thread */
 
 /* One stretch of a transfer: len bytes between mem and the other side. */
 struct soft_seg {
@@ -60,7 +61,7 @@ struct soft_chan {
 	pthread_t thread;
 
 	/* Under vc.lock: */
-	struct list_head active;	/* taken from desc_issued by the hardware, in order */
+	struct list_head active;	/* taken by the hardware, in order */
 	struct dma_slave_config cfg;
 	struct udma_fifo *cfg_fifo[2];	/* [0] MEM_TO_DEV, [1] DEV_TO_MEM, referenced */
 
@@ -83,6 +84,16 @@ struct soft_chan {
 	unsigned int hw_fault_gen;		/* hardware thread only */
 	uint64_t hw_rng;			/* hardware thread only */
 
+	/*
+	 * The hardware thread's copy of @active as an array, so it finds its
+	 * next descriptors without chasing list pointers through lines the
+	 * client's CPU wrote (one cache miss after another, under the lock).
+	 * Hardware thread only; emptied when stop_gen moves past hwq_gen.
+	 */
+	struct soft_desc **hwq;
+	size_t hwq_cap, hwq_head, hwq_len;	/* a ring: hwq_cap is a power of two */
+	unsigned int hwq_gen;
+
 	struct udma_park hw_park;	/* the hardware thread waits here */
 	struct udma_park ack_park;	/* pause and synchronize wait here */
 
@@ -95,6 +106,18 @@ struct soft_chan {
 	spinlock_t cache_lock UDMA_CACHELINE_ALIGNED;	/* the client's line */
 	struct soft_desc *cache;	/* under cache_lock */
 	struct soft_desc *freed UDMA_CACHELINE_ALIGNED;	/* atomic stack head: the freer's line */
+	/*
+	 * Submitted descriptors in submit order, recorded under vc.submit_lock
+	 * beside desc_submitted, so the hardware thread copies the ones it
+	 * takes instead of walking them. A hint only: overwritten when the
+	 * client runs SOFT_SUB_RING ahead, stale after a terminate; the taker
+	 * checks it against the list's ends and cookies and walks if it fails.
+	 */
+	unsigned long sub_head;		/* submits recorded */
+	unsigned long sub_issued;	/* sub_head at the last issue */
+	unsigned long sub_taken;	/* sub_issued at the last take */
+	struct soft_desc *sub_ring[SOFT_SUB_RING];
+
 	/* Strict mode: freed descriptors wait here (FIFO, under cache_lock)
 	 * before reuse, so their FREED tag catches late use. */
 	struct soft_desc *quarantine[SOFT_QUARANTINE];

@@ -34,8 +34,14 @@ static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
 	d = sc->cache;
 	if (!d)
 		d = __atomic_exchange_n(&sc->freed, NULL, __ATOMIC_ACQUIRE);
-	if (d)
+	if (d) {
 		sc->cache = d->next_free;
+		/* The hardware thread's CPU wrote the next one last: start
+		 * fetching it now, so the next prep finds it here. */
+		if (sc->cache)
+			for (size_t off = 0; off < sizeof(*d); off += 64)
+				__builtin_prefetch((char *)sc->cache + off, 1, 3);
+	}
 	spin_unlock(&sc->cache_lock);
 	if (!d) {
 		d = aligned_alloc(64, (sizeof(*d) + 63) & ~(size_t)63);
@@ -197,10 +203,18 @@ static bool segs_are_memory(struct dma_chan *chan, const char *func, const struc
 static dma_cookie_t soft_tx_submit(struct dma_async_tx_descriptor *tx)
 {
 	struct soft_desc *d = container_of(to_virt_desc(tx), struct soft_desc, vd);
+	struct soft_chan *sc = to_soft_chan(tx->chan);
+	dma_cookie_t cookie;
 
 	__atomic_store_n(&d->moved, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&d->moved_segs, 0, __ATOMIC_RELAXED);
-	return vchan_tx_submit(tx);
+	/* vchan_tx_submit, and the submit remembered for the hardware */
+	spin_lock(&sc->vc.submit_lock);
+	cookie = dma_cookie_assign(tx);
+	list_move_tail(&d->vd.node, &sc->vc.desc_submitted);
+	sc->sub_ring[sc->sub_head++ % SOFT_SUB_RING] = d;
+	spin_unlock(&sc->vc.submit_lock);
+	return cookie;
 }
 
 static struct dma_async_tx_descriptor *submit_prep(struct soft_chan *sc,

@@ -150,7 +150,10 @@ static void soft_issue_pending(struct dma_chan *chan)
 	bool issued;
 
 	/* Without vc.lock: the hardware thread holds it while it takes work. */
-	issued = vchan_issue_pending_deferred(&sc->vc);
+	spin_lock(&sc->vc.submit_lock);
+	issued = vchan_mark_issued(&sc->vc);
+	sc->sub_issued = sc->sub_head;
+	spin_unlock(&sc->vc.submit_lock);
 	if (issued)
 		soft_kick(sc);
 }
@@ -361,6 +364,7 @@ static void stop_chan(struct soft_chan *sc)
 	__atomic_store_n(&sc->exit, 1, __ATOMIC_SEQ_CST);
 	soft_kick(sc);
 	pthread_join(sc->thread, NULL);
+	free(sc->hwq);
 	soft_cache_drain(sc);
 	udma_park_destroy(&sc->hw_park);
 	udma_park_destroy(&sc->ack_park);
