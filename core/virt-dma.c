@@ -39,9 +39,7 @@ static int vchan_tx_desc_free(struct dma_async_tx_descriptor *tx)
 	return 0;
 }
 
-struct dma_async_tx_descriptor *vchan_tx_prep(struct virt_dma_chan *vc,
-					      struct virt_dma_desc *vd,
-					      unsigned long tx_flags)
+void vchan_tx_init(struct virt_dma_chan *vc, struct virt_dma_desc *vd, unsigned long tx_flags)
 {
 	dma_async_tx_descriptor_init(&vd->tx, &vc->chan);
 	vd->tx.flags = (enum dma_ctrl_flags)tx_flags;
@@ -50,7 +48,13 @@ struct dma_async_tx_descriptor *vchan_tx_prep(struct virt_dma_chan *vc,
 	vd->tx.cookie = -EBUSY;
 	vd->tx_result.result = DMA_TRANS_NOERROR;
 	vd->tx_result.residue = 0;
+}
 
+struct dma_async_tx_descriptor *vchan_tx_prep(struct virt_dma_chan *vc,
+					      struct virt_dma_desc *vd,
+					      unsigned long tx_flags)
+{
+	vchan_tx_init(vc, vd, tx_flags);
 	spin_lock(&vc->submit_lock);
 	list_add_tail(&vd->node, &vc->desc_allocated);
 	spin_unlock(&vc->submit_lock);

@@ -77,6 +77,13 @@ void vchan_init(struct virt_dma_chan *vc, struct dma_device *dmadev);
 /* Releases what vchan_init set up (the lock); after free_chan_resources. */
 void vchan_exit(struct virt_dma_chan *vc);
 
+/*
+ * Initialises a freshly prepared descriptor, as vchan_tx_prep does, but
+ * leaves it where it is: for a driver that puts it on desc_allocated
+ * itself, under the submit_lock hold in which it allocated it.
+ */
+void vchan_tx_init(struct virt_dma_chan *vc, struct virt_dma_desc *vd, unsigned long tx_flags);
+
 /* Finds a submitted or issued (not started) descriptor; lock held. */
 struct virt_dma_desc *vchan_find_desc(struct virt_dma_chan *vc, dma_cookie_t cookie);
 

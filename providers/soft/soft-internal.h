@@ -41,8 +41,6 @@ struct soft_desc {
 	struct soft_seg *segs;		/* == &seg0 when nsegs == 1 */
 	struct soft_seg seg0;
 
-	struct soft_desc *next_free;	/* on the channel's descriptor cache */
-
 	/* Progress, written by the hardware thread, read by tx_status (atomic). */
 	size_t moved;			/* bytes moved in this pass over the segments */
 	size_t moved_segs;		/* bytes of the segments fully moved */
@@ -98,27 +96,30 @@ struct soft_chan {
 	struct udma_park ack_park;	/* pause and synchronize wait here */
 
 	/*
-	 * Descriptor cache, so the fast path does not malloc. Whoever frees
-	 * (hardware thread, tasklet) pushes on @freed without a lock; prep
-	 * pops from @cache under cache_lock, refilling it with all of @freed
-	 * in one exchange, so the two sides rarely touch the same line.
-	 */
-	spinlock_t cache_lock UDMA_CACHELINE_ALIGNED;	/* the client's line */
-	struct soft_desc *cache;	/* under cache_lock */
-	struct soft_desc *freed UDMA_CACHELINE_ALIGNED;	/* atomic stack head: the freer's line */
-	/*
-	 * Submitted descriptors in submit order, recorded under vc.submit_lock
+	 * Under vc.submit_lock, on the client's line.
+	 *
+	 * The descriptor cache's prep side (soft-cache.c): @cache[cache_pos,
+	 * cache_len) are free descriptors, in the order they were freed.
+	 *
+	 * Submitted descriptors are recorded in sub_ring in submit order,
 	 * beside desc_submitted, so the hardware thread copies the ones it
 	 * takes instead of walking them. A hint only: overwritten when the
 	 * client runs SOFT_SUB_RING ahead, stale after a terminate; the taker
 	 * checks it against the list's ends and cookies and walks if it fails.
 	 */
+	struct soft_desc **cache UDMA_CACHELINE_ALIGNED;
+	size_t cache_pos, cache_len, cache_cap;
 	unsigned long sub_head;		/* submits recorded */
 	unsigned long sub_issued;	/* sub_head at the last issue */
 	unsigned long sub_taken;	/* sub_issued at the last take */
+
+	/* The cache's freeing side: whoever frees appends here. */
+	spinlock_t free_lock UDMA_CACHELINE_ALIGNED;
+	struct soft_desc **freed;	/* under free_lock */
+	size_t freed_len, freed_cap;	/* under free_lock */
 	struct soft_desc *sub_ring[SOFT_SUB_RING];
 
-	/* Strict mode: freed descriptors wait here (FIFO, under cache_lock)
+	/* Strict mode: freed descriptors wait here (FIFO, under vc.submit_lock)
 	 * before reuse, so their FREED tag catches late use. */
 	struct soft_desc *quarantine[SOFT_QUARANTINE];
 	unsigned int quarantine_next;
@@ -144,8 +145,11 @@ static inline void soft_kick(struct soft_chan *sc)
 	udma_park_wake(&sc->hw_park);
 }
 
-/* Descriptor cache (soft-prep.c). Between begin and end, this thread's
- * frees on @sc are pushed together at end. */
+/* Descriptor cache (soft-cache.c). soft_cache_get: a free descriptor or
+ * NULL; vc.submit_lock held. Between begin and end, this thread's frees on
+ * @sc go to the cache together at end. */
+struct soft_desc *soft_cache_get(struct soft_chan *sc);
+void soft_cache_drain(struct soft_chan *sc);
 void soft_desc_free(struct virt_dma_desc *vd);
 void soft_free_batch_begin(struct soft_chan *sc);
 void soft_free_batch_end(struct soft_chan *sc);

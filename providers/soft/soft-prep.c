@@ -26,130 +26,53 @@ static bool segs_ok(struct dma_chan *chan, const char *func, const char *what, s
 	return true;
 }
 
+/* A descriptor desc_alloc handed out, given back unused. */
+static void desc_discard(struct soft_chan *sc, struct soft_desc *d)
+{
+	spin_lock(&sc->vc.submit_lock);
+	list_del(&d->vd.node);
+	spin_unlock(&sc->vc.submit_lock);
+	soft_desc_free(&d->vd);
+}
+
+/*
+ * A descriptor from the cache (or malloc), already on desc_allocated: one
+ * submit_lock hold per prep covers both, where vchan_tx_prep would take it
+ * a second time. Only list code looks at desc_allocated's links, so the
+ * rest may be filled in after.
+ */
 static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
 {
 	struct soft_desc *d;
 
-	spin_lock(&sc->cache_lock);
-	d = sc->cache;
-	if (!d)
-		d = __atomic_exchange_n(&sc->freed, NULL, __ATOMIC_ACQUIRE);
-	if (d) {
-		sc->cache = d->next_free;
-		/* The hardware thread's CPU wrote the next one last: start
-		 * fetching it now, so the next prep finds it here. */
-		if (sc->cache)
-			for (size_t off = 0; off < sizeof(*d); off += 64)
-				__builtin_prefetch((char *)sc->cache + off, 1, 3);
-	}
-	spin_unlock(&sc->cache_lock);
+	spin_lock(&sc->vc.submit_lock);
+	d = soft_cache_get(sc);
+	if (d)
+		list_add_tail(&d->vd.node, &sc->vc.desc_allocated);
+	spin_unlock(&sc->vc.submit_lock);
 	if (!d) {
 		d = aligned_alloc(64, (sizeof(*d) + 63) & ~(size_t)63);
 		if (!d)
 			return NULL;
+		spin_lock(&sc->vc.submit_lock);
+		list_add_tail(&d->vd.node, &sc->vc.desc_allocated);
+		spin_unlock(&sc->vc.submit_lock);
 	}
-	memset(d, 0, offsetof(struct soft_desc, seg0));
-	INIT_LIST_HEAD(&d->vd.node);
+	memset(d, 0, offsetof(struct soft_desc, vd.node));
+	memset((char *)d + offsetof(struct soft_desc, kind), 0,
+	       offsetof(struct soft_desc, seg0) - offsetof(struct soft_desc, kind));
+	d->vd.tx.chan = &sc->vc.chan;
 	d->nsegs = nsegs;
 	d->segs = &d->seg0;
 	if (nsegs > 1) {
 		d->segs = calloc(nsegs, sizeof(*d->segs));
 		if (!d->segs) {
-			free(d);
+			d->segs = &d->seg0;
+			desc_discard(sc, d);
 			return NULL;
 		}
 	}
 	return d;
-}
-
-/*
- * While the hardware thread completes a batch (soft_free_batch_begin/end),
- * the descriptors it frees are chained here, in completion order, and go on
- * the cache with one exchange: prep then takes them in the order they will
- * be used, and the freeing side pays one atomic per batch.
- */
-static _Thread_local struct soft_chan *batch_sc;
-static _Thread_local struct soft_desc *batch_head, *batch_tail;
-
-/* Pushes the chain @first..@last on @sc's freed stack. No cap: the cache
- * never holds more than the channel once had in flight, and a shared
- * counter would cost a cache miss per descriptor. */
-static void push_freed(struct soft_chan *sc, struct soft_desc *first, struct soft_desc *last)
-{
-	last->next_free = __atomic_load_n(&sc->freed, __ATOMIC_RELAXED);
-	while (!__atomic_compare_exchange_n(&sc->freed, &last->next_free, first, true,
-					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
-		;
-}
-
-void soft_desc_free(struct virt_dma_desc *vd)
-{
-	struct soft_desc *d = container_of(vd, struct soft_desc, vd);
-	struct soft_chan *sc = to_soft_chan(vd->tx.chan);
-
-	if (d->segs != &d->seg0)
-		free(d->segs);
-	d->segs = NULL;
-	if (d->fifo)
-		soft_fifo_put(d->fifo);
-	d->fifo = NULL;
-	if (udma_get_strict() != UDMA_STRICT_OFF) {
-		struct soft_desc *oldest;
-
-		spin_lock(&sc->cache_lock);
-		oldest = sc->quarantine[sc->quarantine_next];
-		sc->quarantine[sc->quarantine_next] = d;
-		sc->quarantine_next = (sc->quarantine_next + 1) % SOFT_QUARANTINE;
-		spin_unlock(&sc->cache_lock);
-		d = oldest;
-		if (!d)
-			return;
-	}
-	d->next_free = NULL;
-	if (batch_sc == sc) {
-		if (batch_tail)
-			batch_tail->next_free = d;
-		else
-			batch_head = d;
-		batch_tail = d;
-		return;
-	}
-	push_freed(sc, d, d);
-}
-
-void soft_free_batch_begin(struct soft_chan *sc)
-{
-	batch_sc = sc;
-	batch_head = batch_tail = NULL;
-}
-
-void soft_free_batch_end(struct soft_chan *sc)
-{
-	if (batch_head)
-		push_freed(sc, batch_head, batch_tail);
-	batch_sc = NULL;
-	batch_head = batch_tail = NULL;
-}
-
-void soft_cache_drain(struct soft_chan *sc)
-{
-	struct soft_desc *lists[2], *d;
-
-	spin_lock(&sc->cache_lock);
-	lists[0] = sc->cache;
-	lists[1] = __atomic_exchange_n(&sc->freed, NULL, __ATOMIC_ACQUIRE);
-	sc->cache = NULL;
-	for (int i = 0; i < SOFT_QUARANTINE; i++) {
-		free(sc->quarantine[i]);
-		sc->quarantine[i] = NULL;
-	}
-	spin_unlock(&sc->cache_lock);
-	for (int i = 0; i < 2; i++) {
-		while ((d = lists[i])) {
-			lists[i] = d->next_free;
-			free(d);
-		}
-	}
 }
 
 /*
@@ -225,11 +148,10 @@ static struct dma_async_tx_descriptor *submit_prep(struct soft_chan *sc,
 	for (unsigned int i = 0; i < d->nsegs; i++)
 		d->total += d->segs[i].len;
 	if (!segs_are_memory(&sc->vc.chan, func, d)) {
-		d->vd.tx.chan = &sc->vc.chan;
-		soft_desc_free(&d->vd);
+		desc_discard(sc, d);
 		return NULL;
 	}
-	vchan_tx_prep(&sc->vc, &d->vd, flags);
+	vchan_tx_init(&sc->vc, &d->vd, flags);	/* on desc_allocated already */
 	d->vd.tx.tx_submit = soft_tx_submit;
 	return &d->vd.tx;
 }

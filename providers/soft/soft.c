@@ -12,7 +12,6 @@
 #include "soft-internal.h"
 
 void *soft_hw_thread(void *arg);
-void soft_cache_drain(struct soft_chan *sc);
 struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *, dma_addr_t, dma_addr_t,
 						 size_t, unsigned long);
 struct dma_async_tx_descriptor *soft_prep_memset(struct dma_chan *, dma_addr_t, int, size_t,
@@ -366,9 +365,9 @@ static void stop_chan(struct soft_chan *sc)
 	pthread_join(sc->thread, NULL);
 	free(sc->hwq);
 	soft_cache_drain(sc);
+	spin_lock_destroy(&sc->free_lock);
 	udma_park_destroy(&sc->hw_park);
 	udma_park_destroy(&sc->ack_park);
-	spin_lock_destroy(&sc->cache_lock);
 	vchan_exit(&sc->vc);
 }
 
@@ -469,7 +468,7 @@ struct dma_device *udma_soft_create(const struct udma_soft_config *cfg)
 		vchan_init(&sc->vc, &sd->dma);
 		sc->vc.desc_free = soft_desc_free;
 		INIT_LIST_HEAD(&sc->active);
-		spin_lock_init(&sc->cache_lock);
+		spin_lock_init(&sc->free_lock);
 		udma_park_init(&sc->hw_park);
 		udma_park_init(&sc->ack_park);
 		if (pthread_create(&sc->thread, NULL, soft_hw_thread, sc)) {
