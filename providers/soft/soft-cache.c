@@ -16,12 +16,6 @@
 
 #define CACHE_PREFETCH 4	/* descriptors fetched ahead of the one prep takes */
 
-static void prefetch_for_write(const struct soft_desc *d)
-{
-	for (size_t off = 0; off < sizeof(*d); off += 64)
-		__builtin_prefetch((const char *)d + off, 1, 3);
-}
-
 struct soft_desc *soft_cache_get(struct soft_chan *sc)
 {
 	struct soft_desc *d;
@@ -42,11 +36,11 @@ struct soft_desc *soft_cache_get(struct soft_chan *sc)
 		if (!sc->cache_len)
 			return NULL;
 		for (size_t i = 1; i < CACHE_PREFETCH && i < sc->cache_len; i++)
-			prefetch_for_write(sc->cache[i]);
+			soft_prefetch_desc(sc->cache[i]);
 	}
 	d = sc->cache[sc->cache_pos++];
 	if (sc->cache_pos + CACHE_PREFETCH - 1 < sc->cache_len)
-		prefetch_for_write(sc->cache[sc->cache_pos + CACHE_PREFETCH - 1]);
+		soft_prefetch_desc(sc->cache[sc->cache_pos + CACHE_PREFETCH - 1]);
 	return d;
 }
 

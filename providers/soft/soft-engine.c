@@ -379,12 +379,6 @@ static void flush(struct soft_chan *sc, struct soft_desc **done, unsigned int n,
  */
 #define PREFETCH_AHEAD 4
 
-static void prefetch_desc(const struct soft_desc *d)
-{
-	for (size_t off = 0; off < sizeof(*d); off += 64)
-		__builtin_prefetch((const char *)d + off, 1, 3);
-}
-
 static void run_batch(struct soft_chan *sc, struct soft_desc **batch, unsigned int n,
 		      unsigned int gen)
 {
@@ -393,10 +387,10 @@ static void run_batch(struct soft_chan *sc, struct soft_desc **batch, unsigned i
 
 	set_hw_state(sc, SOFT_HW_RUNNING);
 	for (unsigned int i = 0; i < n && i < PREFETCH_AHEAD; i++)
-		prefetch_desc(batch[i]);
+		soft_prefetch_desc(batch[i]);
 	for (unsigned int i = 0; i < n; i++) {
 		if (i + PREFETCH_AHEAD < n)
-			prefetch_desc(batch[i + PREFETCH_AHEAD]);
+			soft_prefetch_desc(batch[i + PREFETCH_AHEAD]);
 		if (run_desc(sc, batch[i], gen) == RUN_STOPPED)
 			break;
 		bytes += batch[i]->total;

@@ -145,6 +145,23 @@ static inline void soft_kick(struct soft_chan *sc)
 	udma_park_wake(&sc->hw_park);
 }
 
+/*
+ * Starts fetching @d's lines for writing, ahead of use: descriptors pass
+ * between the client's CPU and the hardware thread's, and a line fetched
+ * only to be read would need a second trip to be written (prefetchw; a
+ * no-op on x86 CPUs without it, a read prefetch elsewhere).
+ */
+static inline void soft_prefetch_desc(const struct soft_desc *d)
+{
+	for (size_t off = 0; off < sizeof(*d); off += 64) {
+#if defined(__x86_64__) || defined(__i386__)
+		__asm__ __volatile__("prefetchw %0" : : "m"(*((const char *)d + off)));
+#else
+		__builtin_prefetch((const char *)d + off, 1, 3);
+#endif
+	}
+}
+
 /* Descriptor cache (soft-cache.c). soft_cache_get: a free descriptor or
  * NULL; vc.submit_lock held. Between begin and end, this thread's frees on
  * @sc go to the cache together at end. */
