@@ -120,9 +120,14 @@ void udma_park_wait(struct udma_park *p, bool (*ready)(void *arg), void *arg,
 {
 	if (ready(arg))
 		return;
-	/* polling would keep the CPU from the callback this thread just woke */
+	/*
+	 * This thread just woke a pool thread to run callbacks, and CPUs are
+	 * scarce: let it have this CPU first, then poll. Parking instead
+	 * would leave the CPU idle once the callbacks are done, and in a VM
+	 * waking an idle CPU for the next request takes tens of microseconds.
+	 */
 	if (spin_ns && udma_tasklet_took_cpu())
-		spin_ns = 0;
+		sched_yield();
 	if (spin_ns && spin_begin()) {
 		uint64_t deadline = udma_now_ns() + spin_ns;
 		unsigned int i = 0;
