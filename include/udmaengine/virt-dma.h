@@ -160,8 +160,13 @@ void vchan_vdesc_fini(struct virt_dma_desc *vd);
  * reusable, taking only submit_lock), which spares
  * streams that coalesce completions a tasklet run per descriptor. So
  * vc->desc_free may be called with vc->lock held, and must not take it.
+ *
+ * vchan_cookie_complete_quiet does the same but leaves the tasklet
+ * unscheduled, for a driver that moderates its completion interrupts: it
+ * returns true if a callback was queued, and the driver calls
+ * tasklet_schedule(&vc->task) once for several.
  */
-static inline void vchan_cookie_complete(struct virt_dma_desc *vd)
+static inline bool vchan_cookie_complete_quiet(struct virt_dma_desc *vd)
 {
 	struct virt_dma_chan *vc = to_virt_chan(vd->tx.chan);
 
@@ -175,11 +180,17 @@ static inline void vchan_cookie_complete(struct virt_dma_desc *vd)
 		vd->tx.cookie = 0;
 		vchan_vdesc_fini(vd);
 		__atomic_store_n(&chan->completed_cookie, cookie, __ATOMIC_RELEASE);
-		return;
+		return false;
 	}
 	dma_cookie_complete(&vd->tx);
 	list_add_tail(&vd->node, &vc->desc_completed);
-	tasklet_schedule(&vc->task);
+	return true;
+}
+
+static inline void vchan_cookie_complete(struct virt_dma_desc *vd)
+{
+	if (vchan_cookie_complete_quiet(vd))
+		tasklet_schedule(&to_virt_chan(vd->tx.chan)->task);
 }
 
 /* A period of cyclic @vd is done: queue its callback. Lock held. */
