@@ -26,6 +26,28 @@ static void order_callback(void *param)
 	t_counter_bump(&a->log->done);
 }
 
+struct long_log {
+	pthread_mutex_t lock;
+	int *seen;
+	int n;
+	struct t_counter done;
+};
+
+struct long_arg {
+	struct long_log *log;
+	int idx;
+};
+
+static void long_queue_callback(void *param)
+{
+	struct long_arg *a = param;
+
+	pthread_mutex_lock(&a->log->lock);
+	a->log->seen[a->log->n++] = a->idx;
+	pthread_mutex_unlock(&a->log->lock);
+	t_counter_bump(&a->log->done);
+}
+
 static struct dma_async_tx_descriptor *copy(struct dma_chan *chan, void *dst, const void *src,
 					    size_t len)
 {
@@ -161,6 +183,45 @@ static void in_order(struct dma_chan *chan)
 	}
 }
 
+/*
+ * More descriptors queued before one issue than the controller remembers
+ * submits for (1024), then a second long queue: every copy lands, and
+ * every callback comes in submission order.
+ */
+static void long_queue(struct dma_chan *chan)
+{
+	enum { LONG = 3000, LEN = 64 };
+	unsigned char *src = t_alloc((size_t)LONG * LEN), *dst = t_alloc((size_t)LONG * LEN);
+	struct long_log log = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct long_arg *args = calloc(LONG, sizeof(*args));
+
+	log.seen = calloc(LONG, sizeof(*log.seen));
+	CHECK(args && log.seen);
+	t_counter_init(&log.done);
+	t_fill(src, (size_t)LONG * LEN, 77);
+	memset(dst, 0, (size_t)LONG * LEN);
+	for (int i = 0; i < LONG; i++) {
+		struct dma_async_tx_descriptor *tx =
+			copy(chan, dst + (size_t)i * LEN, src + (size_t)i * LEN, LEN);
+
+		args[i] = (struct long_arg){ &log, i };
+		tx->callback = long_queue_callback;
+		tx->callback_param = &args[i];
+		CHECK(dmaengine_submit(tx) >= DMA_MIN_COOKIE);
+		if (i == LONG / 2 - 1)
+			dma_async_issue_pending(chan);	/* the first 1500 */
+	}
+	dma_async_issue_pending(chan);
+	CHECK(t_counter_wait(&log.done, LONG, 30000));
+	for (int i = 0; i < LONG; i++)
+		CHECK_EQ(log.seen[i], i);
+	CHECK(memcmp(src, dst, (size_t)LONG * LEN) == 0);
+	free(log.seen);
+	free(args);
+	free(src);
+	free(dst);
+}
+
 /* A -> B then B -> C, submitted together: C must equal A. */
 static void chained(struct dma_chan *chan, size_t len, unsigned int seed)
 {
@@ -191,12 +252,13 @@ int main(void)
 	not_before_issue(chan);
 	only_what_was_issued(chan);
 	in_order(chan);
+	long_queue(chan);
 	for (unsigned int i = 0; i < 4; i++)
 		chained(chan, (size_t)(1 << 20) + i * 4093, i);
 	dma_release_channel(chan);
 	CHECK_EQ(udma_soft_destroy(dev), 0);
 	printf("core-order: nothing moved before issue_pending, nor what was submitted after it "
-	       "(300 rounds), %d callbacks in submission order, "
+	       "(300 rounds), %d and then 3000 callbacks in submission order, "
 	       "chained copies A->B->C intact\n", N);
 	return 0;
 }

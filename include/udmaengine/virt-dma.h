@@ -6,7 +6,7 @@
  * named for their state and runs completion callbacks from the channel's
  * tasklet.
  *
- *   prep ─ vchan_tx_prep ─▶ desc_allocated
+ *   prep ─ vchan_tx_prep (or vchan_tx_init + the driver's own link) ─▶ desc_allocated
  *   dmaengine_submit ─────▶ desc_submitted        (cookie assigned)
  *   issue_pending ─ vchan_issue_pending ─▶ desc_issued
  *       (or vchan_issue_pending_deferred: marked issued on desc_submitted,

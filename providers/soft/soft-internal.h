@@ -113,7 +113,8 @@ struct soft_chan {
 	unsigned long sub_issued;	/* sub_head at the last issue */
 	unsigned long sub_taken;	/* sub_issued at the last take */
 
-	/* The cache's freeing side: whoever frees appends here. */
+	/* The cache's freeing side: whoever frees appends here. Lock order:
+	 * vc.lock, then vc.submit_lock, then free_lock. */
 	spinlock_t free_lock UDMA_CACHELINE_ALIGNED;
 	struct soft_desc **freed;	/* under free_lock */
 	size_t freed_len, freed_cap;	/* under free_lock */
