@@ -18,4 +18,14 @@ cc -std=c11 -D_POSIX_C_SOURCE=200809L "$src/consumer.c" -o "$tmp/consumer-static
 cmake -S "$src" -B "$tmp/cm" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
 cmake --build "$tmp/cm" >/dev/null
 LD_LIBRARY_PATH=$libdir "$tmp/cm/consumer"
-echo "install: headers, static and shared library, pkg-config and CMake package all work"
+what="headers, static and shared library, pkg-config and CMake package all work"
+# the CUDA provider, where it was built: pkg-config udmaengine-cuda and the
+# CMake package's cuda component
+if [ -f "$libdir/libudmaengine_cuda.a" ]; then
+  cc -std=c11 -D_POSIX_C_SOURCE=200809L "$src/consumer-cuda.c" -o "$tmp/consumer-cuda" \
+     $(pkg-config --cflags --libs udmaengine-cuda) -Wl,-rpath,"$libdir"
+  "$tmp/consumer-cuda"
+  LD_LIBRARY_PATH=$libdir "$tmp/cm/consumer-cuda"
+  what="$what, and so does the CUDA provider (udmaengine-cuda.pc, COMPONENTS cuda)"
+fi
+echo "install: $what"
