@@ -58,6 +58,20 @@ static bool rang(void *arg)
 	return load(&w->sc->doorbell) != w->doorbell;
 }
 
+/*
+ * Wakes the tasklet for callbacks that completion moderation held back
+ * (see MODERATION_NS). Called before anything that may keep this thread
+ * from its next flush for long: parking for pause, a FIFO or a stall, and
+ * a long transfer.
+ */
+static void announce(struct soft_chan *sc)
+{
+	if (sc->hw_callbacks_since) {
+		sc->hw_callbacks_since = 0;
+		tasklet_schedule(&sc->vc.task);
+	}
+}
+
 static void set_hw_state(struct soft_chan *sc, enum soft_hw_state s)
 {
 	__atomic_store_n(&sc->hw_state, s, __ATOMIC_SEQ_CST);
@@ -79,6 +93,7 @@ static bool may_run(struct soft_chan *sc, unsigned int gen)
 			return false;
 		if (!__atomic_load_n(&sc->paused, __ATOMIC_SEQ_CST))
 			return true;
+		announce(sc);
 		set_hw_state(sc, SOFT_HW_PARKED);
 		udma_park_wait(&sc->hw_park, resumed_or_stopped, &w, 0);
 		set_hw_state(sc, SOFT_HW_RUNNING);
@@ -102,6 +117,7 @@ static bool wait_request(struct soft_chan *sc, struct soft_desc *d, unsigned int
 			return false;
 		if (soft_fifo_request(d->fifo) >= len)
 			return true;
+		announce(sc);
 		udma_park_wait(&sc->hw_park, rang, &w, udma_poll_ns());
 	}
 }
@@ -195,6 +211,7 @@ static enum run_result stall(struct soft_chan *sc, unsigned int gen)
 {
 	struct hw_wait w = { sc, gen, 0 };
 
+	announce(sc);
 	set_hw_state(sc, SOFT_HW_PARKED);
 	udma_park_wait(&sc->hw_park, terminated, &w, 0);
 	set_hw_state(sc, SOFT_HW_RUNNING);
@@ -379,15 +396,23 @@ static bool flush(struct soft_chan *sc, struct soft_desc **done, unsigned int n,
 }
 
 /*
- * Completion interrupt moderation: while the engine is busy with the
- * descriptors of a batch, their callbacks wait up to this long for company
- * before the tasklet is woken. Waking it costs the waker a system call and,
- * on a small machine, a CPU for a while; per flush it halved the throughput
- * of a stream with a callback per 16 KiB copy. The end of a batch (the
- * engine runs dry) always wakes it at once, so a lone transfer's latency is
- * unchanged.
+ * Completion interrupt moderation: while the engine is busy with short
+ * descriptors, their callbacks wait up to this long for company before the
+ * tasklet is woken. Waking it costs the waker a system call and, on a
+ * small machine, a CPU for a while; per flush it halved the throughput of a
+ * stream with a callback per 16 KiB copy. The tasklet is woken at once when
+ * the batch ends (so a lone transfer's latency is unchanged) and before
+ * anything that may take long: a long or slave transfer next, a pause, an
+ * injected fault.
  */
 #define MODERATION_NS 20000
+
+/* May @d take long (or forever)? Then callbacks held back go out first. */
+static bool may_take_long(const struct soft_chan *sc, const struct soft_desc *d)
+{
+	return d->fifo || d->cyclic || d->total >= FLUSH_BYTES ||
+	       sc->hw_fault.kind != UDMA_FAULT_NONE;
+}
 
 /*
  * The client's CPU wrote each descriptor last; fetching its lines a few
@@ -401,7 +426,6 @@ static void run_batch(struct soft_chan *sc, struct soft_desc **batch, unsigned i
 {
 	unsigned int first = 0;
 	size_t bytes = 0;
-	uint64_t waiting = 0;	/* when the oldest unannounced callback was queued */
 
 	set_hw_state(sc, SOFT_HW_RUNNING);
 	for (unsigned int i = 0; i < n && i < PREFETCH_AHEAD; i++)
@@ -412,24 +436,22 @@ static void run_batch(struct soft_chan *sc, struct soft_desc **batch, unsigned i
 		if (run_desc(sc, batch[i], gen) == RUN_STOPPED)
 			break;
 		bytes += batch[i]->total;
-		/* the next may wait on its FIFO's request line indefinitely:
-		 * report what is done first, or its callback waits too */
-		if (i + 1 == n || batch[i + 1]->fifo || i + 1 - first >= FLUSH_DESCS ||
-		    bytes >= FLUSH_BYTES) {
-			bool last = i + 1 == n || batch[i + 1]->fifo;
+		/* the next may take long (or wait on its FIFO's request line
+		 * indefinitely): report what is done first, and wake its callbacks */
+		bool next_long = i + 1 < n && may_take_long(sc, batch[i + 1]);
 
-			if (flush(sc, batch + first, i + 1 - first, gen) && !waiting)
-				waiting = udma_now_ns();
-			if (waiting && (last || udma_now_ns() - waiting >= MODERATION_NS)) {
-				tasklet_schedule(&sc->vc.task);
-				waiting = 0;
-			}
+		if (i + 1 == n || next_long || i + 1 - first >= FLUSH_DESCS || bytes >= FLUSH_BYTES) {
+			if (flush(sc, batch + first, i + 1 - first, gen) && !sc->hw_callbacks_since)
+				sc->hw_callbacks_since = udma_now_ns();
+			if (sc->hw_callbacks_since &&
+			    (i + 1 == n || next_long ||
+			     udma_now_ns() - sc->hw_callbacks_since >= MODERATION_NS))
+				announce(sc);
 			first = i + 1;
 			bytes = 0;
 		}
 	}
-	if (waiting)	/* stopped midway: what completed still calls back */
-		tasklet_schedule(&sc->vc.task);
+	announce(sc);	/* stopped midway: what completed still calls back */
 	set_hw_state(sc, SOFT_HW_IDLE);
 }
 

@@ -78,6 +78,8 @@ struct soft_chan {
 	struct udma_soft_fault fault;	/* under vc.lock */
 	unsigned int fault_gen;		/* under vc.lock: bumped on every change */
 	uint64_t fault_hits;		/* atomic */
+	uint64_t hw_callbacks_since;		/* hardware thread only: when callbacks
+						   began to wait for the tasklet; 0: none */
 	struct udma_soft_fault hw_fault;	/* hardware thread only */
 	unsigned int hw_fault_gen;		/* hardware thread only */
 	uint64_t hw_rng;			/* hardware thread only */
