@@ -94,6 +94,18 @@ void vchan_vdesc_fini(struct virt_dma_desc *vd)
 	}
 }
 
+static void free_begin(struct virt_dma_chan *vc)
+{
+	if (vc->desc_free_begin)
+		vc->desc_free_begin(vc);
+}
+
+static void free_end(struct virt_dma_chan *vc)
+{
+	if (vc->desc_free_end)
+		vc->desc_free_end(vc);
+}
+
 /*
  * The channel's tasklet: runs the callbacks of completed descriptors in
  * completion order, then frees them. The lists are taken under the lock and
@@ -123,6 +135,7 @@ static void vchan_complete(struct tasklet_struct *t)
 
 	dmaengine_desc_callback_invoke(&cb, &cyclic_result);
 
+	free_begin(vc);
 	list_for_each_entry_safe(vd, next, &head, struct virt_dma_desc, node) {
 		struct dmaengine_result result = vd->tx_result;
 		bool reuse = dmaengine_desc_test_reuse(&vd->tx);
@@ -135,6 +148,7 @@ static void vchan_complete(struct tasklet_struct *t)
 		if (!reuse)
 			vchan_vdesc_fini(vd);
 	}
+	free_end(vc);
 }
 
 void vchan_init(struct virt_dma_chan *vc, struct dma_device *dmadev)
@@ -150,6 +164,8 @@ void vchan_init(struct virt_dma_chan *vc, struct dma_device *dmadev)
 	INIT_LIST_HEAD(&vc->desc_terminated);
 	vc->cyclic = NULL;
 	vc->cyclic_periods = 0;
+	vc->desc_free_begin = NULL;	/* the driver may set them after this */
+	vc->desc_free_end = NULL;
 	tasklet_setup(&vc->task, vchan_complete);
 
 	vc->chan.device = dmadev;
@@ -191,11 +207,12 @@ void vchan_dma_desc_free_list(struct virt_dma_chan *vc, struct list_head *head)
 {
 	struct virt_dma_desc *vd, *next;
 
-	(void)vc;
+	free_begin(vc);
 	list_for_each_entry_safe(vd, next, head, struct virt_dma_desc, node) {
 		list_del(&vd->node);
 		vchan_vdesc_fini(vd);
 	}
+	free_end(vc);
 }
 
 void vchan_free_chan_resources(struct virt_dma_chan *vc)

@@ -37,6 +37,13 @@ struct virt_dma_chan {
 	struct tasklet_struct task;		/* runs callbacks: vchan_complete */
 	void (*desc_free)(struct virt_dma_desc *vd);	/* driver's, required; may be
 							   called with lock held */
+	/*
+	 * Optional: bracket a run of desc_free calls on one thread (a tasklet
+	 * run, a list freed by terminate or synchronize), so the driver can
+	 * return the descriptors to its cache together. Brackets may nest.
+	 */
+	void (*desc_free_begin)(struct virt_dma_chan *vc);
+	void (*desc_free_end)(struct virt_dma_chan *vc);
 
 	/*
 	 * Two locks, split where the client hands work to the hardware: prep

@@ -70,28 +70,38 @@ static void put_freed(struct soft_chan *sc, struct soft_desc **ds, size_t n)
 }
 
 /*
- * While the hardware thread completes a batch (soft_free_batch_begin/end),
- * the descriptors it frees collect here and go to the cache together, in
- * completion order: one hold of free_lock per batch.
+ * Between soft_free_batch_begin and _end (the hardware thread completing a
+ * batch, a tasklet run, a terminate freeing its queue), the descriptors a
+ * thread frees collect here and go to their channel's cache together, in
+ * the order they were freed: one hold of free_lock per batch, not per
+ * descriptor. Brackets nest (a callback may terminate); entries of another
+ * channel push out the ones held.
  */
 #define FREE_BATCH 64
 
-static _Thread_local struct soft_chan *batch_sc;
+static _Thread_local int batch_depth;
+static _Thread_local struct soft_chan *batch_sc;	/* whose descriptors batch[] holds */
 static _Thread_local struct soft_desc *batch[FREE_BATCH];
 static _Thread_local size_t batch_len;
 
-void soft_free_batch_begin(struct soft_chan *sc)
+static void batch_flush(void)
 {
-	batch_sc = sc;
+	if (batch_len)
+		put_freed(batch_sc, batch, batch_len);
 	batch_len = 0;
 }
 
-void soft_free_batch_end(struct soft_chan *sc)
+void soft_free_batch_begin(struct virt_dma_chan *vc)
 {
-	if (batch_len)
-		put_freed(sc, batch, batch_len);
-	batch_sc = NULL;
-	batch_len = 0;
+	(void)vc;
+	batch_depth++;
+}
+
+void soft_free_batch_end(struct virt_dma_chan *vc)
+{
+	(void)vc;
+	if (--batch_depth == 0)
+		batch_flush();
 }
 
 void soft_desc_free(struct virt_dma_desc *vd)
@@ -117,12 +127,12 @@ void soft_desc_free(struct virt_dma_desc *vd)
 		if (!d)
 			return;
 	}
-	if (batch_sc == sc) {
-		batch[batch_len++] = d;
-		if (batch_len == FREE_BATCH) {
-			put_freed(sc, batch, batch_len);
-			batch_len = 0;
+	if (batch_depth) {
+		if (batch_sc != sc || batch_len == FREE_BATCH) {
+			batch_flush();
+			batch_sc = sc;
 		}
+		batch[batch_len++] = d;
 		return;
 	}
 	put_freed(sc, &d, 1);

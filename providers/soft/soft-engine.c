@@ -381,7 +381,7 @@ static bool flush(struct soft_chan *sc, struct soft_desc **done, unsigned int n,
 
 	if (!n)
 		return false;
-	soft_free_batch_begin(sc);
+	soft_free_batch_begin(&sc->vc);
 	spin_lock(&sc->vc.lock);
 	if (load(&sc->stop_gen) == gen) {
 		for (unsigned int i = 0; i < n; i++) {
@@ -391,7 +391,7 @@ static bool flush(struct soft_chan *sc, struct soft_desc **done, unsigned int n,
 		hwq_pop(sc, n);		/* done[] was its head */
 	}
 	spin_unlock(&sc->vc.lock);
-	soft_free_batch_end(sc);
+	soft_free_batch_end(&sc->vc);
 	return callbacks;
 }
 

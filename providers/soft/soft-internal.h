@@ -166,13 +166,13 @@ static inline void soft_prefetch_desc(const struct soft_desc *d)
 }
 
 /* Descriptor cache (soft-cache.c). soft_cache_get: a free descriptor or
- * NULL; vc.submit_lock held. Between begin and end, this thread's frees on
- * @sc go to the cache together at end. */
+ * NULL; vc.submit_lock held. Between begin and end (virt-dma's
+ * desc_free_begin/end), this thread's frees go to the cache together. */
 struct soft_desc *soft_cache_get(struct soft_chan *sc);
 void soft_cache_drain(struct soft_chan *sc);
 void soft_desc_free(struct virt_dma_desc *vd);
-void soft_free_batch_begin(struct soft_chan *sc);
-void soft_free_batch_end(struct soft_chan *sc);
+void soft_free_batch_begin(struct virt_dma_chan *vc);
+void soft_free_batch_end(struct virt_dma_chan *vc);
 
 /* FIFO side of slave transfers (fifo.c). */
 struct udma_fifo *soft_fifo_get(dma_addr_t reg);	/* referenced, or NULL */

@@ -467,6 +467,8 @@ struct dma_device *udma_soft_create(const struct udma_soft_config *cfg)
 		sc->sd = sd;
 		vchan_init(&sc->vc, &sd->dma);
 		sc->vc.desc_free = soft_desc_free;
+		sc->vc.desc_free_begin = soft_free_batch_begin;
+		sc->vc.desc_free_end = soft_free_batch_end;
 		INIT_LIST_HEAD(&sc->active);
 		spin_lock_init(&sc->free_lock);
 		udma_park_init(&sc->hw_park);
