@@ -75,7 +75,7 @@ static void plot(const struct opts *o, const struct row *rows, int have_dpdk)
 	FILE *gp;
 
 	if (system("command -v gnuplot >/dev/null 2>&1")) {
-		printf("plots: skipped, gnuplot is not installed (Debian: apt-get install gnuplot-nox)\n");
+		printf("plots: skipped, gnuplot is not installed (scripts/install-bench-deps.sh installs it)\n");
 		return;
 	}
 	snprintf(data, sizeof(data), "%s/dmaperf.csv", o->plot_dir);

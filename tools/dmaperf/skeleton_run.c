@@ -22,7 +22,7 @@ int dmaperf_skeleton(const char *argv0, const struct opts *o, struct row *rows)
 	free(copy);
 	if (access(path, X_OK)) {
 		printf("DPDK skeleton column: skipped (dmaperf-skeleton not built: "
-		       "install Debian's libdpdk-dev and rebuild)\n");
+		       "scripts/install-bench-deps.sh installs DPDK; then rebuild)\n");
 		return 0;
 	}
 	n = (size_t)snprintf(cmd, sizeof(cmd), "%s ", path);
