@@ -38,10 +38,13 @@ tsan:
 	$(MAKE) check BUILD=build-tsan CMAKE_FLAGS=-DUDMA_SANITIZE=thread
 
 BENCH_SIZES ?= 64,256,1K,4K,16K,64K,256K,1M,4M,16M,64M
+# each cell of the bench table is the median of this many interleaved rounds
+BENCH_ROUNDS ?= 3
 
 bench: build
 	mkdir -p $(BUILD)/bench
-	./$(BUILD)/tools/dmaperf --sizes=$(BENCH_SIZES) --pin=0 --csv=$(BUILD)/bench/dmaperf.csv --plot=$(BUILD)/bench
+	./$(BUILD)/tools/dmaperf --sizes=$(BENCH_SIZES) --pin=0 --repeat=$(BENCH_ROUNDS) \
+		--csv=$(BUILD)/bench/dmaperf.csv --plot=$(BUILD)/bench
 
 stress:
 	$(MAKE) build BUILD=build-tsan CMAKE_FLAGS=-DUDMA_SANITIZE=thread

@@ -321,6 +321,46 @@ static void run_latency(const struct opts *o, struct dma_chan *chan, unsigned ch
 
 /* ---- the run ---- */
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The median of @n results (the upper one of an even count), by Mops/s. */
+static struct result median(struct result *v, unsigned int n, size_t size)
+{
+	double mops[MAX_ROUNDS];
+
+	for (unsigned int k = 0; k < n; k++)
+		mops[k] = v[k].mops;
+	qsort(mops, n, sizeof(mops[0]), cmp_double);
+	return (struct result){ mops[n / 2] * (double)size / 1e3, mops[n / 2] };
+}
+
+static void median_rows(const struct opts *o, struct row rounds[][MAX_SIZES], struct row *rows)
+{
+	struct result v[MAX_ROUNDS];
+
+	for (int i = 0; i < o->nsizes; i++) {
+		size_t size = rounds[0][i].size;
+
+		rows[i].size = size;
+#define MEDIAN_OF(field)							\
+		do {								\
+			for (unsigned int k = 0; k < o->repeat; k++)		\
+				v[k] = rounds[k][i].field;			\
+			rows[i].field = median(v, o->repeat, size);		\
+		} while (0)
+		MEDIAN_OF(memcpy);
+		MEDIAN_OF(skeleton);
+		for (int m = 0; m < MODES; m++)
+			MEDIAN_OF(udma[m]);
+#undef MEDIAN_OF
+	}
+}
+
 static void pin_self(int cpu)
 {
 	cpu_set_t set;
@@ -333,6 +373,7 @@ static void pin_self(int cpu)
 int main(int argc, char **argv)
 {
 	struct opts o;
+	static struct row rounds[MAX_ROUNDS][MAX_SIZES];
 	struct row rows[MAX_SIZES];
 	struct dma_device *soft;
 	struct dma_chan *chans[MAX_CHANNELS];
@@ -368,16 +409,27 @@ int main(int argc, char **argv)
 	memset(src, 1, o.ws);	/* fault the pages in before timing */
 	memset(dst, 2, o.ws);
 
-	have_dpdk = o.dpdk ? dmaperf_skeleton(argv[0], &o, rows) : 0;
-	for (int i = 0; i < o.nsizes; i++) {
-		struct row *r = &rows[i];
+	/*
+	 * Round after round over every column, so that each cell's rounds are
+	 * spread over the run like its neighbours': on a noisy machine a
+	 * column measured in a quiet minute would otherwise flatter its ratio.
+	 */
+	have_dpdk = o.dpdk;
+	for (unsigned int k = 0; k < o.repeat; k++) {
+		if (have_dpdk)
+			have_dpdk = dmaperf_skeleton(argv[0], &o, rounds[k]);
+		for (int i = 0; i < o.nsizes; i++) {
+			struct row *r = &rounds[k][i];
 
-		r->size = o.sizes[i];
-		r->memcpy = run_memcpy_where_copies_run(&o, src, dst, r->size);
-		for (int m = 0; m < MODES; m++)
-			if (o.modes & (1u << m))
-				r->udma[m] = run_udma(&o, chans, (enum mode)m, src, dst, r->size);
+			r->size = o.sizes[i];
+			r->memcpy = run_memcpy_where_copies_run(&o, src, dst, r->size);
+			for (int m = 0; m < MODES; m++)
+				if (o.modes & (1u << m))
+					r->udma[m] = run_udma(&o, chans, (enum mode)m, src, dst,
+							      r->size);
+		}
 	}
+	median_rows(&o, rounds, rows);
 	if (o.lat_samples)
 		run_latency(&o, chans[0], src, dst, &p50, &p99);
 

@@ -10,6 +10,7 @@ struct dma_chan;
 
 #define MAX_SIZES 32
 #define MAX_CHANNELS 16
+#define MAX_ROUNDS 15
 
 enum mode { MODE_COALESCED, MODE_CALLBACK, MODE_POLLED, MODES };
 
@@ -24,6 +25,7 @@ struct opts {
 	unsigned int channels;
 	unsigned int modes;	/* bit per enum mode */
 	unsigned int lat_samples;
+	unsigned int repeat;	/* rounds over every column; cells are their medians */
 	int pin;		/* -1: no pinning; else client on CPU pin, controller on pin+1 */
 	int dpdk;		/* run the DPDK skeleton column if available */
 	int fifo;		/* --fifo: slave throughput through a hand-driven FIFO */

@@ -17,6 +17,8 @@ static const char usage_text[] =
 	"  --channels=1           channels in parallel, one client thread each (max 16)\n"
 	"  --modes=coalesced,callback,polled\n"
 	"  --latency=20000        submit-to-callback samples (0: skip)\n"
+	"  --repeat=1             rounds over every column, interleaved; each cell is the\n"
+	"                         median of its rounds (a noisy machine: use 3 or more)\n"
 	"  --pin=CPU              client on CPU, controller thread (and the memcpy reference,\n"
 	"                         and DPDK's worker) on CPU+1: same CPU for every copy\n"
 	"  --no-dpdk              skip the DPDK dma_skeleton column\n"
@@ -93,6 +95,7 @@ int dmaperf_parse(int argc, char **argv, struct opts *o)
 	o->channels = 1;
 	o->modes = (1u << MODES) - 1;
 	o->lat_samples = 20000;
+	o->repeat = 1;
 	o->pin = -1;
 	o->dpdk = 1;
 	for (int i = 1; i < argc; i++) {
@@ -149,6 +152,9 @@ int dmaperf_parse(int argc, char **argv, struct opts *o)
 		} else if (!strncmp(a, "latency=", 8)) {
 			if (uint_value(v, &o->lat_samples, 0, 10000000) ||
 			    (o->lat_samples && o->lat_samples < 100))
+				return bad(argv[i]);
+		} else if (!strncmp(a, "repeat=", 7)) {
+			if (uint_value(v, &o->repeat, 1, MAX_ROUNDS))
 				return bad(argv[i]);
 		} else if (!strncmp(a, "pin=", 4)) {
 			if (uint_value(v, &u, 0, 1023))
