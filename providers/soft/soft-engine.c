@@ -406,11 +406,12 @@ static bool flush(struct soft_chan *sc, struct soft_desc **done, unsigned int n,
  * injected fault.
  */
 #define MODERATION_NS 20000
+#define LONG_BYTES (256u << 10)	/* a copy that takes about MODERATION_NS or more */
 
 /* May @d take long (or forever)? Then callbacks held back go out first. */
 static bool may_take_long(const struct soft_chan *sc, const struct soft_desc *d)
 {
-	return d->fifo || d->cyclic || d->total >= FLUSH_BYTES ||
+	return d->fifo || d->cyclic || d->total >= LONG_BYTES ||
 	       sc->hw_fault.kind != UDMA_FAULT_NONE;
 }
 
