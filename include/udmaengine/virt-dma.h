@@ -114,8 +114,10 @@ static inline bool vchan_issue_pending(struct virt_dma_chan *vc)
  * the driver takes them with vchan_take_issued when its hardware next looks.
  * Takes only submit_lock, so a client streaming descriptors never waits for
  * the completion path. True if anything is issued and not yet taken.
+ * vchan_mark_issued is the same with submit_lock already held, for a driver
+ * that notes more under that hold.
  */
-static inline bool vchan_mark_issued(struct virt_dma_chan *vc)	/* submit_lock held */
+static inline bool vchan_mark_issued(struct virt_dma_chan *vc)
 {
 	if (!list_empty(&vc->desc_submitted))
 		vc->issued_upto = vc->desc_submitted.prev;
