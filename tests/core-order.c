@@ -6,7 +6,7 @@
 
 struct order_log {
 	pthread_mutex_t lock;
-	int seen[N];
+	int *seen;		/* callback order: the index of each, as it came */
 	int n;
 	struct t_counter done;
 };
@@ -19,28 +19,6 @@ struct order_arg {
 static void order_callback(void *param)
 {
 	struct order_arg *a = param;
-
-	pthread_mutex_lock(&a->log->lock);
-	a->log->seen[a->log->n++] = a->idx;
-	pthread_mutex_unlock(&a->log->lock);
-	t_counter_bump(&a->log->done);
-}
-
-struct long_log {
-	pthread_mutex_t lock;
-	int *seen;
-	int n;
-	struct t_counter done;
-};
-
-struct long_arg {
-	struct long_log *log;
-	int idx;
-};
-
-static void long_queue_callback(void *param)
-{
-	struct long_arg *a = param;
 
 	pthread_mutex_lock(&a->log->lock);
 	a->log->seen[a->log->n++] = a->idx;
@@ -148,7 +126,8 @@ static void only_what_was_issued(struct dma_chan *chan)
 static void in_order(struct dma_chan *chan)
 {
 	static const size_t sizes[] = { 1 << 20, 64, 300000, 1, 4096, 65537, 7, 2 << 20 };
-	struct order_log log = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	static int seen[N];
+	struct order_log log = { .lock = PTHREAD_MUTEX_INITIALIZER, .seen = seen };
 	struct order_arg args[N];
 	unsigned char *src[N], *dst[N];
 	dma_cookie_t cookies[N];
@@ -192,8 +171,8 @@ static void long_queue(struct dma_chan *chan)
 {
 	enum { LONG = 3000, LEN = 64 };
 	unsigned char *src = t_alloc((size_t)LONG * LEN), *dst = t_alloc((size_t)LONG * LEN);
-	struct long_log log = { .lock = PTHREAD_MUTEX_INITIALIZER };
-	struct long_arg *args = calloc(LONG, sizeof(*args));
+	struct order_log log = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct order_arg *args = calloc(LONG, sizeof(*args));
 
 	log.seen = calloc(LONG, sizeof(*log.seen));
 	CHECK(args && log.seen);
@@ -204,8 +183,8 @@ static void long_queue(struct dma_chan *chan)
 		struct dma_async_tx_descriptor *tx =
 			copy(chan, dst + (size_t)i * LEN, src + (size_t)i * LEN, LEN);
 
-		args[i] = (struct long_arg){ &log, i };
-		tx->callback = long_queue_callback;
+		args[i] = (struct order_arg){ &log, i };
+		tx->callback = order_callback;
 		tx->callback_param = &args[i];
 		CHECK(dmaengine_submit(tx) >= DMA_MIN_COOKIE);
 		if (i == LONG / 2 - 1)
