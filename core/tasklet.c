@@ -9,6 +9,8 @@
  * thread running it when it finishes. So a tasklet never runs on two threads
  * at once and never misses a schedule.
  */
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -17,12 +19,21 @@
 #include "internal.h"
 #include "poll.h"
 
+#define POOL_MAX 64
+
+/* A pool thread; on a small machine, one per CPU and bound to it. */
+struct pool_thread {
+	struct udma_park park;		/* it waits for work here */
+	int cpu;			/* the CPU it is bound to, or -1 */
+};
+
 struct tasklet_pool {
 	pthread_mutex_t lock;		/* protects the run queue */
 	struct tasklet_struct *head;	/* run queue, FIFO */
 	struct tasklet_struct *tail;
 	int queued;			/* atomic: tasklets on the run queue */
-	struct udma_park work;		/* idle pool threads park here */
+	struct pool_thread threads[POOL_MAX];
+	int nthreads;			/* set before any thread starts */
 
 	int spinner;			/* atomic: a pool thread is polling the queue */
 
@@ -47,6 +58,27 @@ static int tasklet_state(struct tasklet_struct *t)
 	return __atomic_load_n(&t->state, __ATOMIC_SEQ_CST);
 }
 
+/*
+ * Wakes one parked pool thread: the one bound to this CPU first, as the
+ * kernel runs a tasklet on the CPU that scheduled it. On a small machine
+ * the waker (a controller thread) then yields, and the callbacks run on its
+ * CPU at once, instead of waiting for a busy client's CPU.
+ */
+static void wake_one(void)
+{
+	int first = 0, cpu = pool.threads[0].cpu >= 0 ? sched_getcpu() : -1;
+
+	for (int i = 0; cpu >= 0 && i < pool.nthreads; i++)
+		if (pool.threads[i].cpu == cpu)
+			first = i;
+	for (int i = 0; i < pool.nthreads; i++) {
+		if (udma_park_wake(&pool.threads[(first + i) % pool.nthreads].park)) {
+			woke_pool = true;
+			return;
+		}
+	}
+}
+
 static void enqueue(struct tasklet_struct *t)
 {
 	pthread_mutex_lock(&pool.lock);
@@ -58,8 +90,7 @@ static void enqueue(struct tasklet_struct *t)
 	pool.tail = t;
 	__atomic_fetch_add(&pool.queued, 1, __ATOMIC_SEQ_CST);
 	pthread_mutex_unlock(&pool.lock);
-	if (udma_park_wake(&pool.work))
-		woke_pool = true;
+	wake_one();
 }
 
 bool udma_tasklet_took_cpu(void)
@@ -133,9 +164,10 @@ static void run_one(struct tasklet_struct *t)
  * park at once. On a small machine that keeps the pool from taking CPU time
  * from the submitter and the controller while it waits.
  */
-static void *pool_thread(void *unused)
+static void *pool_thread(void *arg)
 {
-	(void)unused;
+	struct pool_thread *self = arg;
+
 	for (;;) {
 		struct tasklet_struct *t = dequeue();
 		int idle = 0;
@@ -146,10 +178,10 @@ static void *pool_thread(void *unused)
 		}
 		if (__atomic_compare_exchange_n(&pool.spinner, &idle, 1, false,
 						__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
-			udma_park_wait(&pool.work, work_queued, NULL, udma_tasklet_poll_ns());
+			udma_park_wait(&self->park, work_queued, NULL, udma_tasklet_poll_ns());
 			__atomic_store_n(&pool.spinner, 0, __ATOMIC_RELEASE);
 		} else {
-			udma_park_wait(&pool.work, work_queued, NULL, 0);
+			udma_park_wait(&self->park, work_queued, NULL, 0);
 		}
 	}
 	return NULL;
@@ -160,14 +192,32 @@ static void pool_start(void)
 	const char *s = getenv("UDMA_TASKLET_THREADS");
 	/* Half the CPUs: the other half submit and run the controllers. */
 	long n = s ? strtol(s, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN) / 2;
+	int cpus[POOL_MAX], ncpus = 0;
 	sigset_t all, old;
 	pthread_attr_t attr;
+	cpu_set_t allowed;
 
 	if (n < 1)
 		n = 1;
 	if (n > 4 && !s)
 		n = 4;
-	udma_park_init(&pool.work);
+	if (n > POOL_MAX)
+		n = POOL_MAX;
+	/* A small machine: a thread per CPU this process may use, bound to it. */
+	if (!s && udma_cpus_scarce() && !sched_getaffinity(0, sizeof(allowed), &allowed)) {
+		for (int c = 0; c < CPU_SETSIZE && ncpus < POOL_MAX; c++)
+			if (CPU_ISSET(c, &allowed))
+				cpus[ncpus++] = c;
+		if (ncpus > 1)
+			n = ncpus;
+		else
+			ncpus = 0;
+	}
+	for (long i = 0; i < n; i++) {
+		udma_park_init(&pool.threads[i].park);
+		pool.threads[i].cpu = ncpus ? cpus[i] : -1;
+	}
+	pool.nthreads = (int)n;
 	udma_park_init(&pool.done);
 
 	/* Pool threads take no signals: the program's handlers run elsewhere. */
@@ -178,10 +228,18 @@ static void pool_start(void)
 	for (long i = 0; i < n; i++) {
 		pthread_t tid;
 
-		if (pthread_create(&tid, &attr, pool_thread, NULL)) {
+		if (pthread_create(&tid, &attr, pool_thread, &pool.threads[i])) {
 			if (i == 0)
 				abort();	/* no context to run any callback in */
 			break;
+		}
+		if (ncpus) {
+			cpu_set_t one;
+
+			CPU_ZERO(&one);
+			CPU_SET(pool.threads[i].cpu, &one);
+			if (pthread_setaffinity_np(tid, sizeof(one), &one))
+				pool.threads[i].cpu = -1;	/* not bound: still a pool thread */
 		}
 	}
 	pthread_attr_destroy(&attr);
