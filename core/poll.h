@@ -34,7 +34,7 @@ static inline uint64_t udma_now_ns(void)
 /*
  * How long a thread polls before it parks: UDMA_POLL_US (controller
  * threads and waits, default 20 us) and UDMA_TASKLET_POLL_US (tasklet
- * pool, default 5 us). At most CPUs - 1 threads poll at once (1 on a
+ * pool, default 20 us, 0 on machines with 2 CPUs). At most CPUs - 1 threads poll at once (1 on a
  * 2-CPU machine); the others park at once.
  */
 uint64_t udma_poll_ns(void);
@@ -71,8 +71,8 @@ bool udma_cpus_scarce(void);
 
 /*
  * True once after this thread's tasklet_schedule woke a parked pool thread
- * on a machine with scarce CPUs: the woken thread needs a CPU, so this one
- * should park rather than poll (tasklet.c).
+ * on a machine with scarce CPUs: the woken thread (bound to this CPU when it
+ * could be) needs a CPU, so this one yields before it polls (tasklet.c).
  */
 bool udma_tasklet_took_cpu(void);
 
