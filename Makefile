@@ -43,7 +43,7 @@ BENCH_ROUNDS ?= 3
 
 bench: build
 	mkdir -p $(BUILD)/bench
-	./$(BUILD)/tools/dmaperf --sizes=$(BENCH_SIZES) --pin=0 --repeat=$(BENCH_ROUNDS) --time-ms=200 \
+	./$(BUILD)/tools/dmaperf --sizes=$(BENCH_SIZES) --pin=0 --repeat=$(BENCH_ROUNDS) --time-ms=150 \
 		--csv=$(BUILD)/bench/dmaperf.csv --plot=$(BUILD)/bench
 
 stress:
