@@ -131,6 +131,7 @@ struct stream {
 	size_t size;
 	unsigned char *src, *dst;	/* this stream's part of the working set */
 	size_t ws;
+	unsigned int depth, batch, every;	/* the options, as they apply to size */
 	uint64_t completed;		/* atomic: descriptors known complete */
 	uint64_t ops, ns;		/* result */
 	pthread_barrier_t *start;
@@ -140,7 +141,7 @@ static void stream_done(void *param)
 {
 	struct stream *s = param;
 
-	__atomic_fetch_add(&s->completed, s->mode == MODE_CALLBACK ? 1 : s->o->every,
+	__atomic_fetch_add(&s->completed, s->mode == MODE_CALLBACK ? 1 : s->every,
 			   __ATOMIC_RELEASE);
 }
 
@@ -163,16 +164,16 @@ static void stream_callbacks(struct stream *s)
 	const struct opts *o = s->o;
 	size_t slots = s->ws / s->size, slot = 0;
 	uint64_t submitted = 0, t0, deadline, t;
-	unsigned int per_cb = s->mode == MODE_CALLBACK ? 1 : o->every;
+	unsigned int per_cb = s->mode == MODE_CALLBACK ? 1 : s->every;
 	unsigned int spins;
 
 	t0 = now_ns();
 	deadline = t0 + (uint64_t)o->time_ms * 1000000u;
 	do {
-		for (spins = 0; submitted + o->batch - __atomic_load_n(&s->completed, __ATOMIC_ACQUIRE) >
-				o->depth;)
+		for (spins = 0; submitted + s->batch - __atomic_load_n(&s->completed, __ATOMIC_ACQUIRE) >
+				s->depth;)
 			client_wait(&spins);
-		for (unsigned int i = 0; i < o->batch; i++) {
+		for (unsigned int i = 0; i < s->batch; i++) {
 			bool cb = (submitted + i + 1) % per_cb == 0;
 			struct dma_async_tx_descriptor *tx = prep(s, slot, cb ? DMA_PREP_INTERRUPT : 0);
 
@@ -184,7 +185,7 @@ static void stream_callbacks(struct stream *s)
 			if (++slot == slots)
 				slot = 0;
 		}
-		submitted += o->batch;
+		submitted += s->batch;
 		dma_async_issue_pending(s->chan);
 		t = now_ns();
 	} while (t < deadline);
@@ -206,7 +207,7 @@ static void stream_polled(struct stream *s)
 {
 	const struct opts *o = s->o;
 	size_t slots = s->ws / s->size, slot = 0;
-	unsigned int nbatches = o->depth / o->batch ? o->depth / o->batch : 1, head = 0, tail = 0;
+	unsigned int nbatches = s->depth / s->batch ? s->depth / s->batch : 1, head = 0, tail = 0;
 	dma_cookie_t *last = calloc(nbatches, sizeof(*last));
 	uint64_t ops = 0, t0 = now_ns(), deadline = t0 + (uint64_t)o->time_ms * 1000000u, t;
 
@@ -217,14 +218,14 @@ static void stream_polled(struct stream *s)
 				client_wait(&spins);
 			tail++;
 		}
-		for (unsigned int i = 0; i < o->batch; i++) {
+		for (unsigned int i = 0; i < s->batch; i++) {
 			last[head % nbatches] = dmaengine_submit(prep(s, slot, 0));
 			if (++slot == slots)
 				slot = 0;
 		}
 		head++;
 		dma_async_issue_pending(s->chan);
-		ops += o->batch;
+		ops += s->batch;
 		t = now_ns();
 	} while (t < deadline);
 	while (tail != head)
@@ -262,7 +263,10 @@ static struct result run_udma(const struct opts *o, struct dma_chan **chans, enu
 	for (unsigned int c = 0; c < o->channels; c++) {
 		s[c] = (struct stream){ .o = o, .chan = chans[c], .mode = mode, .size = size,
 					.src = src + c * part, .dst = dst + c * part,
-					.ws = part < size ? size : part, .start = &start };
+					.ws = part < size ? size : part, .start = &start,
+					.depth = depth_for(size, o->depth),
+					.batch = at_most_depth(size, o->depth, o->batch),
+					.every = at_most_depth(size, o->depth, o->every) };
 		if (c == 0)
 			continue;
 		pthread_create(&tid[c], NULL, stream_thread, &s[c]);

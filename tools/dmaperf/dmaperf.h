@@ -44,6 +44,28 @@ struct row {
 	struct result skeleton;
 };
 
+/*
+ * Descriptors in flight, per issue and per callback for copies of @size:
+ * --depth, --batch and --every, but no more than IN_FLIGHT_BYTES in flight,
+ * so that a large size drains soon after its time is up (512 copies of
+ * 64 MiB took seconds). dmaperf and dmaperf-skeleton use the same.
+ */
+#define IN_FLIGHT_BYTES ((size_t)256 << 20)
+
+static inline unsigned int depth_for(size_t size, unsigned int depth)
+{
+	size_t cap = IN_FLIGHT_BYTES / size < 2 ? 2 : IN_FLIGHT_BYTES / size;
+
+	return depth < cap ? depth : (unsigned int)cap;
+}
+
+static inline unsigned int at_most_depth(size_t size, unsigned int depth, unsigned int n)
+{
+	unsigned int d = depth_for(size, depth);
+
+	return n < d ? n : d;
+}
+
 int dmaperf_parse(int argc, char **argv, struct opts *o);
 /* Fills rows[].skeleton by running dmaperf-skeleton; 0 if DPDK is not there. */
 int dmaperf_skeleton(const char *argv0, const struct opts *o, struct row *rows);

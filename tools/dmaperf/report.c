@@ -110,10 +110,10 @@ static void plot(const struct opts *o, const struct row *rows, int have_dpdk)
 void dmaperf_report(const struct opts *o, const struct row *rows, int have_dpdk,
 		    double p50, double p99)
 {
-	printf("dmaperf: %u ms per point%s, working set %zu KiB per buffer, depth %u, batch %u, "
-	       "coalesced = a callback every %u, %u channel%s%s\n",
+	printf("dmaperf: %u ms per point%s, working set %zu KiB per buffer, depth %u, batch %u "
+	       "(at most %zu MiB in flight), coalesced = a callback every %u, %u channel%s%s\n",
 	       o->time_ms, o->repeat > 1 ? " (each the median of its rounds)" : "",
-	       o->ws >> 10, o->depth, o->batch, o->every, o->channels,
+	       o->ws >> 10, o->depth, o->batch, IN_FLIGHT_BYTES >> 20, o->every, o->channels,
 	       o->channels > 1 ? "s" : "", o->pin >= 0 ? ", pinned" : "");
 	if (o->repeat > 1)
 		printf("dmaperf: %u rounds over every column, interleaved\n", o->repeat);

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "dmaperf.h"
+
 #include <rte_eal.h>
 #include <rte_dmadev.h>
 #include <rte_lcore.h>
@@ -31,6 +33,9 @@ static void run(int16_t dev, size_t size, size_t ws, unsigned int time_ms, unsig
 		unsigned int batch, unsigned char *src, unsigned char *dst)
 {
 	size_t slots = ws / size ? ws / size : 1, slot = 0;
+
+	batch = at_most_depth(size, depth, batch);
+	depth = depth_for(size, depth);
 	uint64_t submitted = 0, completed = 0, t0 = now_ns(), t;
 	uint64_t deadline = t0 + (uint64_t)time_ms * 1000000u;
 	uint16_t last;
