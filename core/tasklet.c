@@ -24,7 +24,7 @@
 /* A pool thread; on a small machine, one per CPU and bound to it. */
 struct pool_thread {
 	struct udma_park park;		/* it waits for work here */
-	int cpu;			/* the CPU it is bound to, or -1 */
+	int cpu;			/* atomic: the CPU it is bound to, or -1 */
 };
 
 struct tasklet_pool {
@@ -64,12 +64,17 @@ static int tasklet_state(struct tasklet_struct *t)
  * the waker (a controller thread) then yields, and the callbacks run on its
  * CPU at once, instead of waiting for a busy client's CPU.
  */
+static int bound_cpu(int i)
+{
+	return __atomic_load_n(&pool.threads[i].cpu, __ATOMIC_RELAXED);
+}
+
 static void wake_one(void)
 {
-	int first = 0, cpu = pool.threads[0].cpu >= 0 ? sched_getcpu() : -1;
+	int first = 0, cpu = bound_cpu(0) >= 0 ? sched_getcpu() : -1;
 
 	for (int i = 0; cpu >= 0 && i < pool.nthreads; i++)
-		if (pool.threads[i].cpu == cpu)
+		if (bound_cpu(i) == cpu)
 			first = i;
 	for (int i = 0; i < pool.nthreads; i++) {
 		if (udma_park_wake(&pool.threads[(first + i) % pool.nthreads].park)) {
@@ -227,19 +232,23 @@ static void pool_start(void)
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	for (long i = 0; i < n; i++) {
 		pthread_t tid;
+		int err = -1;
 
-		if (pthread_create(&tid, &attr, pool_thread, &pool.threads[i])) {
-			if (i == 0)
-				abort();	/* no context to run any callback in */
-			break;
-		}
-		if (ncpus) {
+		if (ncpus) {	/* born bound, so it never runs elsewhere */
 			cpu_set_t one;
 
 			CPU_ZERO(&one);
-			CPU_SET(pool.threads[i].cpu, &one);
-			if (pthread_setaffinity_np(tid, sizeof(one), &one))
-				pool.threads[i].cpu = -1;	/* not bound: still a pool thread */
+			CPU_SET(cpus[i], &one);
+			pthread_attr_setaffinity_np(&attr, sizeof(one), &one);
+			err = pthread_create(&tid, &attr, pool_thread, &pool.threads[i]);
+			pthread_attr_setaffinity_np(&attr, sizeof(allowed), &allowed);
+			if (err)	/* not bound: still a pool thread */
+				__atomic_store_n(&pool.threads[i].cpu, -1, __ATOMIC_RELAXED);
+		}
+		if (err && pthread_create(&tid, &attr, pool_thread, &pool.threads[i])) {
+			if (i == 0)
+				abort();	/* no context to run any callback in */
+			break;
 		}
 	}
 	pthread_attr_destroy(&attr);
