@@ -329,9 +329,13 @@ static void hwq_rebuild(struct soft_chan *sc)
 	struct soft_desc *d;
 
 	sc->hwq_len = 0;
-	list_for_each_entry(d, &sc->active, struct soft_desc, vd.node)
-		if (!hwq_push(sc, d))
+	sc->hwq_partial = false;
+	list_for_each_entry(d, &sc->active, struct soft_desc, vd.node) {
+		if (!hwq_push(sc, d)) {
+			sc->hwq_partial = true;	/* a prefix: rebuilt again when it runs out */
 			break;
+		}
+	}
 }
 
 /*
@@ -367,7 +371,7 @@ static void take_issued(struct soft_chan *sc)
 	if (list_empty(&taken))
 		return;
 	list_splice_tail_init(&taken, &sc->active);
-	if (!copied || !ok)
+	if (!copied || !ok || sc->hwq_partial)
 		hwq_rebuild(sc);
 }
 
@@ -476,6 +480,7 @@ void *soft_hw_thread(void *arg)
 		}
 		if (sc->hwq_gen != w.gen) {	/* a terminate emptied active */
 			sc->hwq_len = 0;
+			sc->hwq_partial = false;
 			sc->hwq_gen = w.gen;
 		}
 		if (!__atomic_load_n(&sc->paused, __ATOMIC_SEQ_CST) &&

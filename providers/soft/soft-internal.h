@@ -92,6 +92,7 @@ struct soft_chan {
 	 */
 	struct soft_desc **hwq;
 	size_t hwq_cap, hwq_head, hwq_len;	/* a ring: hwq_cap is a power of two */
+	bool hwq_partial;			/* out of memory: only a prefix of @active */
 	unsigned int hwq_gen;
 
 	struct udma_park hw_park;	/* the hardware thread waits here */
