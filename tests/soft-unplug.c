@@ -2,7 +2,8 @@
 /*
  * The controller goes away under its client (udma_soft_unplug): every
  * transfer running or queued is reported once through callback_result as
- * aborted, with its residue, before unplug returns; the held channel then
+ * aborted, with its residue (a nonzero one: a transfer whose bytes had all
+ * moved is reported complete), before unplug returns; the held channel then
  * answers -ENODEV (NULL, DMA_ERROR) to everything but release; no new
  * channel is handed out; destroy is -EBUSY until the client releases, then
  * works. Nothing hangs.

@@ -71,7 +71,8 @@ uint64_t udma_soft_fault_hits(struct dma_chan *chan);
  * The controller goes away under its clients (hot-unplug, a driver
  * unbind): every transfer running or queued completes at once with
  * DMA_TRANS_ABORTED and its residue through callback_result (before this
- * returns, unless called from a callback), then the device is
+ * returns, unless called from a callback; one that had moved all its bytes
+ * and was only not yet reported completes as it ended), then the device is
  * unregistered: no new channel is handed out, and every call on a held
  * channel but dma_release_channel returns -ENODEV (NULL, DMA_ERROR).
  * udma_soft_destroy works once those channels are released. 0 or -EINVAL.

@@ -511,7 +511,9 @@ static void abort_all(struct soft_chan *sc)
 	soft_kick(sc);
 	udma_park_wait(&sc->ack_park, acked, &w, udma_poll_ns());
 
-	/* then every descriptor completes, in cookie order, as aborted */
+	/* then every descriptor completes, in cookie order: as aborted, with
+	 * what it did not move, unless the engine had moved all of it and
+	 * only the report was left (then its own result, as the engine left it) */
 	spin_lock(&sc->vc.lock);
 	list_splice_tail_init(&sc->active, &head);
 	vchan_take_issued(&sc->vc, &head);
@@ -519,10 +521,13 @@ static void abort_all(struct soft_chan *sc)
 	list_splice_tail_init(&sc->vc.desc_submitted, &head);
 	spin_unlock(&sc->vc.submit_lock);
 	list_for_each_entry_safe(d, n, &head, struct soft_desc, vd.node) {
+		size_t moved = __atomic_load_n(&d->moved, __ATOMIC_ACQUIRE);
+
 		list_del(&d->vd.node);
-		d->vd.tx_result.result = DMA_TRANS_ABORTED;
-		d->vd.tx_result.residue =
-			(uint32_t)(d->total - __atomic_load_n(&d->moved, __ATOMIC_ACQUIRE));
+		if (d->cyclic || moved < d->total) {
+			d->vd.tx_result.result = DMA_TRANS_ABORTED;
+			d->vd.tx_result.residue = (uint32_t)(d->total - moved);
+		}
 		vchan_cookie_complete(&d->vd);
 	}
 	spin_unlock(&sc->vc.lock);
