@@ -9,8 +9,12 @@
  * are reported in small batches under the channel lock, and only if no
  * terminate came in between, so a terminated transfer never completes.
  *
- * The thread never runs callbacks: vchan_cookie_complete hands them to the
- * channel's tasklet.
+ * The thread never runs callbacks: completions queue them for the
+ * channel's tasklet, which it wakes at most every MODERATION_NS while busy
+ * and at once when it runs dry or before anything slow.
+ *
+ * It finds its work in hwq, an array copy of its @active list, so that it
+ * never chases list pointers through descriptors the client's CPU wrote.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +23,7 @@
 #include "soft-internal.h"
 
 #ifndef BATCH
-#define BATCH 64		/* descriptors taken per look at the issued list */
+#define BATCH 64		/* descriptors run per look at the queue */
 #endif
 #ifndef FLUSH_DESCS
 #define FLUSH_DESCS 16		/* completions reported together, at most */
