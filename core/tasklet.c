@@ -58,17 +58,17 @@ static int tasklet_state(struct tasklet_struct *t)
 	return __atomic_load_n(&t->state, __ATOMIC_SEQ_CST);
 }
 
+static int bound_cpu(int i)
+{
+	return __atomic_load_n(&pool.threads[i].cpu, __ATOMIC_RELAXED);
+}
+
 /*
  * Wakes one parked pool thread: the one bound to this CPU first, as the
  * kernel runs a tasklet on the CPU that scheduled it. On a small machine
  * the waker (a controller thread) then yields, and the callbacks run on its
  * CPU at once, instead of waiting for a busy client's CPU.
  */
-static int bound_cpu(int i)
-{
-	return __atomic_load_n(&pool.threads[i].cpu, __ATOMIC_RELAXED);
-}
-
 static void wake_one(void)
 {
 	int first = 0, cpu = bound_cpu(0) >= 0 ? sched_getcpu() : -1;

@@ -9,7 +9,7 @@
  *   prep ─ vchan_tx_prep (or vchan_tx_init + the driver's own link) ─▶ desc_allocated
  *   dmaengine_submit ─────▶ desc_submitted        (cookie assigned)
  *   issue_pending ─ vchan_issue_pending ─▶ desc_issued
- *       (or vchan_issue_pending_deferred: marked issued on desc_submitted,
+ *       (or vchan_mark_issued, under submit_lock: marked issued on desc_submitted,
  *        moved by the driver's vchan_take_issued)
  *   driver starts it ─ vchan_next_desc + list_del ─▶ (driver's own)
  *   driver finishes ─ vchan_cookie_complete ─▶ desc_completed ─▶ tasklet:
@@ -56,7 +56,7 @@ struct virt_dma_chan {
 	struct list_head desc_submitted;	/* submitted; the first ones may be issued,
 						   up to issued_upto */
 	struct list_head *issued_upto;		/* last issued node still on desc_submitted
-						   (vchan_issue_pending_deferred), or NULL */
+						   (vchan_mark_issued), or NULL */
 
 	spinlock_t lock UDMA_CACHELINE_ALIGNED;	/* protects everything below, and the
 						   driver's own channel state */
@@ -112,10 +112,9 @@ static inline bool vchan_issue_pending(struct virt_dma_chan *vc)
  * Issue without the driver's lock, for drivers whose hardware thread holds
  * it while it walks its work: marks every submitted descriptor issued, and
  * the driver takes them with vchan_take_issued when its hardware next looks.
- * Takes only submit_lock, so a client streaming descriptors never waits for
- * the completion path. True if anything is issued and not yet taken.
- * vchan_mark_issued is the same with submit_lock already held, for a driver
- * that notes more under that hold.
+ * Needs only submit_lock (held), so a client streaming descriptors never
+ * waits for the completion path. True if anything is issued and not yet
+ * taken.
  */
 static inline bool vchan_mark_issued(struct virt_dma_chan *vc)
 {
@@ -124,18 +123,8 @@ static inline bool vchan_mark_issued(struct virt_dma_chan *vc)
 	return vc->issued_upto != NULL;
 }
 
-static inline bool vchan_issue_pending_deferred(struct virt_dma_chan *vc)
-{
-	bool issued;
-
-	spin_lock(&vc->submit_lock);
-	issued = vchan_mark_issued(vc);
-	spin_unlock(&vc->submit_lock);
-	return issued;
-}
-
 /* Moves every issued descriptor (desc_issued, then those marked by
- * vchan_issue_pending_deferred) to the tail of @head, in order; lock held. */
+ * vchan_mark_issued) to the tail of @head, in order; lock held. */
 static inline void vchan_take_issued(struct virt_dma_chan *vc, struct list_head *head)
 {
 	LIST_HEAD(marked);

@@ -294,6 +294,17 @@ faulted:	/* stop_at bytes moved: now the injected fault shows */
 
 /* ---- the hardware's queue: @active, and hwq, its array twin ---- */
 
+/* The slot of hwq's @i-th entry from its head. */
+static struct soft_desc **hwq_slot(const struct soft_chan *sc, size_t i)
+{
+	return &sc->hwq[(sc->hwq_head + i) & (sc->hwq_cap - 1)];
+}
+
+static struct soft_desc *hwq_at(const struct soft_chan *sc, size_t i)
+{
+	return *hwq_slot(sc, i);
+}
+
 static bool hwq_push(struct soft_chan *sc, struct soft_desc *d)
 {
 	if (sc->hwq_len == sc->hwq_cap) {
@@ -303,19 +314,14 @@ static bool hwq_push(struct soft_chan *sc, struct soft_desc *d)
 		if (!q)
 			return false;
 		for (size_t i = 0; i < sc->hwq_len; i++)
-			q[i] = sc->hwq[(sc->hwq_head + i) & (sc->hwq_cap - 1)];
+			q[i] = hwq_at(sc, i);
 		free(sc->hwq);
 		sc->hwq = q;
 		sc->hwq_cap = cap;
 		sc->hwq_head = 0;
 	}
-	sc->hwq[(sc->hwq_head + sc->hwq_len++) & (sc->hwq_cap - 1)] = d;
+	*hwq_slot(sc, sc->hwq_len++) = d;
 	return true;
-}
-
-static struct soft_desc *hwq_at(const struct soft_chan *sc, size_t i)
-{
-	return sc->hwq[(sc->hwq_head + i) & (sc->hwq_cap - 1)];
 }
 
 static void hwq_pop(struct soft_chan *sc, size_t n)

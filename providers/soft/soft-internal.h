@@ -115,13 +115,13 @@ struct soft_chan {
 	unsigned long sub_head;		/* submits recorded */
 	unsigned long sub_issued;	/* sub_head at the last issue */
 	unsigned long sub_taken;	/* sub_issued at the last take */
+	struct soft_desc *sub_ring[SOFT_SUB_RING];
 
 	/* The cache's freeing side: whoever frees appends here. Lock order:
 	 * vc.lock, then vc.submit_lock, then free_lock. */
 	spinlock_t free_lock UDMA_CACHELINE_ALIGNED;
 	struct soft_desc **freed;	/* under free_lock */
 	size_t freed_len, freed_cap;	/* under free_lock */
-	struct soft_desc *sub_ring[SOFT_SUB_RING];
 
 	/* Strict mode: freed descriptors wait here (FIFO, under vc.submit_lock)
 	 * before reuse, so their FREED tag catches late use. */
