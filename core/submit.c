@@ -15,9 +15,25 @@ static bool desc_usable(struct dma_async_tx_descriptor *desc, const char *func)
 	return true;
 }
 
+/*
+ * A descriptor still tagged SUBMITTED whose cookie reads complete, without
+ * DMA_CTRL_REUSE, was freed: a provider may hand finished descriptors back
+ * to its cache without writing to them (the soft controller's plain
+ * copies), and the tag changes only when the cache takes them again.
+ */
+static bool freed_untagged(struct dma_async_tx_descriptor *desc)
+{
+	dma_cookie_t cookie = desc->cookie;
+
+	return cookie > 0 && !dmaengine_desc_test_reuse(desc) &&
+	       dma_cookie_status(desc->chan, cookie, NULL) == DMA_COMPLETE;
+}
+
 /* Reports why a descriptor in @state cannot be used: misuse, or garbage. */
 static void report_state(struct dma_async_tx_descriptor *desc, int state, const char *func)
 {
+	if (state == UDMA_DESC_SUBMITTED && freed_untagged(desc))
+		state = UDMA_DESC_FREED;
 	switch (state) {
 	case UDMA_DESC_SUBMITTED:
 		if (desc->cookie == 0)	/* dma_cookie_complete ran: the callback is pending */
@@ -111,7 +127,7 @@ int dmaengine_desc_free(struct dma_async_tx_descriptor *desc)
 	if (!desc_usable(desc, __func__))
 		return -EINVAL;
 	state = __atomic_load_n(&desc->udma_state, __ATOMIC_ACQUIRE);
-	if (state == UDMA_DESC_SUBMITTED) {
+	if (state == UDMA_DESC_SUBMITTED && !freed_untagged(desc)) {
 		udma_diag(__func__, "descriptor is still queued or running; terminate and synchronize first");
 		return -EBUSY;
 	}

@@ -23,7 +23,6 @@ struct soft_desc *soft_cache_get(struct soft_chan *sc)
 	if (sc->cache_pos == sc->cache_len) {
 		struct soft_desc **empty = sc->cache;
 		size_t cap = sc->cache_cap;
-
 		spin_lock(&sc->free_lock);
 		sc->cache = sc->freed;
 		sc->cache_len = sc->freed_len;
@@ -35,6 +34,10 @@ struct soft_desc *soft_cache_get(struct soft_chan *sc)
 		sc->cache_pos = 0;
 		if (!sc->cache_len)
 			return NULL;
+		/* plain copies came back untouched, still tagged SUBMITTED */
+		for (size_t i = 0; i < sc->cache_len; i++)
+			__atomic_store_n(&sc->cache[i]->vd.tx.udma_state, UDMA_DESC_FREED,
+					 __ATOMIC_RELEASE);
 		for (size_t i = 1; i < CACHE_PREFETCH && i < sc->cache_len; i++)
 			soft_prefetch_desc(sc->cache[i]);
 	}
@@ -104,6 +107,21 @@ void soft_free_batch_end(struct virt_dma_chan *vc)
 		batch_flush();
 }
 
+/* The descriptor goes in the batch by address only: its lines stay where
+ * they are, on the client's CPU, until prep takes it again. */
+void soft_desc_free_plain(struct soft_chan *sc, struct soft_desc *d)
+{
+	if (batch_depth) {
+		if (batch_sc != sc || batch_len == FREE_BATCH) {
+			batch_flush();
+			batch_sc = sc;
+		}
+		batch[batch_len++] = d;
+		return;
+	}
+	put_freed(sc, &d, 1);
+}
+
 void soft_desc_free(struct virt_dma_desc *vd)
 {
 	struct soft_desc *d = container_of(vd, struct soft_desc, vd);
@@ -127,15 +145,7 @@ void soft_desc_free(struct virt_dma_desc *vd)
 		if (!d)
 			return;
 	}
-	if (batch_depth) {
-		if (batch_sc != sc || batch_len == FREE_BATCH) {
-			batch_flush();
-			batch_sc = sc;
-		}
-		batch[batch_len++] = d;
-		return;
-	}
-	put_freed(sc, &d, 1);
+	soft_desc_free_plain(sc, d);
 }
 
 void soft_cache_drain(struct soft_chan *sc)
@@ -146,6 +156,7 @@ void soft_cache_drain(struct soft_chan *sc)
 		free(sc->cache[i]);
 	for (size_t i = 0; i < sc->freed_len; i++)
 		free(sc->freed[i]);
+
 	free(sc->cache);
 	free(sc->freed);
 	sc->cache = sc->freed = NULL;

@@ -292,104 +292,156 @@ faulted:	/* stop_at bytes moved: now the injected fault shows */
 	return RUN_DONE;
 }
 
-/* ---- the hardware's queue: @active, and hwq, its array twin ---- */
+/* ---- the hardware's queue: hwq, and @active for what is not plain ---- */
 
-/* The slot of hwq's @i-th entry from its head. */
-static struct soft_desc **hwq_slot(const struct soft_chan *sc, size_t i)
+/* hwq's @i-th entry from its head. */
+static struct soft_sub *hwq_at(const struct soft_chan *sc, size_t i)
 {
-	return &sc->hwq[(sc->hwq_head + i) & (sc->hwq_cap - 1)];
+	return &sc->hwq[(sc->hwq_head + i) & (SOFT_HWQ - 1)];
 }
 
-static struct soft_desc *hwq_at(const struct soft_chan *sc, size_t i)
+/* Takes @e: plain entries live in hwq only, the rest on @active too. */
+static void hwq_push(struct soft_chan *sc, const struct soft_sub *e)
 {
-	return *hwq_slot(sc, i);
-}
-
-static bool hwq_push(struct soft_chan *sc, struct soft_desc *d)
-{
-	if (sc->hwq_len == sc->hwq_cap) {
-		size_t cap = sc->hwq_cap ? sc->hwq_cap * 2 : 256;
-		struct soft_desc **q = malloc(cap * sizeof(*q));
-
-		if (!q)
-			return false;
-		for (size_t i = 0; i < sc->hwq_len; i++)
-			q[i] = hwq_at(sc, i);
-		free(sc->hwq);
-		sc->hwq = q;
-		sc->hwq_cap = cap;
-		sc->hwq_head = 0;
-	}
-	*hwq_slot(sc, sc->hwq_len++) = d;
-	return true;
+	*hwq_at(sc, sc->hwq_len++) = *e;
+	if (!sub_plain(e))
+		list_add_tail(&sub_desc(e)->vd.node, &sc->active);
 }
 
 static void hwq_pop(struct soft_chan *sc, size_t n)
 {
-	sc->hwq_head = (sc->hwq_head + n) & (sc->hwq_cap - 1);
+	sc->hwq_head = (sc->hwq_head + n) & (SOFT_HWQ - 1);
 	sc->hwq_len -= n;
 }
 
-/*
- * Rebuilds hwq from @active by walking it: when the submit ring could not
- * be trusted, or hwq could not grow. Slow, and rare.
- */
-static void hwq_rebuild(struct soft_chan *sc)
+/* Takes the ring's issued entries, as many as hwq has room for; vc.lock held. */
+static void take_ring(struct soft_chan *sc)
 {
-	struct soft_desc *d;
+	unsigned long taken = __atomic_load_n(&sc->sub_taken, __ATOMIC_RELAXED);
+	unsigned long n = __atomic_load_n(&sc->sub_issued, __ATOMIC_ACQUIRE) - taken;
 
-	sc->hwq_len = 0;
-	sc->hwq_partial = false;
-	list_for_each_entry(d, &sc->active, struct soft_desc, vd.node) {
-		if (!hwq_push(sc, d)) {
-			sc->hwq_partial = true;	/* a prefix: rebuilt again when it runs out */
-			break;
-		}
+	if (n > SOFT_HWQ - sc->hwq_len)
+		n = SOFT_HWQ - sc->hwq_len;
+	for (unsigned long i = 0; i < n; i++) {
+		struct soft_sub e;
+
+		soft_sub_read(&sc->sub_ring[(taken + i) % SOFT_SUB_RING], &e);
+		hwq_push(sc, &e);
 	}
+	/* release: the client may write these slots again once it sees this */
+	__atomic_store_n(&sc->sub_taken, taken + n, __ATOMIC_RELEASE);
 }
 
 /*
- * Takes every issued descriptor onto @active (and hwq); vc.lock held. The
- * copy from the submit ring is trusted only if its ends are the ends of
- * what was cut from desc_submitted and the cookies between them count the
- * same: entries left from before a terminate, or overwritten, fail that.
+ * Takes issued descriptors from desc_submitted (the overflow), as many as
+ * hwq has room for; vc.lock and vc.submit_lock held, the ring's issued
+ * entries all taken (they are older).
  */
-static void take_issued(struct soft_chan *sc)
+static void take_list(struct soft_chan *sc)
 {
 	struct virt_dma_chan *vc = &sc->vc;
-	bool copied = false, ok = true;
+	struct list_head *pos, *last = NULL;
 	LIST_HEAD(taken);
 
-	spin_lock(&vc->submit_lock);
-	if (vc->issued_upto) {
-		struct soft_desc *first = list_first_entry(&vc->desc_submitted, struct soft_desc, vd.node);
-		struct soft_desc *last = container_of(vc->issued_upto, struct soft_desc, vd.node);
-		unsigned long from = sc->sub_taken, n = sc->sub_issued - from;
+	for (pos = vc->desc_submitted.next; vc->issued_upto && sc->hwq_len < SOFT_HWQ;
+	     pos = pos->next) {
+		struct soft_desc *d = list_entry(pos, struct soft_desc, vd.node);
 
-		list_cut_position(&taken, &vc->desc_submitted, vc->issued_upto);
-		vc->issued_upto = NULL;
-		sc->sub_taken = sc->sub_issued;
-		if (n && n <= SOFT_SUB_RING && sc->sub_ring[from % SOFT_SUB_RING] == first &&
-		    sc->sub_ring[(from + n - 1) % SOFT_SUB_RING] == last &&
-		    (uint32_t)(last->vd.tx.cookie - first->vd.tx.cookie) == n - 1) {
-			for (unsigned long i = 0; i < n && ok; i++)
-				ok = hwq_push(sc, sc->sub_ring[(from + i) % SOFT_SUB_RING]);
-			copied = true;
-		}
+		*hwq_at(sc, sc->hwq_len++) = (struct soft_sub){ .d = (uintptr_t)d,
+								.cookie = d->vd.tx.cookie };
+		last = pos;
+		if (pos == vc->issued_upto)
+			break;
 	}
-	spin_unlock(&vc->submit_lock);
-	if (list_empty(&taken))
+	if (!last)
 		return;
+	if (last == vc->issued_upto) {
+		vc->issued_upto = NULL;
+		__atomic_store_n(&sc->list_issued, 0, __ATOMIC_RELAXED);
+	}
+	list_cut_position(&taken, &vc->desc_submitted, last);
 	list_splice_tail_init(&taken, &sc->active);
-	if (!copied || !ok || sc->hwq_partial)
-		hwq_rebuild(sc);
+	if (list_empty(&vc->desc_submitted))
+		sc->sub_overflow = false;	/* the ring is next in line again */
+}
+
+/* Takes every issued descriptor there is room for; vc.lock held. */
+static void take_issued(struct soft_chan *sc)
+{
+	take_ring(sc);
+	if (!__atomic_load_n(&sc->list_issued, __ATOMIC_ACQUIRE))
+		return;
+	spin_lock(&sc->vc.submit_lock);
+	take_ring(sc);	/* issued with the list, and older than it */
+	if (__atomic_load_n(&sc->sub_taken, __ATOMIC_RELAXED) ==
+	    __atomic_load_n(&sc->sub_issued, __ATOMIC_RELAXED))
+		take_list(sc);
+	spin_unlock(&sc->vc.submit_lock);
+}
+
+/* ---- what terminate, unplug and tx_status need of the queue; vc.lock held ---- */
+
+void soft_take_plain(struct soft_chan *sc, struct list_head *head)
+{
+	for (size_t i = 0; i < sc->hwq_len; i++)
+		if (sub_plain(hwq_at(sc, i)))
+			list_add_tail(&sub_desc(hwq_at(sc, i))->vd.node, head);
+	sc->hwq_len = 0;	/* @active goes with them: the caller takes it */
+}
+
+void soft_take_held(struct soft_chan *sc, struct list_head *head)
+{
+	for (size_t i = 0; i < sc->hwq_len; i++) {
+		struct soft_desc *d = sub_desc(hwq_at(sc, i));
+
+		if (!sub_plain(hwq_at(sc, i)))
+			list_del(&d->vd.node);	/* off @active */
+		list_add_tail(&d->vd.node, head);
+	}
+	sc->hwq_len = 0;
+}
+
+void soft_take_ring(struct soft_chan *sc, struct list_head *head)
+{
+	unsigned long taken = __atomic_load_n(&sc->sub_taken, __ATOMIC_RELAXED);
+
+	spin_lock(&sc->vc.submit_lock);
+	for (unsigned long i = taken; i != sc->sub_head; i++)
+		list_add_tail(&sub_desc(&sc->sub_ring[i % SOFT_SUB_RING])->vd.node, head);
+	__atomic_store_n(&sc->sub_taken, sc->sub_head, __ATOMIC_RELEASE);
+	__atomic_store_n(&sc->sub_issued, sc->sub_head, __ATOMIC_RELEASE);
+	list_splice_tail_init(&sc->vc.desc_submitted, head);
+	sc->vc.issued_upto = NULL;
+	__atomic_store_n(&sc->list_issued, 0, __ATOMIC_RELAXED);
+	sc->sub_overflow = false;
+	spin_unlock(&sc->vc.submit_lock);
+}
+
+struct soft_desc *soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie)
+{
+	struct soft_desc *found = NULL;
+	unsigned long taken = __atomic_load_n(&sc->sub_taken, __ATOMIC_RELAXED);
+
+	for (size_t i = 0; i < sc->hwq_len; i++)
+		if (hwq_at(sc, i)->cookie == cookie)
+			return sub_desc(hwq_at(sc, i));
+	spin_lock(&sc->vc.submit_lock);
+	for (unsigned long i = taken; i != sc->sub_head && !found; i++)
+		if (sc->sub_ring[i % SOFT_SUB_RING].cookie == cookie)
+			found = sub_desc(&sc->sub_ring[i % SOFT_SUB_RING]);
+	spin_unlock(&sc->vc.submit_lock);
+	return found;
 }
 
 /*
- * Reports @n finished descriptors complete, unless a terminate came first.
+ * Reports @n finished entries complete, unless a terminate came first.
  * True if callbacks wait for the tasklet, which the caller schedules.
+ *
+ * Plain copies go back to the cache untouched, and the last cookie of a
+ * run of them completes them all.
  */
-static bool flush(struct soft_chan *sc, struct soft_desc **done, unsigned int n, unsigned int gen)
+static bool flush(struct soft_chan *sc, const struct soft_sub *done, unsigned int n,
+		  unsigned int gen)
 {
 	bool callbacks = false;
 
@@ -399,8 +451,18 @@ static bool flush(struct soft_chan *sc, struct soft_desc **done, unsigned int n,
 	spin_lock(&sc->vc.lock);
 	if (load(&sc->stop_gen) == gen) {
 		for (unsigned int i = 0; i < n; i++) {
-			list_del(&done[i]->vd.node);	/* off sc->active */
-			callbacks |= vchan_cookie_complete_quiet(&done[i]->vd);
+			struct soft_desc *d = sub_desc(&done[i]);
+
+			if (sub_plain(&done[i])) {
+				/* back to the cache first, as vchan_cookie_complete_quiet does */
+				soft_desc_free_plain(sc, d);
+				if (i + 1 == n || !sub_plain(&done[i + 1]))
+					__atomic_store_n(&sc->vc.chan.completed_cookie, done[i].cookie,
+							 __ATOMIC_RELEASE);
+				continue;
+			}
+			list_del(&d->vd.node);	/* off sc->active */
+			callbacks |= vchan_cookie_complete_quiet(&d->vd);
 		}
 		hwq_pop(sc, n);		/* done[] was its head */
 	}
@@ -422,38 +484,64 @@ static bool flush(struct soft_chan *sc, struct soft_desc **done, unsigned int n,
 #define MODERATION_NS 20000
 #define LONG_BYTES (256u << 10)	/* a copy that takes about MODERATION_NS or more */
 
-/* May @d take long (or forever)? Then callbacks held back go out first. */
-static bool may_take_long(const struct soft_chan *sc, const struct soft_desc *d)
+/* May @e take long (or forever)? Then callbacks held back go out first. */
+static bool may_take_long(const struct soft_chan *sc, const struct soft_sub *e)
 {
+	const struct soft_desc *d = sub_desc(e);
+
+	if (sub_plain(e))
+		return false;	/* one burst of plain copy */
 	return d->fifo || d->cyclic || d->total >= LONG_BYTES ||
 	       sc->hw_fault.kind != UDMA_FAULT_NONE;
+}
+
+/* Runs a plain copy from its submit entry: one burst, no fault. */
+static enum run_result run_plain(struct soft_chan *sc, const struct soft_sub *e, unsigned int gen)
+{
+	if (!may_run(sc, gen))
+		return RUN_STOPPED;
+	memcpy(addr(e->dst), addr(e->src), e->len);
+	return RUN_DONE;
 }
 
 /*
  * The client's CPU wrote each descriptor last; fetching its lines a few
  * descriptors ahead overlaps those misses instead of taking them one by
- * one in the middle of the work.
+ * one in the middle of the work. Plain entries need no descriptor.
  */
 #define PREFETCH_AHEAD 4
 
-static void run_batch(struct soft_chan *sc, struct soft_desc **batch, unsigned int n,
+static void prefetch_entry(const struct soft_sub *e)
+{
+	if (!sub_plain(e))
+		soft_prefetch_desc(sub_desc(e));
+}
+
+static void run_batch(struct soft_chan *sc, struct soft_sub *batch, unsigned int n,
 		      unsigned int gen)
 {
 	unsigned int first = 0;
 	size_t bytes = 0;
 
 	set_hw_state(sc, SOFT_HW_RUNNING);
+	if (sc->hw_fault.kind != UDMA_FAULT_NONE) {	/* faults are decided per descriptor */
+		for (unsigned int i = 0; i < n; i++)
+			batch[i].d &= ~SOFT_SUB_PLAIN;
+	}
 	for (unsigned int i = 0; i < n && i < PREFETCH_AHEAD; i++)
-		soft_prefetch_desc(batch[i]);
+		prefetch_entry(&batch[i]);
 	for (unsigned int i = 0; i < n; i++) {
+		const struct soft_sub *e = &batch[i];
+
 		if (i + PREFETCH_AHEAD < n)
-			soft_prefetch_desc(batch[i + PREFETCH_AHEAD]);
-		if (run_desc(sc, batch[i], gen) == RUN_STOPPED)
+			prefetch_entry(&batch[i + PREFETCH_AHEAD]);
+		if ((sub_plain(e) ? run_plain(sc, e, gen) : run_desc(sc, sub_desc(e), gen)) ==
+		    RUN_STOPPED)
 			break;
-		bytes += batch[i]->total;
+		bytes += sub_plain(e) ? e->len : sub_desc(e)->total;
 		/* the next may take long (or wait on its FIFO's request line
 		 * indefinitely): report what is done first, and wake its callbacks */
-		bool next_long = i + 1 < n && may_take_long(sc, batch[i + 1]);
+		bool next_long = i + 1 < n && may_take_long(sc, &batch[i + 1]);
 
 		if (i + 1 == n || next_long || i + 1 - first >= FLUSH_DESCS || bytes >= FLUSH_BYTES) {
 			if (flush(sc, batch + first, i + 1 - first, gen) && !sc->hw_callbacks_since)
@@ -473,7 +561,7 @@ static void run_batch(struct soft_chan *sc, struct soft_desc **batch, unsigned i
 void *soft_hw_thread(void *arg)
 {
 	struct soft_chan *sc = arg;
-	struct soft_desc *batch[BATCH];
+	struct soft_sub batch[BATCH];
 
 	for (;;) {
 		struct hw_wait w = { sc, 0, load(&sc->doorbell) };
@@ -488,18 +576,11 @@ void *soft_hw_thread(void *arg)
 			sc->hw_rng = sc->fault.seed ? sc->fault.seed : 1;
 			sc->hw_fault_gen = sc->fault_gen;
 		}
-		if (sc->hwq_gen != w.gen) {	/* a terminate emptied active */
-			sc->hwq_len = 0;
-			sc->hwq_partial = false;
-			sc->hwq_gen = w.gen;
-		}
 		if (!__atomic_load_n(&sc->paused, __ATOMIC_SEQ_CST) &&
 		    !__atomic_load_n(&sc->unplugged, __ATOMIC_SEQ_CST)) {
 			take_issued(sc);
-			if (sc->hwq_len == 0 && !list_empty(&sc->active))
-				hwq_rebuild(sc);	/* it could not grow before */
 			while (n < BATCH && n < sc->hwq_len) {
-				batch[n] = hwq_at(sc, n);
+				batch[n] = *hwq_at(sc, n);
 				n++;
 			}
 		}

@@ -9,7 +9,8 @@
 #include "../../core/poll.h"
 
 #define SOFT_QUARANTINE 256	/* freed descriptors held back in strict mode */
-#define SOFT_SUB_RING 1024	/* submits remembered for the hardware thread */
+#define SOFT_SUB_RING 1024	/* submits queued in the ring, at most */
+#define SOFT_HWQ 1024		/* descriptors the hardware holds, at most (a power of two) */
 
 /* One stretch of a transfer: len bytes between mem and the other side. */
 struct soft_seg {
@@ -46,6 +47,54 @@ struct soft_desc {
 	size_t moved_segs;		/* bytes of the segments fully moved */
 };
 
+/*
+ * What the hardware needs of one submitted descriptor, recorded at submit
+ * in the channel's submit ring (32 bytes, two per cache line). A plain
+ * copy (SOFT_SUB_PLAIN: one segment, one burst, no callback, no reuse) runs
+ * and completes from this entry alone: the hardware thread never touches
+ * the descriptor, whose lines stay on the client's CPU, and hands it back
+ * to the cache untouched. Anything else goes through @d.
+ */
+struct soft_sub {
+	uintptr_t d;		/* struct soft_desc *, | SOFT_SUB_PLAIN */
+	dma_addr_t dst;
+	dma_addr_t src;
+	uint32_t len;
+	dma_cookie_t cookie;
+};
+
+#define SOFT_SUB_PLAIN ((uintptr_t)1)
+
+static inline struct soft_desc *sub_desc(const struct soft_sub *e)
+{
+	return (struct soft_desc *)(e->d & ~SOFT_SUB_PLAIN);
+}
+
+static inline bool sub_plain(const struct soft_sub *e)
+{
+	return e->d & SOFT_SUB_PLAIN;
+}
+
+/* Entries are written under submit_lock and read by the hardware thread
+ * without it, ordered by sub_issued; relaxed atomics say so to TSan. */
+static inline void soft_sub_write(struct soft_sub *e, const struct soft_sub *v)
+{
+	__atomic_store_n(&e->d, v->d, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->dst, v->dst, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->src, v->src, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->len, v->len, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->cookie, v->cookie, __ATOMIC_RELAXED);
+}
+
+static inline void soft_sub_read(const struct soft_sub *e, struct soft_sub *v)
+{
+	v->d = __atomic_load_n(&e->d, __ATOMIC_RELAXED);
+	v->dst = __atomic_load_n(&e->dst, __ATOMIC_RELAXED);
+	v->src = __atomic_load_n(&e->src, __ATOMIC_RELAXED);
+	v->len = __atomic_load_n(&e->len, __ATOMIC_RELAXED);
+	v->cookie = __atomic_load_n(&e->cookie, __ATOMIC_RELAXED);
+}
+
 /* The channel's hardware thread state, as seen by pause. */
 enum soft_hw_state {
 	SOFT_HW_IDLE,		/* holds no descriptor */
@@ -53,13 +102,31 @@ enum soft_hw_state {
 	SOFT_HW_PARKED,		/* stopped by pause, mid-descriptor */
 };
 
+/*
+ * A channel. Its queue, from the client to the hardware thread:
+ *
+ *   submit ──▶ sub_ring (room permitting) ──issue──▶ taken by the hardware
+ *              or desc_submitted (overflow)           into hwq (+ @active)
+ *
+ * sub_ring is the queue itself, not a copy: a submitted descriptor sits
+ * only there (off every list) until the hardware takes it, so neither side
+ * touches list links the other wrote. When the ring is full, or while older
+ * submits still wait in desc_submitted, submits go to desc_submitted as
+ * virt-dma has them; the hardware takes the ring's issued entries first,
+ * then the list's, so submission order holds.
+ */
 struct soft_chan {
 	struct virt_dma_chan vc;
-	struct soft_dev *sd;
+
+	/* Read-mostly. */
+	struct soft_dev *sd UDMA_CACHELINE_ALIGNED;
 	pthread_t thread;
+	size_t burst_bytes;		/* sd->burst_bytes, beside what submit reads */
 
 	/* Under vc.lock: */
-	struct list_head active;	/* taken by the hardware, in order */
+	struct list_head active UDMA_CACHELINE_ALIGNED;	/* taken by the hardware and not
+							   plain, in order (plain ones are
+							   only in hwq) */
 	struct dma_slave_config cfg;
 	struct udma_fifo *cfg_fifo[2];	/* [0] MEM_TO_DEV, [1] DEV_TO_MEM, referenced */
 
@@ -85,15 +152,15 @@ struct soft_chan {
 	uint64_t hw_rng;			/* hardware thread only */
 
 	/*
-	 * The hardware thread's copy of @active as an array, so it finds its
-	 * next descriptors without chasing list pointers through lines the
-	 * client's CPU wrote (one cache miss after another, under the lock).
-	 * Hardware thread only; emptied when stop_gen moves past hwq_gen.
+	 * What the hardware took and has not completed, in order, as submit
+	 * entries: it finds its next descriptors here without chasing list
+	 * pointers through lines the client's CPU wrote. Under vc.lock:
+	 * filled and popped by the hardware thread, emptied by terminate and
+	 * unplug, which take what it holds. Fixed size: the hardware takes no
+	 * more than fits.
 	 */
-	struct soft_desc **hwq;
-	size_t hwq_cap, hwq_head, hwq_len;	/* a ring: hwq_cap is a power of two */
-	bool hwq_partial;			/* out of memory: only a prefix of @active */
-	unsigned int hwq_gen;
+	struct soft_sub *hwq;
+	size_t hwq_head, hwq_len;	/* a ring of SOFT_HWQ entries */
 
 	struct udma_park hw_park;	/* the hardware thread waits here */
 	struct udma_park ack_park;	/* pause and synchronize wait here */
@@ -104,18 +171,23 @@ struct soft_chan {
 	 * The descriptor cache's prep side (soft-cache.c): @cache[cache_pos,
 	 * cache_len) are free descriptors, in the order they were freed.
 	 *
-	 * Submitted descriptors are recorded in sub_ring in submit order,
-	 * beside desc_submitted, so the hardware thread copies the ones it
-	 * takes instead of walking them. A hint only: overwritten when the
-	 * client runs SOFT_SUB_RING ahead, stale after a terminate; the taker
-	 * checks it against the list's ends and cookies and walks if it fails.
+	 * sub_ring[sub_taken, sub_head) are submitted, not yet taken; the
+	 * first ones, up to sub_issued, are issued. sub_room is where the
+	 * client last saw the ring end (sub_taken + SOFT_SUB_RING), so it
+	 * reads the hardware's sub_taken only when it gets there.
 	 */
 	struct soft_desc **cache UDMA_CACHELINE_ALIGNED;
 	size_t cache_pos, cache_len, cache_cap;
-	unsigned long sub_head;		/* submits recorded */
-	unsigned long sub_issued;	/* sub_head at the last issue */
-	unsigned long sub_taken;	/* sub_issued at the last take */
-	struct soft_desc *sub_ring[SOFT_SUB_RING];
+	unsigned long sub_head;		/* submits recorded in the ring */
+	unsigned long sub_room;
+	bool sub_overflow;		/* submits go to desc_submitted, behind older ones there */
+
+	unsigned long sub_issued UDMA_CACHELINE_ALIGNED;	/* atomic: written at issue under
+								   submit_lock, read by the hardware */
+	int list_issued;		/* atomic: desc_submitted has issued descriptors */
+	unsigned long sub_taken UDMA_CACHELINE_ALIGNED;	/* atomic: written by the hardware
+							   under vc.lock (and terminate under both) */
+	struct soft_sub sub_ring[SOFT_SUB_RING] UDMA_CACHELINE_ALIGNED;
 
 	/* The cache's freeing side: whoever frees appends here. Lock order:
 	 * vc.lock, then vc.submit_lock, then free_lock. */
@@ -155,15 +227,19 @@ static inline void soft_kick(struct soft_chan *sc)
  * only to be read would need a second trip to be written (prefetchw; a
  * no-op on x86 CPUs without it, a read prefetch elsewhere).
  */
+static inline void soft_prefetch_w(const void *p)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__asm__ __volatile__("prefetchw %0" : : "m"(*(const char *)p));
+#else
+	__builtin_prefetch(p, 1, 3);
+#endif
+}
+
 static inline void soft_prefetch_desc(const struct soft_desc *d)
 {
-	for (size_t off = 0; off < sizeof(*d); off += 64) {
-#if defined(__x86_64__) || defined(__i386__)
-		__asm__ __volatile__("prefetchw %0" : : "m"(*((const char *)d + off)));
-#else
-		__builtin_prefetch((const char *)d + off, 1, 3);
-#endif
-	}
+	for (size_t off = 0; off < sizeof(*d); off += 64)
+		soft_prefetch_w((const char *)d + off);
 }
 
 /* Descriptor cache (soft-cache.c). soft_cache_get: a free descriptor or
@@ -172,8 +248,23 @@ static inline void soft_prefetch_desc(const struct soft_desc *d)
 struct soft_desc *soft_cache_get(struct soft_chan *sc);
 void soft_cache_drain(struct soft_chan *sc);
 void soft_desc_free(struct virt_dma_desc *vd);
+/* A plain copy is done: back to the cache untouched (inside a free batch). */
+void soft_desc_free_plain(struct soft_chan *sc, struct soft_desc *d);
 void soft_free_batch_begin(struct virt_dma_chan *vc);
 void soft_free_batch_end(struct virt_dma_chan *vc);
+
+/*
+ * The queue as terminate, unplug and tx_status see it (soft-engine.c);
+ * vc.lock held. soft_take_plain: the plain descriptors the hardware holds,
+ * onto @head (the rest are on @active). soft_take_held: all it holds, in
+ * order. soft_take_ring: everything submitted and not taken (the ring,
+ * then desc_submitted). soft_find_queued: the held or ringed descriptor
+ * with @cookie, or NULL.
+ */
+void soft_take_plain(struct soft_chan *sc, struct list_head *head);
+void soft_take_held(struct soft_chan *sc, struct list_head *head);
+void soft_take_ring(struct soft_chan *sc, struct list_head *head);
+struct soft_desc *soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie);
 
 /* FIFO side of slave transfers (fifo.c). */
 struct udma_fifo *soft_fifo_get(dma_addr_t reg);	/* referenced, or NULL */

@@ -118,24 +118,61 @@ static bool segs_are_memory(struct dma_chan *chan, const char *func, const struc
 }
 
 /*
+ * Can the hardware run and retire @d from its submit entry alone? One
+ * burst of plain copy that nobody hears back from: no callback, not
+ * reusable, not strict mode (whose tags must turn FREED at completion).
+ */
+static bool plain_copy(const struct soft_chan *sc, const struct soft_desc *d)
+{
+	const struct dma_async_tx_descriptor *tx = &d->vd.tx;
+
+	return d->kind == SOFT_COPY && !d->cyclic && !d->fifo && d->nsegs == 1 &&
+	       d->total <= sc->burst_bytes && !tx->callback && !tx->callback_result &&
+	       !(tx->flags & DMA_CTRL_REUSE) && udma_get_strict() == UDMA_STRICT_OFF;
+}
+
+/* Is there room in the ring? The hardware's sub_taken is read only when
+ * the room last seen is used up. vc.submit_lock held. */
+static bool ring_room(struct soft_chan *sc)
+{
+	if (sc->sub_head == sc->sub_room)
+		sc->sub_room = __atomic_load_n(&sc->sub_taken, __ATOMIC_ACQUIRE) + SOFT_SUB_RING;
+	return sc->sub_head != sc->sub_room;
+}
+
+/* Entries this far ahead are fetched for writing: the hardware thread read
+ * them last, a lap ago, on its own CPU. */
+#define SUB_PREFETCH 16
+
+/*
+ * vchan_tx_submit, with the soft queue: the descriptor goes in the submit
+ * ring, off every list, or behind the overflow on desc_submitted.
  * Progress starts from zero at every submit, so tx_status never shows what
- * a recycled or reused descriptor moved last time. Here, on the client's
- * side, rather than when the hardware takes it: that walk would touch every
- * descriptor under the channel lock.
+ * a recycled or reused descriptor moved last time.
  */
 static dma_cookie_t soft_tx_submit(struct dma_async_tx_descriptor *tx)
 {
 	struct soft_desc *d = container_of(to_virt_desc(tx), struct soft_desc, vd);
 	struct soft_chan *sc = to_soft_chan(tx->chan);
+	uintptr_t tag = plain_copy(sc, d) ? SOFT_SUB_PLAIN : 0;
 	dma_cookie_t cookie;
 
 	__atomic_store_n(&d->moved, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&d->moved_segs, 0, __ATOMIC_RELAXED);
-	/* vchan_tx_submit, and the submit remembered for the hardware */
 	spin_lock(&sc->vc.submit_lock);
 	cookie = dma_cookie_assign(tx);
-	list_move_tail(&d->vd.node, &sc->vc.desc_submitted);
-	sc->sub_ring[sc->sub_head++ % SOFT_SUB_RING] = d;
+	if (!sc->sub_overflow && ring_room(sc)) {
+		unsigned long head = sc->sub_head++;
+
+		list_del_init(&d->vd.node);	/* off desc_allocated */
+		soft_sub_write(&sc->sub_ring[head % SOFT_SUB_RING],
+			       &(struct soft_sub){ (uintptr_t)d | tag, d->seg0.dst, d->seg0.src,
+						   (uint32_t)d->seg0.len, cookie });
+		soft_prefetch_w(&sc->sub_ring[(head + SUB_PREFETCH) % SOFT_SUB_RING]);
+	} else {
+		sc->sub_overflow = true;
+		list_move_tail(&d->vd.node, &sc->vc.desc_submitted);
+	}
 	spin_unlock(&sc->vc.submit_lock);
 	return cookie;
 }

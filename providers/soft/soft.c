@@ -148,10 +148,16 @@ static void soft_issue_pending(struct dma_chan *chan)
 	struct soft_chan *sc = to_soft_chan(chan);
 	bool issued;
 
-	/* Without vc.lock: the hardware thread holds it while it takes work. */
+	/* Without vc.lock: the hardware thread holds it while it takes work.
+	 * Release: the ring entries up to sub_issued are written. */
 	spin_lock(&sc->vc.submit_lock);
 	issued = vchan_mark_issued(&sc->vc);
-	sc->sub_issued = sc->sub_head;
+	if (issued)
+		__atomic_store_n(&sc->list_issued, 1, __ATOMIC_RELEASE);
+	if (sc->sub_head != __atomic_load_n(&sc->sub_issued, __ATOMIC_RELAXED)) {
+		__atomic_store_n(&sc->sub_issued, sc->sub_head, __ATOMIC_RELEASE);
+		issued = true;
+	}
 	spin_unlock(&sc->vc.submit_lock);
 	if (issued)
 		soft_kick(sc);
@@ -196,6 +202,8 @@ static int soft_terminate_all(struct dma_chan *chan)
 	/* The hardware may still be inside these: freed at synchronize. */
 	list_for_each_entry_safe(d, n, &sc->active, struct soft_desc, vd.node)
 		vchan_terminate_vdesc(&d->vd);
+	soft_take_plain(sc, &sc->vc.desc_terminated);
+	soft_take_ring(sc, &head);
 	vchan_get_queued_descriptors(&sc->vc, &head);
 	sc->vc.cyclic = NULL;
 	spin_unlock(&sc->vc.lock);
@@ -281,6 +289,11 @@ static enum dma_status soft_tx_status(struct dma_chan *chan, dma_cookie_t cookie
 				residue = residue_of(sc->sd, d, true);
 				goto found;
 			}
+		}
+		d = soft_find_queued(sc, cookie);
+		if (d) {
+			residue = residue_of(sc->sd, d, false);
+			goto found;
 		}
 		vd = vchan_find_desc(&sc->vc, cookie);
 		if (vd)
@@ -470,6 +483,13 @@ struct dma_device *udma_soft_create(const struct udma_soft_config *cfg)
 		sc->vc.desc_free_begin = soft_free_batch_begin;
 		sc->vc.desc_free_end = soft_free_batch_end;
 		INIT_LIST_HEAD(&sc->active);
+		sc->burst_bytes = sd->burst_bytes;
+		sc->sub_room = SOFT_SUB_RING;
+		sc->hwq = calloc(SOFT_HWQ, sizeof(*sc->hwq));
+		if (!sc->hwq) {
+			ret = -ENOMEM;
+			goto fail;
+		}
 		spin_lock_init(&sc->free_lock);
 		udma_park_init(&sc->hw_park);
 		udma_park_init(&sc->ack_park);
@@ -491,6 +511,8 @@ struct dma_device *udma_soft_create(const struct udma_soft_config *cfg)
 fail:
 	for (unsigned int i = 0; i < started; i++)
 		stop_chan(&sd->chans[i]);
+	for (unsigned int i = started; i < sd->nr; i++)
+		free(sd->chans[i].hwq);
 	free(sd);
 	return ERR_PTR(ret);
 }
@@ -515,7 +537,8 @@ static void abort_all(struct soft_chan *sc)
 	 * what it did not move, unless the engine had moved all of it and
 	 * only the report was left (then its own result, as the engine left it) */
 	spin_lock(&sc->vc.lock);
-	list_splice_tail_init(&sc->active, &head);
+	soft_take_held(sc, &head);
+	soft_take_ring(sc, &head);
 	vchan_take_issued(&sc->vc, &head);
 	spin_lock(&sc->vc.submit_lock);
 	list_splice_tail_init(&sc->vc.desc_submitted, &head);
