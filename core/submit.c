@@ -65,25 +65,37 @@ static void forget_unsubmitted(struct dma_async_tx_descriptor *desc)
 
 dma_cookie_t dmaengine_submit(struct dma_async_tx_descriptor *desc)
 {
-	int state = UDMA_DESC_PREPARED;
+	int state;
+	bool claim_here;
 	dma_cookie_t cookie;
 
 	if (!desc_usable(desc, __func__))
 		return -EINVAL;
-	/* Claim it first: once queued it may complete and be freed any time. */
-	if (!__atomic_compare_exchange_n(&desc->udma_state, &state, UDMA_DESC_SUBMITTED,
-					 false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+	/* The tag first: it tells garbage and freed descriptors from ours. */
+	state = __atomic_load_n(&desc->udma_state, __ATOMIC_ACQUIRE);
+	if (state != UDMA_DESC_PREPARED) {
 		report_state(desc, state, __func__);
 		return -EINVAL;
 	}
 	cookie = udma_chan_check(desc->chan, __func__);
-	if (cookie) {
-		__atomic_store_n(&desc->udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
+	if (cookie)
 		return cookie;
+	/* Claim it before it is queued: once queued it may complete and be
+	 * freed any time. Here, or in the provider's tx_submit under its lock. */
+	claim_here = !desc->chan->device->udma_claim_in_submit;
+	if (claim_here && !__atomic_compare_exchange_n(&desc->udma_state, &state,
+						       UDMA_DESC_SUBMITTED, false,
+						       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		report_state(desc, state, __func__);	/* another thread was first */
+		return -EINVAL;
 	}
 	forget_unsubmitted(desc);
 	cookie = desc->tx_submit(desc);
-	if (cookie < 0)
+	if (cookie == UDMA_SUBMIT_UNCLAIMED && !claim_here) {
+		report_state(desc, __atomic_load_n(&desc->udma_state, __ATOMIC_ACQUIRE), __func__);
+		return -EINVAL;
+	}
+	if (cookie < 0 && claim_here)
 		__atomic_store_n(&desc->udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
 	return cookie;
 }

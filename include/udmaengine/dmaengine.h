@@ -329,6 +329,10 @@ struct dma_device {
 	uint32_t max_sg_burst;
 	bool descriptor_reuse;
 	enum dma_residue_granularity residue_granularity;
+	/* udmaengine: tx_submit claims the descriptor itself, under the lock
+	 * that serializes its submits (udma_desc_claim), so dmaengine_submit
+	 * spares its own atomic exchange. */
+	bool udma_claim_in_submit;
 
 	int (*device_alloc_chan_resources)(struct dma_chan *chan);
 	void (*device_free_chan_resources)(struct dma_chan *chan);

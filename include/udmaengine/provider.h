@@ -40,6 +40,23 @@ enum {
 	UDMA_DESC_FREED = 0x5eed0dea,		/* returned to the provider */
 };
 
+/*
+ * For a provider with dma_device.udma_claim_in_submit: its tx_submit calls
+ * this first, under the lock that serializes its submits, and returns
+ * UDMA_SUBMIT_UNCLAIMED (nothing done) when it fails; dmaengine_submit then
+ * reports why. A plain load and store suffice there: every other change of
+ * the tag is from SUBMITTED, or happens before the client may submit.
+ */
+#define UDMA_SUBMIT_UNCLAIMED (-EALREADY)
+
+static inline bool udma_desc_claim(struct dma_async_tx_descriptor *tx)
+{
+	if (__atomic_load_n(&tx->udma_state, __ATOMIC_ACQUIRE) != UDMA_DESC_PREPARED)
+		return false;
+	__atomic_store_n(&tx->udma_state, UDMA_DESC_SUBMITTED, __ATOMIC_RELAXED);
+	return true;
+}
+
 static inline void dma_async_tx_descriptor_init(struct dma_async_tx_descriptor *tx,
 						struct dma_chan *chan)
 {

@@ -157,9 +157,13 @@ static dma_cookie_t soft_tx_submit(struct dma_async_tx_descriptor *tx)
 	uintptr_t tag = plain_copy(sc, d) ? SOFT_SUB_PLAIN : 0;
 	dma_cookie_t cookie;
 
+	spin_lock(&sc->vc.submit_lock);
+	if (!udma_desc_claim(tx)) {	/* another thread submitted it first */
+		spin_unlock(&sc->vc.submit_lock);
+		return UDMA_SUBMIT_UNCLAIMED;
+	}
 	__atomic_store_n(&d->moved, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&d->moved_segs, 0, __ATOMIC_RELAXED);
-	spin_lock(&sc->vc.submit_lock);
 	cookie = dma_cookie_assign(tx);
 	if (!sc->sub_overflow && ring_room(sc)) {
 		unsigned long head = sc->sub_head++;

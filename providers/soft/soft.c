@@ -421,6 +421,7 @@ static void fill_device(struct soft_dev *sd, const struct udma_soft_config *c)
 	dd->max_burst = c->max_burst ? c->max_burst : 256;
 	dd->max_sg_burst = 0;
 	dd->descriptor_reuse = !(c->flags & UDMA_SOFT_NO_REUSE);
+	dd->udma_claim_in_submit = true;	/* soft_tx_submit claims under submit_lock */
 	dd->residue_granularity = c->residue_granularity;
 	dd->dev = &sd->dev;
 
