@@ -29,6 +29,7 @@
 #define FLUSH_DESCS 16		/* completions reported together, at most */
 #endif
 #define FLUSH_BYTES 65536	/* ... or after this many bytes moved */
+#define BULK_DESCS 16		/* completions per tasklet wake-up that make a stream */
 
 enum run_result { RUN_DONE, RUN_STOPPED };
 
@@ -72,6 +73,8 @@ static void announce(struct soft_chan *sc)
 {
 	if (sc->hw_callbacks_since) {
 		sc->hw_callbacks_since = 0;
+		sc->hw_bulk = sc->hw_done >= BULK_DESCS;
+		sc->hw_done = 0;
 		tasklet_schedule(&sc->vc.task);
 	}
 }
@@ -476,10 +479,10 @@ static bool flush(struct soft_chan *sc, const struct soft_sub *done, unsigned in
  * descriptors, their callbacks wait up to this long for company before the
  * tasklet is woken. Waking it costs the waker a system call and, on a
  * small machine, a CPU for a while; per flush it halved the throughput of a
- * stream with a callback per 16 KiB copy. The tasklet is woken at once when
- * the batch ends (so a lone transfer's latency is unchanged) and before
- * anything that may take long: a long or slave transfer next, a pause, an
- * injected fault.
+ * stream with a callback per 16 KiB copy. The tasklet is woken when the
+ * engine runs out of work (see ran_dry: at once, unless it serves a
+ * stream) and before anything that may take long: a long or slave
+ * transfer next, a pause, an injected fault.
  */
 #define MODERATION_NS 20000
 #define LONG_BYTES (256u << 10)	/* a copy that takes about MODERATION_NS or more */
@@ -546,16 +549,43 @@ static void run_batch(struct soft_chan *sc, struct soft_sub *batch, unsigned int
 		if (i + 1 == n || next_long || i + 1 - first >= FLUSH_DESCS || bytes >= FLUSH_BYTES) {
 			if (flush(sc, batch + first, i + 1 - first, gen) && !sc->hw_callbacks_since)
 				sc->hw_callbacks_since = udma_now_ns();
+			sc->hw_done += i + 1 - first;
 			if (sc->hw_callbacks_since &&
-			    (i + 1 == n || next_long ||
-			     udma_now_ns() - sc->hw_callbacks_since >= MODERATION_NS))
+			    (next_long || udma_now_ns() - sc->hw_callbacks_since >= MODERATION_NS))
 				announce(sc);
 			first = i + 1;
 			bytes = 0;
 		}
 	}
-	announce(sc);	/* stopped midway: what completed still calls back */
+	if (first < n)
+		announce(sc);	/* stopped midway: what completed still calls back */
 	set_hw_state(sc, SOFT_HW_IDLE);
+}
+
+/*
+ * Out of work with callbacks held back. A stream (the last wake-up brought
+ * the tasklet many completions) keeps them until MODERATION_NS after the
+ * first, unless work comes first: its client is still busy submitting, and
+ * each wake-up costs this CPU two context switches. Anything else (a lone
+ * transfer, a client waiting on each callback) has them now.
+ */
+static void ran_dry(struct soft_chan *sc, struct hw_wait *w)
+{
+	if (!sc->hw_callbacks_since)
+		return;
+	if (sc->hw_bulk) {
+		uint64_t deadline = sc->hw_callbacks_since + MODERATION_NS;
+		unsigned int i = 0;
+
+		while (!rang(w)) {
+			cpu_relax();
+			if ((++i & 63) == 0 && udma_now_ns() >= deadline)
+				break;
+		}
+		if (rang(w) && udma_now_ns() < deadline)
+			return;	/* more work: the callbacks wait with it */
+	}
+	announce(sc);
 }
 
 void *soft_hw_thread(void *arg)
@@ -589,9 +619,12 @@ void *soft_hw_thread(void *arg)
 
 		if (__atomic_load_n(&sc->exit, __ATOMIC_SEQ_CST))
 			break;
-		if (n)
+		if (n) {
 			run_batch(sc, batch, n, w.gen);
-		else
+			continue;
+		}
+		ran_dry(sc, &w);
+		if (!sc->hw_callbacks_since)
 			udma_park_wait(&sc->hw_park, rang, &w, udma_poll_ns());
 	}
 	return NULL;

@@ -147,6 +147,10 @@ struct soft_chan {
 	uint64_t fault_hits;		/* atomic */
 	uint64_t hw_callbacks_since;		/* hardware thread only: when callbacks
 						   began to wait for the tasklet; 0: none */
+	unsigned int hw_done;			/* hardware thread only: completions since
+						   the tasklet was last woken */
+	bool hw_bulk;				/* hardware thread only: that wake-up
+						   brought it BULK_DESCS or more */
 	struct udma_soft_fault hw_fault;	/* hardware thread only */
 	unsigned int hw_fault_gen;		/* hardware thread only */
 	uint64_t hw_rng;			/* hardware thread only */
