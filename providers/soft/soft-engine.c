@@ -413,6 +413,7 @@ void soft_take_ring(struct soft_chan *sc, struct list_head *head)
 		list_add_tail(&sub_desc(&sc->sub_ring[i % SOFT_SUB_RING])->vd.node, head);
 	__atomic_store_n(&sc->sub_taken, sc->sub_head, __ATOMIC_RELEASE);
 	__atomic_store_n(&sc->sub_issued, sc->sub_head, __ATOMIC_RELEASE);
+	sc->sub_published = sc->sub_head;
 	list_splice_tail_init(&sc->vc.desc_submitted, head);
 	sc->vc.issued_upto = NULL;
 	__atomic_store_n(&sc->list_issued, 0, __ATOMIC_RELAXED);

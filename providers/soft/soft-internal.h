@@ -134,6 +134,10 @@ struct soft_chan {
 	unsigned int doorbell UDMA_CACHELINE_ALIGNED;	/* bumped on every change the hardware must see */
 	unsigned int stop_gen;		/* bumped by terminate (under vc.lock too) */
 	int paused;
+	/* Issue, written under submit_lock beside the doorbell it rings: one
+	 * line to pass to the hardware thread per issue, not two. */
+	int list_issued;		/* desc_submitted has issued descriptors */
+	unsigned long sub_issued;	/* sub_ring entries before this are issued */
 	/* Written by the hardware thread: */
 	unsigned int ack_gen UDMA_CACHELINE_ALIGNED;	/* last stop_gen it saw holding nothing */
 	int hw_state;			/* enum soft_hw_state */
@@ -176,19 +180,17 @@ struct soft_chan {
 	 * cache_len) are free descriptors, in the order they were freed.
 	 *
 	 * sub_ring[sub_taken, sub_head) are submitted, not yet taken; the
-	 * first ones, up to sub_issued, are issued. sub_room is where the
+	 * first ones, up to sub_issued (beside the doorbell), are issued. sub_room is where the
 	 * client last saw the ring end (sub_taken + SOFT_SUB_RING), so it
 	 * reads the hardware's sub_taken only when it gets there.
 	 */
 	struct soft_desc **cache UDMA_CACHELINE_ALIGNED;
 	size_t cache_pos, cache_len, cache_cap;
 	unsigned long sub_head;		/* submits recorded in the ring */
+	unsigned long sub_published;	/* sub_issued as last written, on this line */
 	unsigned long sub_room;
 	bool sub_overflow;		/* submits go to desc_submitted, behind older ones there */
 
-	unsigned long sub_issued UDMA_CACHELINE_ALIGNED;	/* atomic: written at issue under
-								   submit_lock, read by the hardware */
-	int list_issued;		/* atomic: desc_submitted has issued descriptors */
 	unsigned long sub_taken UDMA_CACHELINE_ALIGNED;	/* atomic: written by the hardware
 							   under vc.lock (and terminate under both) */
 	struct soft_sub sub_ring[SOFT_SUB_RING] UDMA_CACHELINE_ALIGNED;

@@ -154,7 +154,8 @@ static void soft_issue_pending(struct dma_chan *chan)
 	issued = vchan_mark_issued(&sc->vc);
 	if (issued)
 		__atomic_store_n(&sc->list_issued, 1, __ATOMIC_RELEASE);
-	if (sc->sub_head != __atomic_load_n(&sc->sub_issued, __ATOMIC_RELAXED)) {
+	if (sc->sub_head != sc->sub_published) {
+		sc->sub_published = sc->sub_head;
 		__atomic_store_n(&sc->sub_issued, sc->sub_head, __ATOMIC_RELEASE);
 		issued = true;
 	}
