@@ -106,47 +106,71 @@ static void free_end(struct virt_dma_chan *vc)
 		vc->desc_free_end(vc);
 }
 
+void vchan_take_completed(struct virt_dma_chan *vc, struct list_head *head,
+			  struct dmaengine_desc_callback *cyclic_cb,
+			  struct dmaengine_result *cyclic_result)
+{
+	struct virt_dma_desc *vd = vc->cyclic;
+
+	list_splice_tail_init(&vc->desc_completed, head);
+	*cyclic_cb = (struct dmaengine_desc_callback){ 0 };
+	*cyclic_result = (struct dmaengine_result){ DMA_TRANS_NOERROR, 0 };
+	if (vd) {
+		vc->cyclic = NULL;
+		vc->cyclic_periods = 0;
+		dmaengine_desc_get_callback(&vd->tx, cyclic_cb);
+		*cyclic_result = vd->tx_result;
+	}
+}
+
+/*
+ * A reusable descriptor is handed back to the client before its callback
+ * runs (R9), so the callback, or a thread it wakes, may submit it again at
+ * once; any other is freed after it.
+ */
+void vchan_complete_desc(struct virt_dma_desc *vd)
+{
+	struct dmaengine_result result = vd->tx_result;
+	bool reuse = dmaengine_desc_test_reuse(&vd->tx);
+	struct dmaengine_desc_callback cb;
+
+	dmaengine_desc_get_callback(&vd->tx, &cb);
+	if (reuse)
+		vchan_vdesc_fini(vd);	/* the client's again: vd is not touched below */
+	dmaengine_desc_callback_invoke(&cb, &result);
+	if (!reuse)
+		vchan_vdesc_fini(vd);
+}
+
 /*
  * The channel's tasklet: runs the callbacks of completed descriptors in
  * completion order, then frees them. The lists are taken under the lock and
  * the callbacks run without it, so a callback may prep, submit, issue or
- * terminate_async on its own channel. A reusable descriptor is handed back
- * to the client before its callback runs (R9), so the callback, or a thread
- * it wakes, may submit it again at once.
+ * terminate_async on its own channel.
  */
 static void vchan_complete(struct tasklet_struct *t)
 {
 	struct virt_dma_chan *vc = from_tasklet(vc, t, struct virt_dma_chan, task);
-	struct virt_dma_desc *vd, *next;
-	struct dmaengine_desc_callback cb = { 0 };
-	struct dmaengine_result cyclic_result = { DMA_TRANS_NOERROR, 0 };
+	struct dmaengine_desc_callback cyclic_cb;
+	struct dmaengine_result cyclic_result;
 	LIST_HEAD(head);
 
 	spin_lock(&vc->lock);
-	list_splice_tail_init(&vc->desc_completed, &head);
-	vd = vc->cyclic;
-	if (vd) {
-		vc->cyclic = NULL;
-		vc->cyclic_periods = 0;
-		dmaengine_desc_get_callback(&vd->tx, &cb);
-		cyclic_result = vd->tx_result;
-	}
+	vchan_take_completed(vc, &head, &cyclic_cb, &cyclic_result);
 	spin_unlock(&vc->lock);
 
-	dmaengine_desc_callback_invoke(&cb, &cyclic_result);
+	dmaengine_desc_callback_invoke(&cyclic_cb, &cyclic_result);
+	vchan_complete_list(vc, &head);
+}
+
+void vchan_complete_list(struct virt_dma_chan *vc, struct list_head *head)
+{
+	struct virt_dma_desc *vd, *next;
 
 	free_begin(vc);
-	list_for_each_entry_safe(vd, next, &head, struct virt_dma_desc, node) {
-		struct dmaengine_result result = vd->tx_result;
-		bool reuse = dmaengine_desc_test_reuse(&vd->tx);
-
-		dmaengine_desc_get_callback(&vd->tx, &cb);
+	list_for_each_entry_safe(vd, next, head, struct virt_dma_desc, node) {
 		list_del(&vd->node);
-		if (reuse)
-			vchan_vdesc_fini(vd);	/* the client's again: vd is not touched below */
-		dmaengine_desc_callback_invoke(&cb, &result);
-		if (!reuse)
-			vchan_vdesc_fini(vd);
+		vchan_complete_desc(vd);
 	}
 	free_end(vc);
 }

@@ -216,6 +216,20 @@ static inline void vchan_terminate_vdesc(struct virt_dma_desc *vd)
 }
 
 
+/*
+ * The tasklet's parts, for a driver with a tasklet of its own:
+ * vchan_take_completed moves desc_completed to @head and takes the pending
+ * cyclic callback (lock held); vchan_complete_desc runs a completed
+ * descriptor's callback and frees it, or hands it back first if reusable
+ * (@vd is off every list); vchan_complete_list does that for each of @head,
+ * in order (lock NOT held).
+ */
+void vchan_take_completed(struct virt_dma_chan *vc, struct list_head *head,
+			  struct dmaengine_desc_callback *cyclic_cb,
+			  struct dmaengine_result *cyclic_result);
+void vchan_complete_desc(struct virt_dma_desc *vd);
+void vchan_complete_list(struct virt_dma_chan *vc, struct list_head *head);
+
 /* Moves every descriptor of every list to @head; lock held. */
 void vchan_get_all_descriptors(struct virt_dma_chan *vc, struct list_head *head);
 /*

@@ -441,8 +441,9 @@ struct soft_desc *soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie)
  * Reports @n finished entries complete, unless a terminate came first.
  * True if callbacks wait for the tasklet, which the caller schedules.
  *
- * Plain copies go back to the cache untouched, and the last cookie of a
- * run of them completes them all.
+ * Plain copies go back to the cache untouched (or to the tasklet's queue,
+ * with the callback their entry carries), and the last cookie of a run of
+ * them completes them all.
  */
 static bool flush(struct soft_chan *sc, const struct soft_sub *done, unsigned int n,
 		  unsigned int gen)
@@ -458,15 +459,26 @@ static bool flush(struct soft_chan *sc, const struct soft_sub *done, unsigned in
 			struct soft_desc *d = sub_desc(&done[i]);
 
 			if (sub_plain(&done[i])) {
-				/* back to the cache first, as vchan_cookie_complete_quiet does */
-				soft_desc_free_plain(sc, d);
+				if (done[i].cb) {	/* the tasklet calls back, then frees it */
+					soft_cq_add(sc, &(struct soft_done){ done[i].d, done[i].cb,
+									    done[i].param });
+					callbacks = true;
+				} else {	/* back to the cache first, as vchan_cookie_complete_quiet does */
+					soft_desc_free_plain(sc, d);
+				}
 				if (i + 1 == n || !sub_plain(&done[i + 1]))
 					__atomic_store_n(&sc->vc.chan.completed_cookie, done[i].cookie,
 							 __ATOMIC_RELEASE);
 				continue;
 			}
 			list_del(&d->vd.node);	/* off sc->active */
-			callbacks |= vchan_cookie_complete_quiet(&d->vd);
+			if (!d->vd.tx.callback && !d->vd.tx.callback_result) {
+				vchan_cookie_complete_quiet(&d->vd);
+				continue;
+			}
+			dma_cookie_complete(&d->vd.tx);
+			soft_cq_add(sc, &(struct soft_done){ (uintptr_t)d, 0, NULL });
+			callbacks = true;
 		}
 		hwq_pop(sc, n);		/* done[] was its head */
 	}

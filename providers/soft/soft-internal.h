@@ -27,8 +27,9 @@ enum soft_kind {
 };
 
 /*
- * 184 bytes, allocated on a cache line boundary: three lines travel between
- * the client's CPU and the hardware thread's per descriptor, not four.
+ * 184 bytes, allocated on a cache line boundary: when one travels between
+ * the client's CPU and the hardware thread's (anything but a plain copy),
+ * it is three lines, not four.
  */
 struct soft_desc {
 	struct virt_dma_desc vd;
@@ -49,25 +50,29 @@ struct soft_desc {
 
 /*
  * What the hardware needs of one submitted descriptor, recorded at submit
- * in the channel's submit ring (32 bytes, two per cache line). A plain
- * copy (SOFT_SUB_PLAIN: one segment, one burst, no callback, no reuse) runs
- * and completes from this entry alone: the hardware thread never touches
- * the descriptor, whose lines stay on the client's CPU, and hands it back
- * to the cache untouched. Anything else goes through @d.
+ * in the channel's submit ring (48 bytes). A plain copy (SOFT_SUB_PLAIN:
+ * one segment of at most one burst, not reusable) runs and completes from
+ * this entry alone, its callback included: neither the hardware thread nor
+ * the tasklet touches the descriptor, whose lines stay on the client's CPU,
+ * and it goes back to the cache untouched. Anything else goes through @d.
  */
 struct soft_sub {
-	uintptr_t d;		/* struct soft_desc *, | SOFT_SUB_PLAIN */
+	uintptr_t d;		/* struct soft_desc *, | SOFT_SUB_* */
 	dma_addr_t dst;
 	dma_addr_t src;
 	uint32_t len;
 	dma_cookie_t cookie;
+	uintptr_t cb;		/* the callback (or callback_result: SOFT_SUB_RESULT), 0: none */
+	void *param;
 };
 
 #define SOFT_SUB_PLAIN ((uintptr_t)1)
+#define SOFT_SUB_RESULT ((uintptr_t)2)	/* cb is a dma_async_tx_callback_result */
+#define SOFT_SUB_FLAGS (SOFT_SUB_PLAIN | SOFT_SUB_RESULT)
 
 static inline struct soft_desc *sub_desc(const struct soft_sub *e)
 {
-	return (struct soft_desc *)(e->d & ~SOFT_SUB_PLAIN);
+	return (struct soft_desc *)(e->d & ~SOFT_SUB_FLAGS);
 }
 
 static inline bool sub_plain(const struct soft_sub *e)
@@ -84,6 +89,8 @@ static inline void soft_sub_write(struct soft_sub *e, const struct soft_sub *v)
 	__atomic_store_n(&e->src, v->src, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->len, v->len, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->cookie, v->cookie, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->cb, v->cb, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->param, v->param, __ATOMIC_RELAXED);
 }
 
 static inline void soft_sub_read(const struct soft_sub *e, struct soft_sub *v)
@@ -93,7 +100,22 @@ static inline void soft_sub_read(const struct soft_sub *e, struct soft_sub *v)
 	v->src = __atomic_load_n(&e->src, __ATOMIC_RELAXED);
 	v->len = __atomic_load_n(&e->len, __ATOMIC_RELAXED);
 	v->cookie = __atomic_load_n(&e->cookie, __ATOMIC_RELAXED);
+	v->cb = __atomic_load_n(&e->cb, __ATOMIC_RELAXED);
+	v->param = __atomic_load_n(&e->param, __ATOMIC_RELAXED);
 }
+
+/*
+ * A completion whose callback waits for the tasklet: a plain copy's (d
+ * tagged SOFT_SUB_PLAIN, with its callback), or any other descriptor's
+ * (d alone: the tasklet reads the rest from it).
+ */
+struct soft_done {
+	uintptr_t d;
+	uintptr_t cb;
+	void *param;
+};
+
+#define SOFT_CQ 1024	/* completions queued for the tasklet before desc_completed is used */
 
 /* The channel's hardware thread state, as seen by pause. */
 enum soft_hw_state {
@@ -169,6 +191,18 @@ struct soft_chan {
 	 */
 	struct soft_sub *hwq;
 	size_t hwq_head, hwq_len;	/* a ring of SOFT_HWQ entries */
+
+	/*
+	 * Completions waiting for the tasklet, in order (soft-complete.c).
+	 * Under vc.lock: @cq and cq_len. When it is full they go to
+	 * desc_completed, and keep going there (cq_overflow) until the
+	 * tasklet has taken both at once: it runs @cq's first. @cq_idle is
+	 * the tasklet's: the array it swaps in for the one it takes.
+	 */
+	struct soft_done *cq;
+	size_t cq_len;
+	bool cq_overflow;
+	struct soft_done *cq_idle;
 
 	struct udma_park hw_park;	/* the hardware thread waits here */
 	struct udma_park ack_park;	/* pause and synchronize wait here */
@@ -271,6 +305,13 @@ void soft_take_plain(struct soft_chan *sc, struct list_head *head);
 void soft_take_held(struct soft_chan *sc, struct list_head *head);
 void soft_take_ring(struct soft_chan *sc, struct list_head *head);
 struct soft_desc *soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie);
+
+/* The completion queue (soft-complete.c). soft_cq_add: @dn queued for the
+ * tasklet, in order (vc.lock held). soft_cq_drop: every queued completion's
+ * descriptor onto @head, callbacks dropped (terminate; vc.lock held). */
+void soft_cq_add(struct soft_chan *sc, const struct soft_done *dn);
+void soft_cq_drop(struct soft_chan *sc, struct list_head *head);
+void soft_complete(struct tasklet_struct *t);
 
 /* FIFO side of slave transfers (fifo.c). */
 struct udma_fifo *soft_fifo_get(dma_addr_t reg);	/* referenced, or NULL */

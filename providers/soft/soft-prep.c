@@ -118,17 +118,31 @@ static bool segs_are_memory(struct dma_chan *chan, const char *func, const struc
 }
 
 /*
- * Can the hardware run and retire @d from its submit entry alone? One
- * burst of plain copy that nobody hears back from: no callback, not
- * reusable, not strict mode (whose tags must turn FREED at completion).
+ * Can the hardware run and complete @d from its submit entry alone? One
+ * burst of plain copy, not reusable (it must be handed back before its
+ * callback), not in strict mode (whose tags must turn FREED at once).
  */
 static bool plain_copy(const struct soft_chan *sc, const struct soft_desc *d)
 {
-	const struct dma_async_tx_descriptor *tx = &d->vd.tx;
-
 	return d->kind == SOFT_COPY && !d->cyclic && !d->fifo && d->nsegs == 1 &&
-	       d->total <= sc->burst_bytes && !tx->callback && !tx->callback_result &&
-	       !(tx->flags & DMA_CTRL_REUSE) && udma_get_strict() == UDMA_STRICT_OFF;
+	       d->total <= sc->burst_bytes && !(d->vd.tx.flags & DMA_CTRL_REUSE) &&
+	       udma_get_strict() == UDMA_STRICT_OFF;
+}
+
+/* The entry for @d: its callback travels with it (callback_result wins, R4). */
+static struct soft_sub sub_entry(const struct soft_desc *d, uintptr_t tag, dma_cookie_t cookie)
+{
+	const struct dma_async_tx_descriptor *tx = &d->vd.tx;
+	struct soft_sub e = { (uintptr_t)d | tag, d->seg0.dst, d->seg0.src,
+			      (uint32_t)d->seg0.len, cookie, 0, tx->callback_param };
+
+	if (tx->callback_result) {
+		e.cb = (uintptr_t)tx->callback_result;
+		e.d |= SOFT_SUB_RESULT;
+	} else if (tx->callback) {
+		e.cb = (uintptr_t)tx->callback;
+	}
+	return e;
 }
 
 /* Is there room in the ring? The hardware's sub_taken is read only when
@@ -169,9 +183,9 @@ static dma_cookie_t soft_tx_submit(struct dma_async_tx_descriptor *tx)
 		unsigned long head = sc->sub_head++;
 
 		list_del_init(&d->vd.node);	/* off desc_allocated */
-		soft_sub_write(&sc->sub_ring[head % SOFT_SUB_RING],
-			       &(struct soft_sub){ (uintptr_t)d | tag, d->seg0.dst, d->seg0.src,
-						   (uint32_t)d->seg0.len, cookie });
+		struct soft_sub e = sub_entry(d, tag, cookie);
+
+		soft_sub_write(&sc->sub_ring[head % SOFT_SUB_RING], &e);
 		soft_prefetch_w(&sc->sub_ring[(head + SUB_PREFETCH) % SOFT_SUB_RING]);
 	} else {
 		sc->sub_overflow = true;

@@ -205,6 +205,7 @@ static int soft_terminate_all(struct dma_chan *chan)
 		vchan_terminate_vdesc(&d->vd);
 	soft_take_plain(sc, &sc->vc.desc_terminated);
 	soft_take_ring(sc, &head);
+	soft_cq_drop(sc, &head);	/* R5: their callbacks no longer run */
 	vchan_get_queued_descriptors(&sc->vc, &head);
 	sc->vc.cyclic = NULL;
 	spin_unlock(&sc->vc.lock);
@@ -378,6 +379,8 @@ static void stop_chan(struct soft_chan *sc)
 	soft_kick(sc);
 	pthread_join(sc->thread, NULL);
 	free(sc->hwq);
+	free(sc->cq);
+	free(sc->cq_idle);
 	soft_cache_drain(sc);
 	spin_lock_destroy(&sc->free_lock);
 	udma_park_destroy(&sc->hw_park);
@@ -487,8 +490,11 @@ struct dma_device *udma_soft_create(const struct udma_soft_config *cfg)
 		INIT_LIST_HEAD(&sc->active);
 		sc->burst_bytes = sd->burst_bytes;
 		sc->sub_room = SOFT_SUB_RING;
+		tasklet_setup(&sc->vc.task, soft_complete);
 		sc->hwq = calloc(SOFT_HWQ, sizeof(*sc->hwq));
-		if (!sc->hwq) {
+		sc->cq = calloc(SOFT_CQ, sizeof(*sc->cq));
+		sc->cq_idle = calloc(SOFT_CQ, sizeof(*sc->cq_idle));
+		if (!sc->hwq || !sc->cq || !sc->cq_idle) {
 			ret = -ENOMEM;
 			goto fail;
 		}
@@ -513,8 +519,11 @@ struct dma_device *udma_soft_create(const struct udma_soft_config *cfg)
 fail:
 	for (unsigned int i = 0; i < started; i++)
 		stop_chan(&sd->chans[i]);
-	for (unsigned int i = started; i < sd->nr; i++)
+	for (unsigned int i = started; i < sd->nr; i++) {
 		free(sd->chans[i].hwq);
+		free(sd->chans[i].cq);
+		free(sd->chans[i].cq_idle);
+	}
 	free(sd);
 	return ERR_PTR(ret);
 }

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The soft controller's tasklet and its completion queue.
+ *
+ * The hardware thread queues each completion that has a callback in @cq,
+ * in completion order: a plain copy as its callback and parameter, copied
+ * from its submit entry, anything else as the descriptor. The tasklet
+ * takes the whole queue in one short hold of vc.lock and runs it, so a
+ * stream of plain copies calls back without either thread touching a
+ * descriptor the client's CPU wrote.
+ *
+ * When @cq is full, completions go to desc_completed as virt-dma has them,
+ * and keep going there until the tasklet has taken both in one hold: it
+ * runs @cq's first, which are older, so the order holds.
+ */
+#include <stdlib.h>
+
+#include "soft-internal.h"
+
+void soft_cq_add(struct soft_chan *sc, const struct soft_done *dn)
+{
+	struct soft_desc *d = (struct soft_desc *)(dn->d & ~SOFT_SUB_FLAGS);
+
+	if (!sc->cq_overflow && sc->cq_len < SOFT_CQ) {
+		sc->cq[sc->cq_len++] = *dn;
+		return;
+	}
+	sc->cq_overflow = true;
+	if (dn->d & SOFT_SUB_PLAIN) {	/* vchan_complete_desc reads it all from @d */
+		d->vd.tx_result.result = DMA_TRANS_NOERROR;
+		d->vd.tx_result.residue = 0;
+	}
+	list_add_tail(&d->vd.node, &sc->vc.desc_completed);
+}
+
+void soft_cq_drop(struct soft_chan *sc, struct list_head *head)
+{
+	for (size_t i = 0; i < sc->cq_len; i++) {
+		struct soft_desc *d = (struct soft_desc *)(sc->cq[i].d & ~SOFT_SUB_FLAGS);
+
+		list_add_tail(&d->vd.node, head);
+	}
+	sc->cq_len = 0;
+}
+
+/* A plain copy's callback, from its queued completion: it moved every byte. */
+static void call_plain(const struct soft_done *dn)
+{
+	static const struct dmaengine_result done = { DMA_TRANS_NOERROR, 0 };
+
+	if (dn->d & SOFT_SUB_RESULT)
+		((dma_async_tx_callback_result)dn->cb)(dn->param, &done);
+	else
+		((dma_async_tx_callback)dn->cb)(dn->param);
+}
+
+void soft_complete(struct tasklet_struct *t)
+{
+	struct virt_dma_chan *vc = from_tasklet(vc, t, struct virt_dma_chan, task);
+	struct soft_chan *sc = container_of(vc, struct soft_chan, vc);
+	struct dmaengine_desc_callback cyclic_cb;
+	struct dmaengine_result cyclic_result;
+	struct soft_done *done;
+	size_t n;
+	LIST_HEAD(head);
+
+	spin_lock(&vc->lock);
+	done = sc->cq;
+	n = sc->cq_len;
+	sc->cq = sc->cq_idle;
+	sc->cq_len = 0;
+	sc->cq_idle = done;
+	vchan_take_completed(vc, &head, &cyclic_cb, &cyclic_result);
+	sc->cq_overflow = false;	/* everything queued is taken */
+	spin_unlock(&vc->lock);
+
+	dmaengine_desc_callback_invoke(&cyclic_cb, &cyclic_result);
+	soft_free_batch_begin(vc);
+	for (size_t i = 0; i < n; i++) {
+		struct soft_desc *d = (struct soft_desc *)(done[i].d & ~SOFT_SUB_FLAGS);
+
+		if (done[i].d & SOFT_SUB_PLAIN) {
+			call_plain(&done[i]);
+			soft_desc_free_plain(sc, d);
+		} else {
+			vchan_complete_desc(&d->vd);
+		}
+	}
+	soft_free_batch_end(vc);
+	vchan_complete_list(vc, &head);
+}
