@@ -11,6 +11,7 @@
  * them ahead instead of taking one dependent cache miss per descriptor.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "soft-internal.h"
 
@@ -168,4 +169,174 @@ void soft_cache_drain(struct soft_chan *sc)
 	}
 	spin_unlock(&sc->free_lock);
 	spin_unlock(&sc->vc.submit_lock);
+}
+
+/*
+ * ---- the prep side's per-thread stash ----
+ *
+ * Prep takes descriptors from a stash in the calling thread, filled
+ * STASH_DESCS at a time under submit_lock: a client streaming on a channel
+ * takes no lock at prep, only at submit. A stashed descriptor is on
+ * desc_allocated like a prepared one, so releasing the channel frees it
+ * wherever it is stashed; the channel's epoch then changes, and a stash
+ * whose epoch is not its channel's is never used again.
+ *
+ * A thread keeps stashes for STASH_SLOTS channels. One it drops (for
+ * another channel, or at thread exit) goes back to its channel if that is
+ * still open: the table of open epochs says so under live_lock, which
+ * release also takes, so the channel cannot go away meanwhile.
+ */
+#define STASH_SLOTS 4
+#define STASH_DESCS 16
+#define STASH_PREFETCH 4	/* descriptors fetched for writing ahead of prep */
+
+struct stash {
+	struct soft_chan *sc;
+	uint64_t epoch;
+	unsigned int n;
+	struct soft_desc *d[STASH_DESCS];	/* d[n - 1] is next */
+};
+
+static _Thread_local struct stash stashes[STASH_SLOTS];
+static _Thread_local unsigned int stash_victim;
+static _Thread_local bool stash_armed;	/* stash_key set: stash_exit runs at exit */
+
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct soft_chan **live;		/* open channels, under live_lock */
+static size_t live_len, live_cap;
+static uint64_t last_epoch;		/* under live_lock */
+static pthread_key_t stash_key;
+static pthread_once_t stash_once = PTHREAD_ONCE_INIT;
+
+/* Gives @slot's descriptors back to its channel if it is still open. */
+static void stash_return(struct stash *slot)
+{
+	if (slot->n) {
+		pthread_mutex_lock(&live_lock);
+		for (size_t i = 0; i < live_len; i++) {
+			struct soft_chan *sc = live[i];
+
+			if (sc != slot->sc || __atomic_load_n(&sc->epoch, __ATOMIC_RELAXED) != slot->epoch)
+				continue;
+			spin_lock(&sc->vc.submit_lock);
+			for (unsigned int k = 0; k < slot->n; k++)
+				list_del(&slot->d[k]->vd.node);	/* off desc_allocated */
+			spin_unlock(&sc->vc.submit_lock);
+			put_freed(sc, slot->d, slot->n);
+			break;
+		}
+		pthread_mutex_unlock(&live_lock);
+	}
+	*slot = (struct stash){ 0 };
+}
+
+static void stash_exit(void *unused)
+{
+	(void)unused;
+	for (int i = 0; i < STASH_SLOTS; i++)
+		stash_return(&stashes[i]);
+}
+
+static void stash_init(void)
+{
+	pthread_key_create(&stash_key, stash_exit);
+}
+
+void soft_stash_open(struct soft_chan *sc)
+{
+	pthread_once(&stash_once, stash_init);
+	pthread_mutex_lock(&live_lock);
+	if (live_len == live_cap) {
+		size_t cap = live_cap ? live_cap * 2 : 16;
+		struct soft_chan **v = realloc(live, cap * sizeof(*v));
+
+		if (!v) {	/* no stash for this channel: prep locks instead */
+			pthread_mutex_unlock(&live_lock);
+			return;
+		}
+		live = v;
+		live_cap = cap;
+	}
+	live[live_len++] = sc;
+	__atomic_store_n(&sc->epoch, ++last_epoch, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&live_lock);
+}
+
+void soft_stash_close(struct soft_chan *sc)
+{
+	pthread_mutex_lock(&live_lock);
+	for (size_t i = 0; i < live_len; i++) {
+		if (live[i] == sc) {
+			live[i] = live[--live_len];
+			break;
+		}
+	}
+	__atomic_store_n(&sc->epoch, 0, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&live_lock);
+}
+
+/* Fills @slot for @sc: descriptors from the cache (or malloc), each put on
+ * desc_allocated. False if not even one could be had. */
+static bool stash_fill(struct soft_chan *sc, struct stash *slot)
+{
+	struct soft_desc *got[STASH_DESCS];
+	unsigned int n = 0;
+
+	spin_lock(&sc->vc.submit_lock);
+	while (n < STASH_DESCS && (got[n] = soft_cache_get(sc)))
+		list_add_tail(&got[n++]->vd.node, &sc->vc.desc_allocated);
+	spin_unlock(&sc->vc.submit_lock);
+	if (n == 0) {
+		got[0] = aligned_alloc(64, (sizeof(*got[0]) + 63) & ~(size_t)63);
+		if (!got[0])
+			return false;
+		/* stashed, it may be freed before any prep fills it in */
+		memset(got[0], 0, sizeof(*got[0]));
+		spin_lock(&sc->vc.submit_lock);
+		list_add_tail(&got[0]->vd.node, &sc->vc.desc_allocated);
+		spin_unlock(&sc->vc.submit_lock);
+		n = 1;
+	}
+	for (unsigned int k = 0; k < n; k++)	/* taken in the cache's order */
+		slot->d[k] = got[n - 1 - k];
+	slot->n = n;
+	return true;
+}
+
+struct soft_desc *soft_stash_get(struct soft_chan *sc)
+{
+	uint64_t epoch = __atomic_load_n(&sc->epoch, __ATOMIC_RELAXED);
+	struct stash *slot = NULL;
+
+	if (!epoch)
+		return NULL;
+	for (int i = 0; i < STASH_SLOTS; i++) {
+		if (stashes[i].sc == sc) {
+			slot = &stashes[i];
+			break;
+		}
+	}
+	if (slot && slot->epoch == epoch && slot->n) {
+		struct soft_desc *d = slot->d[--slot->n];
+
+		if (slot->n >= STASH_PREFETCH)
+			soft_prefetch_desc(slot->d[slot->n - STASH_PREFETCH]);
+		return d;
+	}
+	if (!slot) {
+		slot = &stashes[stash_victim++ % STASH_SLOTS];
+		stash_return(slot);
+	} else if (slot->epoch != epoch) {
+		*slot = (struct stash){ 0 };	/* a closed channel's: freed with it */
+	}
+	if (!stash_armed) {
+		pthread_once(&stash_once, stash_init);
+		pthread_setspecific(stash_key, stashes);
+		stash_armed = true;
+	}
+	slot->sc = sc;
+	slot->epoch = epoch;
+	if (!stash_fill(sc, slot))
+		return NULL;
+	return slot->d[--slot->n];
 }

@@ -144,6 +144,8 @@ struct soft_chan {
 	struct soft_dev *sd UDMA_CACHELINE_ALIGNED;
 	pthread_t thread;
 	size_t burst_bytes;		/* sd->burst_bytes, beside what submit reads */
+	uint64_t epoch;			/* atomic: names this open of the channel for prep's
+					   per-thread stashes (soft-cache.c); 0: closed */
 
 	/* Under vc.lock: */
 	struct list_head active UDMA_CACHELINE_ALIGNED;	/* taken by the hardware and not
@@ -287,6 +289,15 @@ static inline void soft_prefetch_desc(const struct soft_desc *d)
  * desc_free_begin/end), this thread's frees go to the cache together. */
 struct soft_desc *soft_cache_get(struct soft_chan *sc);
 void soft_cache_drain(struct soft_chan *sc);
+/*
+ * Prep's per-thread stash (soft-cache.c): soft_stash_get gives a free
+ * descriptor already on desc_allocated, taking no lock most of the time;
+ * NULL when the channel has no stash (then prep locks) or memory ran out.
+ * soft_stash_open and _close bracket a client's hold of the channel.
+ */
+struct soft_desc *soft_stash_get(struct soft_chan *sc);
+void soft_stash_open(struct soft_chan *sc);
+void soft_stash_close(struct soft_chan *sc);
 void soft_desc_free(struct virt_dma_desc *vd);
 /* A plain copy is done: back to the cache untouched (inside a free batch). */
 void soft_desc_free_plain(struct soft_chan *sc, struct soft_desc *d);

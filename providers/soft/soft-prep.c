@@ -36,15 +36,17 @@ static void desc_discard(struct soft_chan *sc, struct soft_desc *d)
 }
 
 /*
- * A descriptor from the cache (or malloc), already on desc_allocated: one
- * submit_lock hold per prep covers both, where vchan_tx_prep would take it
- * a second time. Only list code looks at desc_allocated's links, so the
- * rest may be filled in after.
+ * A descriptor already on desc_allocated: from this thread's stash, or
+ * else from the cache (or malloc), where one submit_lock hold covers both
+ * and vchan_tx_prep would take it a second time. Only list code looks at
+ * desc_allocated's links, so the rest may be filled in after.
  */
 static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
 {
-	struct soft_desc *d;
+	struct soft_desc *d = soft_stash_get(sc);
 
+	if (d)
+		goto fill;
 	spin_lock(&sc->vc.submit_lock);
 	d = soft_cache_get(sc);
 	if (d)
@@ -58,6 +60,7 @@ static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
 		list_add_tail(&d->vd.node, &sc->vc.desc_allocated);
 		spin_unlock(&sc->vc.submit_lock);
 	}
+fill:
 	memset(d, 0, offsetof(struct soft_desc, vd.node));
 	memset((char *)d + offsetof(struct soft_desc, kind), 0,
 	       offsetof(struct soft_desc, seg0) - offsetof(struct soft_desc, kind));

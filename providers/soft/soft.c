@@ -37,6 +37,7 @@ static int soft_alloc_chan_resources(struct dma_chan *chan)
 	struct soft_chan *sc = to_soft_chan(chan);
 
 	dma_cookie_init(chan);
+	soft_stash_open(sc);
 	spin_lock(&sc->vc.lock);
 	memset(&sc->cfg, 0, sizeof(sc->cfg));
 	memset(&sc->fault, 0, sizeof(sc->fault));	/* a new client starts healthy */
@@ -67,6 +68,7 @@ static void soft_free_chan_resources(struct dma_chan *chan)
 {
 	struct soft_chan *sc = to_soft_chan(chan);
 
+	soft_stash_close(sc);	/* stashed descriptors are on desc_allocated: freed next */
 	vchan_free_chan_resources(&sc->vc);
 	drop_fifos(sc);
 	__atomic_store_n(&sc->request_line, NULL, __ATOMIC_RELEASE);
