@@ -44,14 +44,35 @@ enum udma_misuse {
  * kind in strict mode, then abort() in UDMA_STRICT_ABORT. @chan may be NULL.
  */
 void udma_misuse(struct dma_chan *chan, const char *func, enum udma_misuse kind,
-		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5), cold));
 
 /*
  * Validates a client's channel argument: not NULL, not an ERR_PTR, of a
  * registered device, held. Returns 0, or -EINVAL (-ENODEV when the device
- * went away under its client) with a diagnostic naming @func.
+ * went away under its client) with a diagnostic naming @func. Inline for
+ * the fast path (every prep and submit); the slow one says what is wrong.
  */
-int udma_chan_check(struct dma_chan *chan, const char *func);
+int udma_chan_check_slow(struct dma_chan *chan, const char *func);
+
+static inline int udma_chan_check(struct dma_chan *chan, const char *func)
+{
+	if (__builtin_expect(chan && !IS_ERR(chan) &&
+			     __atomic_load_n(&chan->client_count, __ATOMIC_ACQUIRE) > 0 &&
+			     !(chan_flags(chan) & UDMA_CHAN_GONE) && chan->device &&
+			     __atomic_load_n(&chan->device->udma_registered, __ATOMIC_ACQUIRE), 1))
+		return 0;
+	return udma_chan_check_slow(chan, func);
+}
+
+/* udma_get_strict, inline: the mode once it is known (strict.c). */
+extern int udma_strict_mode __attribute__((visibility("hidden")));
+
+static inline enum udma_strict udma_strict_now(void)
+{
+	int mode = __atomic_load_n(&udma_strict_mode, __ATOMIC_ACQUIRE);
+
+	return mode >= 0 ? (enum udma_strict)mode : udma_get_strict();
+}
 
 static inline bool udma_chan_usable(struct dma_chan *chan, const char *func)
 {

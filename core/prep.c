@@ -30,11 +30,9 @@ static const char *dir_name(enum dma_transfer_direction dir)
 
 /* The checks every prep shares: channel, capability, flags. Registration
  * made sure each capability has its prep op. */
-static bool prep_ok(struct dma_chan *chan, const char *func,
-		    enum dma_transaction_type cap, unsigned long flags)
+static bool cap_flags_ok(struct dma_chan *chan, const char *func,
+			 enum dma_transaction_type cap, unsigned long flags)
 {
-	if (!udma_chan_usable(chan, func))
-		return false;
 	if (!dma_has_cap(cap, chan->device->cap_mask)) {
 		udma_chan_diag(chan, func, "device has no %s capability", cap_names[cap]);
 		return false;
@@ -49,6 +47,12 @@ static bool prep_ok(struct dma_chan *chan, const char *func,
 		return false;
 	}
 	return true;
+}
+
+static bool prep_ok(struct dma_chan *chan, const char *func,
+		    enum dma_transaction_type cap, unsigned long flags)
+{
+	return udma_chan_usable(chan, func) && cap_flags_ok(chan, func, cap, flags);
 }
 
 static bool dir_ok(struct dma_chan *chan, const char *func,
@@ -90,11 +94,11 @@ static bool addr_ok(struct dma_chan *chan, const char *func, const char *what,
  * submitted deadlocks on kernel drivers whose prep takes a lock that
  * tx_submit releases (ioatdma does), so it is reported here.
  */
-static struct dma_async_tx_descriptor *prepared(struct dma_chan *chan, const char *func,
-						struct dma_async_tx_descriptor *tx)
+static inline __attribute__((always_inline)) struct dma_async_tx_descriptor *
+prepared(struct dma_chan *chan, const char *func, struct dma_async_tx_descriptor *tx)
 {
-	if (tx && !IS_ERR(tx)) {
-		if (udma_get_strict() != UDMA_STRICT_OFF) {
+	if (__builtin_expect(tx && !IS_ERR(tx), 1)) {
+		if (__builtin_expect(udma_strict_now() != UDMA_STRICT_OFF, 0)) {
 			void *prev = __atomic_exchange_n(&chan->udma_unsubmitted, tx, __ATOMIC_RELAXED);
 
 			if (prev && prev != tx)
@@ -137,14 +141,35 @@ static bool mem_args_ok(struct dma_chan *chan, const char *f, dma_addr_t dest,
 	return true;
 }
 
+/*
+ * The fast path of memcpy's checks: every one of prep_ok's and
+ * mem_args_ok's, as a single expression with no diagnostics. When it fails
+ * they run again to say which argument was wrong.
+ */
+static inline bool memcpy_args_fine(const struct dma_chan *chan, dma_addr_t dest, dma_addr_t src,
+				    size_t len, unsigned long flags)
+{
+	const struct dma_device *dev = chan->device;
+	size_t mask = ((size_t)1 << dev->copy_align) - 1;
+
+	return dma_has_cap(DMA_MEMCPY, dev->cap_mask) &&
+	       !(flags & ~(unsigned long)KNOWN_PREP_FLAGS) &&
+	       (!(flags & DMA_CTRL_REUSE) || dev->descriptor_reuse) && len &&
+	       dest != DMA_MAPPING_ERROR && src != DMA_MAPPING_ERROR &&
+	       dest + len >= dest && src + len >= src && !((dest | src | len) & mask);
+}
+
 struct dma_async_tx_descriptor *dmaengine_prep_dma_memcpy(
 	struct dma_chan *chan, dma_addr_t dest, dma_addr_t src, size_t len,
 	unsigned long flags)
 {
 	const char *f = __func__;
 
-	if (!prep_ok(chan, f, DMA_MEMCPY, flags) ||
-	    !mem_args_ok(chan, f, dest, &src, len, chan->device->copy_align, "copy_align"))
+	if (udma_chan_check(chan, f))
+		return NULL;
+	if (__builtin_expect(!memcpy_args_fine(chan, dest, src, len, flags), 0) &&
+	    (!cap_flags_ok(chan, f, DMA_MEMCPY, flags) ||
+	     !mem_args_ok(chan, f, dest, &src, len, chan->device->copy_align, "copy_align")))
 		return NULL;
 	return prepared(chan, f, chan->device->device_prep_dma_memcpy(chan, dest, src, len, flags));
 }

@@ -335,7 +335,7 @@ void *udma_zalloc_aligned(size_t size)
 	return p;
 }
 
-int udma_chan_check(struct dma_chan *chan, const char *func)
+int udma_chan_check_slow(struct dma_chan *chan, const char *func)
 {
 	if (!chan) {
 		udma_diag(func, "chan is NULL");

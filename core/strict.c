@@ -11,7 +11,7 @@
 
 #include "internal.h"
 
-static int strict_mode = -1;	/* atomic; -1: not read from the environment yet */
+int udma_strict_mode __attribute__((visibility("hidden"))) = -1;	/* atomic; -1: not read from the environment yet */
 
 static enum udma_strict from_env(void)
 {
@@ -24,13 +24,13 @@ static enum udma_strict from_env(void)
 
 enum udma_strict udma_get_strict(void)
 {
-	int mode = __atomic_load_n(&strict_mode, __ATOMIC_ACQUIRE);
+	int mode = __atomic_load_n(&udma_strict_mode, __ATOMIC_ACQUIRE);
 
 	if (mode < 0) {
 		int unset = -1;
 
 		mode = (int)from_env();
-		if (!__atomic_compare_exchange_n(&strict_mode, &unset, mode, false,
+		if (!__atomic_compare_exchange_n(&udma_strict_mode, &unset, mode, false,
 						 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 			mode = unset;	/* udma_set_strict came first */
 	}
@@ -43,7 +43,7 @@ void udma_set_strict(enum udma_strict mode)
 		udma_diag(__func__, "mode %d is not an enum udma_strict", (int)mode);
 		return;
 	}
-	__atomic_store_n(&strict_mode, (int)mode, __ATOMIC_RELEASE);
+	__atomic_store_n(&udma_strict_mode, (int)mode, __ATOMIC_RELEASE);
 }
 
 void udma_misuse(struct dma_chan *chan, const char *func, enum udma_misuse kind,

@@ -173,10 +173,10 @@ void *udma_zalloc_aligned(size_t size);
 
 /* One line, prefixed "udmaengine: <chan>: <func>: ", to the diag handler. */
 void udma_chan_diag(const struct dma_chan *chan, const char *func, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4), cold));
 /* The same, for a call that has no channel to name. */
 void udma_diag(const char *func, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3), cold));
 #define dev_err_chan(chan, ...) udma_chan_diag((chan), __func__, __VA_ARGS__)
 
 #ifdef __cplusplus

@@ -39,10 +39,11 @@ static pthread_mutex_t fifo_list_lock = PTHREAD_MUTEX_INITIALIZER;
 static LIST_HEAD(fifo_list);
 /*
  * Every prep asks whether its memory touches a data register. The answer is
- * almost always no: these bound every register ever on fifo_list (written
- * under fifo_list_lock, read without it), so most preps never take the lock.
+ * almost always no: soft_regs_lo/hi bound every register ever on fifo_list
+ * (written under fifo_list_lock, read without it: soft_fifo_may_touch), so
+ * most preps never take the lock.
  */
-static uintptr_t regs_lo = UINTPTR_MAX, regs_hi;
+uintptr_t soft_regs_lo = UINTPTR_MAX, soft_regs_hi;
 
 /* ---- the ring; fifo->lock held ---- */
 
@@ -234,10 +235,10 @@ struct udma_fifo *udma_fifo_create(const struct udma_fifo_config *cfg)
 	}
 	pthread_mutex_lock(&fifo_list_lock);
 	list_add_tail(&f->node, &fifo_list);
-	if ((uintptr_t)&f->reg < regs_lo)
-		__atomic_store_n(&regs_lo, (uintptr_t)&f->reg, __ATOMIC_SEQ_CST);
-	if ((uintptr_t)(&f->reg + 1) > regs_hi)
-		__atomic_store_n(&regs_hi, (uintptr_t)(&f->reg + 1), __ATOMIC_SEQ_CST);
+	if ((uintptr_t)&f->reg < soft_regs_lo)
+		__atomic_store_n(&soft_regs_lo, (uintptr_t)&f->reg, __ATOMIC_SEQ_CST);
+	if ((uintptr_t)(&f->reg + 1) > soft_regs_hi)
+		__atomic_store_n(&soft_regs_hi, (uintptr_t)(&f->reg + 1), __ATOMIC_SEQ_CST);
 	pthread_mutex_unlock(&fifo_list_lock);
 	return f;
 }
@@ -360,8 +361,7 @@ const char *soft_fifo_overlap(dma_addr_t addr, size_t len)
 	struct udma_fifo *f;
 	const char *name = NULL;
 
-	if (addr >= __atomic_load_n(&regs_hi, __ATOMIC_SEQ_CST) ||
-	    addr + len <= __atomic_load_n(&regs_lo, __ATOMIC_SEQ_CST))
+	if (!soft_fifo_may_touch(addr, len))
 		return NULL;
 	pthread_mutex_lock(&fifo_list_lock);
 	list_for_each_entry(f, &fifo_list, struct udma_fifo, node) {

@@ -134,7 +134,7 @@ void soft_desc_free(struct virt_dma_desc *vd)
 	if (d->fifo)
 		soft_fifo_put(d->fifo);
 	d->fifo = NULL;
-	if (udma_get_strict() != UDMA_STRICT_OFF) {
+	if (udma_strict_now() != UDMA_STRICT_OFF) {
 		struct soft_desc *oldest;
 
 		spin_lock(&sc->vc.submit_lock);
@@ -175,29 +175,18 @@ void soft_cache_drain(struct soft_chan *sc)
  * ---- the prep side's per-thread stash ----
  *
  * Prep takes descriptors from a stash in the calling thread, filled
- * STASH_DESCS at a time under submit_lock: a client streaming on a channel
+ * SOFT_STASH_DESCS at a time under submit_lock: a client streaming on a channel
  * takes no lock at prep, only at submit. A stashed descriptor is on
  * desc_allocated like a prepared one, so releasing the channel frees it
  * wherever it is stashed; the channel's epoch then changes, and a stash
  * whose epoch is not its channel's is never used again.
  *
- * A thread keeps stashes for STASH_SLOTS channels. One it drops (for
+ * A thread keeps stashes for SOFT_STASH_SLOTS channels. One it drops (for
  * another channel, or at thread exit) goes back to its channel if that is
  * still open: the table of open epochs says so under live_lock, which
  * release also takes, so the channel cannot go away meanwhile.
  */
-#define STASH_SLOTS 4
-#define STASH_DESCS 16
-#define STASH_PREFETCH 4	/* descriptors fetched for writing ahead of prep */
-
-struct stash {
-	struct soft_chan *sc;
-	uint64_t epoch;
-	unsigned int n;
-	struct soft_desc *d[STASH_DESCS];	/* d[n - 1] is next */
-};
-
-static _Thread_local struct stash stashes[STASH_SLOTS];
+_Thread_local struct soft_stash soft_stashes[SOFT_STASH_SLOTS];
 static _Thread_local unsigned int stash_victim;
 static _Thread_local bool stash_armed;	/* stash_key set: stash_exit runs at exit */
 
@@ -209,7 +198,7 @@ static pthread_key_t stash_key;
 static pthread_once_t stash_once = PTHREAD_ONCE_INIT;
 
 /* Gives @slot's descriptors back to its channel if it is still open. */
-static void stash_return(struct stash *slot)
+static void stash_return(struct soft_stash *slot)
 {
 	if (slot->n) {
 		pthread_mutex_lock(&live_lock);
@@ -227,14 +216,14 @@ static void stash_return(struct stash *slot)
 		}
 		pthread_mutex_unlock(&live_lock);
 	}
-	*slot = (struct stash){ 0 };
+	*slot = (struct soft_stash){ 0 };
 }
 
 static void stash_exit(void *unused)
 {
 	(void)unused;
-	for (int i = 0; i < STASH_SLOTS; i++)
-		stash_return(&stashes[i]);
+	for (int i = 0; i < SOFT_STASH_SLOTS; i++)
+		stash_return(&soft_stashes[i]);
 }
 
 static void stash_init(void)
@@ -277,14 +266,19 @@ void soft_stash_close(struct soft_chan *sc)
 
 /* Fills @slot for @sc: descriptors from the cache (or malloc), each put on
  * desc_allocated. False if not even one could be had. */
-static bool stash_fill(struct soft_chan *sc, struct stash *slot)
+static bool stash_fill(struct soft_chan *sc, struct soft_stash *slot)
 {
-	struct soft_desc *got[STASH_DESCS];
+	struct soft_desc *got[SOFT_STASH_DESCS];
 	unsigned int n = 0;
 
 	spin_lock(&sc->vc.submit_lock);
-	while (n < STASH_DESCS && (got[n] = soft_cache_get(sc)))
+	if (sc->cache_pos == sc->cache_len && (got[0] = soft_cache_get(sc)))
+		list_add_tail(&got[n++]->vd.node, &sc->vc.desc_allocated);	/* swapped in */
+	while (n < SOFT_STASH_DESCS && sc->cache_pos < sc->cache_len) {
+		got[n] = sc->cache[sc->cache_pos++];
+		soft_prefetch_desc(got[n]);
 		list_add_tail(&got[n++]->vd.node, &sc->vc.desc_allocated);
+	}
 	spin_unlock(&sc->vc.submit_lock);
 	if (n == 0) {
 		got[0] = aligned_alloc(64, (sizeof(*got[0]) + 63) & ~(size_t)63);
@@ -303,35 +297,36 @@ static bool stash_fill(struct soft_chan *sc, struct stash *slot)
 	return true;
 }
 
+/* soft_stash_pop's slow path: another slot, a refill, or no stash. */
 struct soft_desc *soft_stash_get(struct soft_chan *sc)
 {
 	uint64_t epoch = __atomic_load_n(&sc->epoch, __ATOMIC_RELAXED);
-	struct stash *slot = NULL;
+	struct soft_stash *slot = &soft_stashes[0];
 
 	if (!epoch)
 		return NULL;
-	for (int i = 0; i < STASH_SLOTS; i++) {
-		if (stashes[i].sc == sc) {
-			slot = &stashes[i];
-			break;
+	for (int i = 1; i < SOFT_STASH_SLOTS && slot->sc != sc; i++) {
+		if (soft_stashes[i].sc == sc) {	/* to the front: most recently used */
+			struct soft_stash t = soft_stashes[0];
+
+			soft_stashes[0] = soft_stashes[i];
+			soft_stashes[i] = t;
 		}
 	}
-	if (slot && slot->epoch == epoch && slot->n) {
-		struct soft_desc *d = slot->d[--slot->n];
+	if (slot->sc == sc && slot->epoch == epoch && slot->n)
+		return slot->d[--slot->n];
+	if (slot->sc != sc) {	/* the front slot goes to a victim's place */
+		struct soft_stash *victim = &soft_stashes[1 + stash_victim++ % (SOFT_STASH_SLOTS - 1)];
 
-		if (slot->n >= STASH_PREFETCH)
-			soft_prefetch_desc(slot->d[slot->n - STASH_PREFETCH]);
-		return d;
-	}
-	if (!slot) {
-		slot = &stashes[stash_victim++ % STASH_SLOTS];
-		stash_return(slot);
+		stash_return(victim);
+		*victim = *slot;
+		*slot = (struct soft_stash){ 0 };
 	} else if (slot->epoch != epoch) {
-		*slot = (struct stash){ 0 };	/* a closed channel's: freed with it */
+		*slot = (struct soft_stash){ 0 };	/* a closed channel's: freed with it */
 	}
 	if (!stash_armed) {
 		pthread_once(&stash_once, stash_init);
-		pthread_setspecific(stash_key, stashes);
+		pthread_setspecific(stash_key, soft_stashes);
 		stash_armed = true;
 	}
 	slot->sc = sc;

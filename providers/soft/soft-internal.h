@@ -6,6 +6,7 @@
 #include <udmaengine/virt-dma.h>
 #include <udmaengine/soft.h>
 
+#include "../../core/internal.h"
 #include "../../core/poll.h"
 
 #define SOFT_QUARANTINE 256	/* freed descriptors held back in strict mode */
@@ -290,12 +291,38 @@ static inline void soft_prefetch_desc(const struct soft_desc *d)
 struct soft_desc *soft_cache_get(struct soft_chan *sc);
 void soft_cache_drain(struct soft_chan *sc);
 /*
- * Prep's per-thread stash (soft-cache.c): soft_stash_get gives a free
+ * Prep's per-thread stash (soft-cache.c): soft_stash_pop gives a free
  * descriptor already on desc_allocated, taking no lock most of the time;
  * NULL when the channel has no stash (then prep locks) or memory ran out.
  * soft_stash_open and _close bracket a client's hold of the channel.
  */
+#define SOFT_STASH_SLOTS 4	/* channels a thread keeps a stash for; [0]: the last used */
+#define SOFT_STASH_DESCS 16
+#define SOFT_STASH_PREFETCH 4	/* descriptors fetched for writing ahead of prep */
+
+struct soft_stash {
+	struct soft_chan *sc;
+	uint64_t epoch;			/* sc's when filled */
+	unsigned int n;
+	struct soft_desc *d[SOFT_STASH_DESCS];	/* d[n - 1] is next */
+};
+
+extern _Thread_local struct soft_stash soft_stashes[SOFT_STASH_SLOTS]
+	__attribute__((visibility("hidden")));
 struct soft_desc *soft_stash_get(struct soft_chan *sc);
+
+static inline struct soft_desc *soft_stash_pop(struct soft_chan *sc)
+{
+	struct soft_stash *slot = &soft_stashes[0];
+
+	if (__builtin_expect(slot->sc == sc && slot->n &&
+			     slot->epoch == __atomic_load_n(&sc->epoch, __ATOMIC_RELAXED), 1)) {
+		if (slot->n > SOFT_STASH_PREFETCH)
+			soft_prefetch_desc(slot->d[slot->n - 1 - SOFT_STASH_PREFETCH]);
+		return slot->d[--slot->n];
+	}
+	return soft_stash_get(sc);
+}
 void soft_stash_open(struct soft_chan *sc);
 void soft_stash_close(struct soft_chan *sc);
 void soft_desc_free(struct virt_dma_desc *vd);
@@ -329,6 +356,16 @@ struct udma_fifo *soft_fifo_get(dma_addr_t reg);	/* referenced, or NULL */
 void soft_fifo_hold(struct udma_fifo *fifo);		/* one more reference */
 /* The FIFO whose data register [@addr, @addr + @len) touches, or NULL. */
 const char *soft_fifo_overlap(dma_addr_t addr, size_t len);
+/* False if [@addr, @addr + @len) is clear of every data register: the
+ * bounds of all of them, read without the FIFO list's lock. */
+extern uintptr_t soft_regs_lo __attribute__((visibility("hidden")));
+extern uintptr_t soft_regs_hi __attribute__((visibility("hidden")));
+
+static inline bool soft_fifo_may_touch(dma_addr_t addr, size_t len)
+{
+	return addr < __atomic_load_n(&soft_regs_hi, __ATOMIC_SEQ_CST) &&
+	       addr + len > __atomic_load_n(&soft_regs_lo, __ATOMIC_SEQ_CST);
+}
 void soft_fifo_put(struct udma_fifo *fifo);
 const char *soft_fifo_name(const struct udma_fifo *fifo);
 enum dma_transfer_direction soft_fifo_dir(const struct udma_fifo *fifo);
