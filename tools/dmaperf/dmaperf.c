@@ -168,7 +168,7 @@ static void stream_callbacks(struct stream *s)
 	size_t slots = s->ws / s->size, slot = 0;
 	uint64_t submitted = 0, t0, deadline, t;
 	unsigned int per_cb = s->mode == MODE_CALLBACK ? 1 : s->every;
-	unsigned int spins;
+	unsigned int spins, to_cb = per_cb;	/* descriptors until the next with a callback */
 
 	t0 = now_ns();
 	deadline = t0 + (uint64_t)o->time_ms * 1000000u;
@@ -177,10 +177,11 @@ static void stream_callbacks(struct stream *s)
 				s->depth;)
 			client_wait(&spins);
 		for (unsigned int i = 0; i < s->batch; i++) {
-			bool cb = (submitted + i + 1) % per_cb == 0;
+			bool cb = --to_cb == 0;
 			struct dma_async_tx_descriptor *tx = prep(s, slot, cb ? DMA_PREP_INTERRUPT : 0);
 
 			if (cb) {
+				to_cb = per_cb;
 				tx->callback = stream_done;
 				tx->callback_param = s;
 			}
