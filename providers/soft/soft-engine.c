@@ -497,8 +497,8 @@ static bool flush(struct soft_chan *sc, const struct soft_sub *done, unsigned in
  * stream) and before anything that may take long: a long or slave
  * transfer next, a pause, an injected fault.
  */
-#define MODERATION_NS 20000
-#define LONG_BYTES (256u << 10)	/* a copy that takes about MODERATION_NS or more */
+#define MODERATION_NS 10000
+#define LONG_BYTES (128u << 10)	/* a copy that takes about MODERATION_NS or more */
 
 /* May @e take long (or forever)? Then callbacks held back go out first. */
 static bool may_take_long(const struct soft_chan *sc, const struct soft_sub *e)
@@ -577,18 +577,27 @@ static void run_batch(struct soft_chan *sc, struct soft_sub *batch, unsigned int
 
 /*
  * Out of work with callbacks held back. A stream (the last wake-up brought
- * the tasklet many completions) keeps them until MODERATION_NS after the
- * first, unless work comes first: its client is still busy submitting, and
- * each wake-up costs this CPU two context switches. Anything else (a lone
- * transfer, a client waiting on each callback) has them now.
+ * the tasklet many completions) keeps them while its client goes on
+ * submitting: each wake-up costs this CPU two context switches. It waits
+ * DRY_GRACE_NS for more work (a client issuing batches issues again well
+ * within it), and no longer than MODERATION_NS after the first held back:
+ * a client with no room left waits for these callbacks and issues nothing.
+ * Anything else (a lone transfer, a client waiting on each callback) has
+ * them now.
  */
+#define DRY_GRACE_NS 4000
+
 static void ran_dry(struct soft_chan *sc, struct hw_wait *w)
 {
 	if (!sc->hw_callbacks_since)
 		return;
 	if (sc->hw_bulk) {
 		uint64_t deadline = sc->hw_callbacks_since + MODERATION_NS;
+		uint64_t grace = udma_now_ns() + DRY_GRACE_NS;
 		unsigned int i = 0;
+
+		if (grace < deadline)
+			deadline = grace;
 
 		while (!rang(w)) {
 			cpu_relax();
