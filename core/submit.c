@@ -118,7 +118,13 @@ int dmaengine_desc_set_reuse(struct dma_async_tx_descriptor *tx)
 	if (!desc_usable(tx, __func__))
 		return -EINVAL;
 	state = __atomic_load_n(&tx->udma_state, __ATOMIC_ACQUIRE);
-	if (state != UDMA_DESC_PREPARED && state != UDMA_DESC_SUBMITTED) {
+	if (state == UDMA_DESC_SUBMITTED && !freed_untagged(tx)) {
+		/* the provider chose at submit how to retire it: too late */
+		udma_chan_diag(tx->chan, __func__, "descriptor is submitted already; "
+			       "set DMA_CTRL_REUSE before dmaengine_submit");
+		return -EBUSY;
+	}
+	if (state != UDMA_DESC_PREPARED) {
 		report_state(tx, state, __func__);
 		return -EINVAL;
 	}

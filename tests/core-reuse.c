@@ -185,6 +185,14 @@ static void double_submit(struct dma_chan *chan)
 		CHECK(dma_submit_error(again) < 0);
 		CHECK_EQ(t_diag_count(), 1);
 		CHECK_DIAG("submitted already");
+		if (!reuse) {
+			/* too late to make it reusable: the provider decided at submit */
+			t_diag_reset();
+			CHECK_EQ(dmaengine_desc_set_reuse(tx), -EBUSY);
+			CHECK_EQ(t_diag_count(), 1);
+			CHECK_DIAG("before dmaengine_submit");
+			CHECK(!dmaengine_desc_test_reuse(tx));
+		}
 		if (reuse) {
 			/* a queued reusable descriptor cannot be freed */
 			t_diag_reset();
