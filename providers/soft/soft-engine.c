@@ -10,11 +10,14 @@
  * terminate came in between, so a terminated transfer never completes.
  *
  * The thread never runs callbacks: completions queue them for the
- * channel's tasklet, which it wakes at most every MODERATION_NS while busy
- * and at once when it runs dry or before anything slow.
+ * channel's tasklet (soft-complete.c), which it wakes at most every
+ * MODERATION_NS while busy, and when it runs dry (see ran_dry) or before
+ * anything slow.
  *
- * It finds its work in hwq, an array copy of its @active list, so that it
- * never chases list pointers through descriptors the client's CPU wrote.
+ * It takes its work from the channel's submit ring (and, past a full ring,
+ * desc_submitted) into hwq, an array of submit entries, so that it never
+ * chases list pointers through descriptors the client's CPU wrote. A plain
+ * copy runs and completes from its entry: its descriptor stays untouched.
  */
 #include <stdlib.h>
 #include <string.h>
