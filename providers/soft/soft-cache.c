@@ -286,6 +286,7 @@ static bool stash_fill(struct soft_chan *sc, struct soft_stash *slot)
 			return false;
 		/* stashed, it may be freed before any prep fills it in */
 		memset(got[0], 0, sizeof(*got[0]));
+		got[0]->vd.tx.chan = &sc->vc.chan;
 		spin_lock(&sc->vc.submit_lock);
 		list_add_tail(&got[0]->vd.node, &sc->vc.desc_allocated);
 		spin_unlock(&sc->vc.submit_lock);

@@ -217,9 +217,9 @@ struct soft_chan {
 	 * cache_len) are free descriptors, in the order they were freed.
 	 *
 	 * sub_ring[sub_taken, sub_head) are submitted, not yet taken; the
-	 * first ones, up to sub_issued (beside the doorbell), are issued. sub_room is where the
-	 * client last saw the ring end (sub_taken + SOFT_SUB_RING), so it
-	 * reads the hardware's sub_taken only when it gets there.
+	 * first ones, up to sub_issued (beside the doorbell), are issued.
+	 * sub_room is where the client last saw the ring end (sub_taken +
+	 * SOFT_SUB_RING): it reads the hardware's sub_taken only there.
 	 */
 	struct soft_desc **cache UDMA_CACHELINE_ALIGNED;
 	size_t cache_pos, cache_len, cache_cap;
@@ -309,7 +309,9 @@ struct soft_stash {
 
 extern _Thread_local struct soft_stash soft_stashes[SOFT_STASH_SLOTS]
 	__attribute__((visibility("hidden")));
-struct soft_desc *soft_stash_get(struct soft_chan *sc);
+struct soft_desc *soft_stash_get(struct soft_chan *sc);	/* soft_stash_pop's slow path */
+void soft_stash_open(struct soft_chan *sc);
+void soft_stash_close(struct soft_chan *sc);
 
 static inline struct soft_desc *soft_stash_pop(struct soft_chan *sc)
 {
@@ -323,8 +325,7 @@ static inline struct soft_desc *soft_stash_pop(struct soft_chan *sc)
 	}
 	return soft_stash_get(sc);
 }
-void soft_stash_open(struct soft_chan *sc);
-void soft_stash_close(struct soft_chan *sc);
+
 void soft_desc_free(struct virt_dma_desc *vd);
 /* A plain copy is done: back to the cache untouched (inside a free batch). */
 void soft_desc_free_plain(struct soft_chan *sc, struct soft_desc *d);
