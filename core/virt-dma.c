@@ -7,7 +7,7 @@
 
 #include "internal.h"
 
-static dma_cookie_t vchan_tx_submit(struct dma_async_tx_descriptor *tx)
+dma_cookie_t vchan_tx_submit(struct dma_async_tx_descriptor *tx)
 {
 	struct virt_dma_chan *vc = to_virt_chan(tx->chan);
 	struct virt_dma_desc *vd = to_virt_desc(tx);
@@ -27,7 +27,7 @@ static void vdesc_release(struct virt_dma_chan *vc, struct virt_dma_desc *vd)
 }
 
 /* dmaengine_desc_free of a reusable descriptor. */
-static int vchan_tx_desc_free(struct dma_async_tx_descriptor *tx)
+int vchan_tx_desc_free(struct dma_async_tx_descriptor *tx)
 {
 	struct virt_dma_chan *vc = to_virt_chan(tx->chan);
 	struct virt_dma_desc *vd = to_virt_desc(tx);
@@ -37,17 +37,6 @@ static int vchan_tx_desc_free(struct dma_async_tx_descriptor *tx)
 	spin_unlock(&vc->submit_lock);
 	vdesc_release(vc, vd);
 	return 0;
-}
-
-void vchan_tx_init(struct virt_dma_chan *vc, struct virt_dma_desc *vd, unsigned long tx_flags)
-{
-	dma_async_tx_descriptor_init(&vd->tx, &vc->chan);
-	vd->tx.flags = (enum dma_ctrl_flags)tx_flags;
-	vd->tx.tx_submit = vchan_tx_submit;
-	vd->tx.desc_free = vchan_tx_desc_free;
-	vd->tx.cookie = -EBUSY;
-	vd->tx_result.result = DMA_TRANS_NOERROR;
-	vd->tx_result.residue = 0;
 }
 
 struct dma_async_tx_descriptor *vchan_tx_prep(struct virt_dma_chan *vc,

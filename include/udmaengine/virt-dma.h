@@ -84,12 +84,28 @@ void vchan_init(struct virt_dma_chan *vc, struct dma_device *dmadev);
 /* Releases what vchan_init set up (the lock); after free_chan_resources. */
 void vchan_exit(struct virt_dma_chan *vc);
 
+/* The descriptor ops vchan_tx_init installs: submit onto desc_submitted,
+ * and dmaengine_desc_free of a reusable descriptor. */
+dma_cookie_t vchan_tx_submit(struct dma_async_tx_descriptor *tx);
+int vchan_tx_desc_free(struct dma_async_tx_descriptor *tx);
+
 /*
  * Initialises a freshly prepared descriptor, as vchan_tx_prep does, but
  * leaves it where it is: for a driver that puts it on desc_allocated
- * itself, under the submit_lock hold in which it allocated it.
+ * itself, under the submit_lock hold in which it allocated it. Inline: it
+ * is on every prep's path.
  */
-void vchan_tx_init(struct virt_dma_chan *vc, struct virt_dma_desc *vd, unsigned long tx_flags);
+static inline void vchan_tx_init(struct virt_dma_chan *vc, struct virt_dma_desc *vd,
+				 unsigned long tx_flags)
+{
+	dma_async_tx_descriptor_init(&vd->tx, &vc->chan);
+	vd->tx.flags = (enum dma_ctrl_flags)tx_flags;
+	vd->tx.tx_submit = vchan_tx_submit;
+	vd->tx.desc_free = vchan_tx_desc_free;
+	vd->tx.cookie = -EBUSY;
+	vd->tx_result.result = DMA_TRANS_NOERROR;
+	vd->tx_result.residue = 0;
+}
 
 /* Finds a submitted or issued (not started) descriptor; lock held. */
 struct virt_dma_desc *vchan_find_desc(struct virt_dma_chan *vc, dma_cookie_t cookie);

@@ -36,17 +36,15 @@ static void desc_discard(struct soft_chan *sc, struct soft_desc *d)
 }
 
 /*
- * A descriptor already on desc_allocated: from this thread's stash, or
- * else from the cache (or malloc), where one submit_lock hold covers both
- * and vchan_tx_prep would take it a second time. Only list code looks at
- * desc_allocated's links, so the rest may be filled in after.
+ * A descriptor already on desc_allocated when the stash has none: from the
+ * cache (or malloc), under one submit_lock hold where vchan_tx_prep would
+ * take it a second time. Only list code looks at desc_allocated's links,
+ * so the rest may be filled in after.
  */
-static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
+static __attribute__((noinline)) struct soft_desc *desc_get(struct soft_chan *sc)
 {
-	struct soft_desc *d = soft_stash_pop(sc);
+	struct soft_desc *d;
 
-	if (d)
-		goto fill;
 	spin_lock(&sc->vc.submit_lock);
 	d = soft_cache_get(sc);
 	if (d)
@@ -60,19 +58,34 @@ static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
 		list_add_tail(&d->vd.node, &sc->vc.desc_allocated);
 		spin_unlock(&sc->vc.submit_lock);
 	}
-fill:
-	/* what vchan_tx_init and the core's prep do not set */
+	return d;
+}
+
+/* What vchan_tx_init and the core's prep do not set, for one segment. */
+static inline void desc_init(struct soft_chan *sc, struct soft_desc *d)
+{
 	d->vd.tx.phys = 0;
 	d->vd.tx.chan = &sc->vc.chan;
 	d->kind = SOFT_COPY;
 	d->cyclic = false;
 	d->fill = 0;
-	d->nsegs = nsegs;
+	d->nsegs = 1;
 	d->fifo = NULL;
 	d->burst = 0;
 	d->total = 0;
 	d->segs = &d->seg0;
+}
+
+/* A descriptor for @nsegs segments, on desc_allocated, stash first. */
+static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
+{
+	struct soft_desc *d = soft_stash_pop(sc);
+
+	if (!d && !(d = desc_get(sc)))
+		return NULL;
+	desc_init(sc, d);
 	if (nsegs > 1) {
+		d->nsegs = nsegs;
 		d->segs = calloc(nsegs, sizeof(*d->segs));
 		if (!d->segs) {
 			d->segs = &d->seg0;
@@ -267,9 +280,10 @@ struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *chan, dma_addr
 	struct soft_desc *d;
 
 	if (__builtin_expect(memcpy_fine(dst, src, len), 1)) {
-		d = desc_alloc(sc, 1);
-		if (!d)
+		d = soft_stash_pop(sc);
+		if (__builtin_expect(!d, 0) && !(d = desc_get(sc)))
 			return no_mem(chan, f);
+		desc_init(sc, d);
 		d->seg0 = (struct soft_seg){ dst, src, len };
 		d->total = len;
 		vchan_tx_init(&sc->vc, &d->vd, flags);	/* on desc_allocated already */
