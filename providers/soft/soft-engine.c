@@ -331,7 +331,7 @@ static void take_ring(struct soft_chan *sc)
 	for (unsigned long i = 0; i < n; i++) {
 		struct soft_sub e;
 
-		soft_sub_read(&sc->sub_ring[(taken + i) % SOFT_SUB_RING], &e);
+		soft_sub_read(&sc->sub_ring[(taken + i) & sc->sub_mask], &e);
 		hwq_push(sc, &e);
 	}
 	/* release: the client may write these slots again once it sees this */
@@ -413,7 +413,7 @@ void soft_take_ring(struct soft_chan *sc, struct list_head *head)
 
 	spin_lock(&sc->vc.submit_lock);
 	for (unsigned long i = taken; i != sc->sub_head; i++)
-		list_add_tail(&sub_desc(&sc->sub_ring[i % SOFT_SUB_RING])->vd.node, head);
+		list_add_tail(&sub_desc(&sc->sub_ring[i & sc->sub_mask])->vd.node, head);
 	__atomic_store_n(&sc->sub_taken, sc->sub_head, __ATOMIC_RELEASE);
 	__atomic_store_n(&sc->sub_issued, sc->sub_head, __ATOMIC_RELEASE);
 	sc->sub_published = sc->sub_head;
@@ -434,8 +434,8 @@ struct soft_desc *soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie)
 			return sub_desc(hwq_at(sc, i));
 	spin_lock(&sc->vc.submit_lock);
 	for (unsigned long i = taken; i != sc->sub_head && !found; i++)
-		if (sc->sub_ring[i % SOFT_SUB_RING].cookie == cookie)
-			found = sub_desc(&sc->sub_ring[i % SOFT_SUB_RING]);
+		if (sc->sub_ring[i & sc->sub_mask].cookie == cookie)
+			found = sub_desc(&sc->sub_ring[i & sc->sub_mask]);
 	spin_unlock(&sc->vc.submit_lock);
 	return found;
 }

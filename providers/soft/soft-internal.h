@@ -10,7 +10,8 @@
 #include "../../core/poll.h"
 
 #define SOFT_QUARANTINE 256	/* freed descriptors held back in strict mode */
-#define SOFT_SUB_RING 1024	/* submits queued in the ring, at most */
+#define SOFT_SUB_RING 1024	/* submit ring entries at first (a power of two) ... */
+#define SOFT_SUB_RING_MAX 65536	/* ... and at most, grown when full */
 #define SOFT_HWQ 1024		/* descriptors the hardware holds, at most (a power of two) */
 
 /* One stretch of a transfer: len bytes between mem and the other side. */
@@ -219,7 +220,9 @@ struct soft_chan {
 	 * sub_ring[sub_taken, sub_head) are submitted, not yet taken; the
 	 * first ones, up to sub_issued (beside the doorbell), are issued.
 	 * sub_room is where the client last saw the ring end (sub_taken +
-	 * SOFT_SUB_RING): it reads the hardware's sub_taken only there.
+	 * the ring's size): it reads the hardware's sub_taken only there.
+	 * A full ring grows (soft-prep.c) under vc.lock and submit_lock both:
+	 * the ring and its mask are read under either.
 	 */
 	struct soft_desc **cache UDMA_CACHELINE_ALIGNED;
 	size_t cache_pos, cache_len, cache_cap;
@@ -230,7 +233,8 @@ struct soft_chan {
 
 	unsigned long sub_taken UDMA_CACHELINE_ALIGNED;	/* atomic: written by the hardware
 							   under vc.lock (and terminate under both) */
-	struct soft_sub sub_ring[SOFT_SUB_RING] UDMA_CACHELINE_ALIGNED;
+	struct soft_sub *sub_ring;	/* sub_mask + 1 entries */
+	unsigned long sub_mask;
 
 	/* The cache's freeing side: whoever frees appends here. Lock order:
 	 * vc.lock, then vc.submit_lock, then free_lock. */

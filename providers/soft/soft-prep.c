@@ -172,8 +172,39 @@ static struct soft_sub sub_entry(const struct soft_desc *d, uintptr_t tag, dma_c
 static bool ring_room(struct soft_chan *sc)
 {
 	if (sc->sub_head == sc->sub_room)
-		sc->sub_room = __atomic_load_n(&sc->sub_taken, __ATOMIC_ACQUIRE) + SOFT_SUB_RING;
+		sc->sub_room = __atomic_load_n(&sc->sub_taken, __ATOMIC_ACQUIRE) + sc->sub_mask + 1;
 	return sc->sub_head != sc->sub_room;
+}
+
+/*
+ * Doubles a full ring, up to SOFT_SUB_RING_MAX, so that a client keeping
+ * many descriptors in flight stays on the fast path; past that (or out of
+ * memory) submits overflow to desc_submitted. Takes vc.lock, then
+ * submit_lock: the hardware thread reads the ring under the first.
+ */
+static void ring_grow(struct soft_chan *sc)
+{
+	spin_lock(&sc->vc.lock);
+	spin_lock(&sc->vc.submit_lock);
+	unsigned long taken = __atomic_load_n(&sc->sub_taken, __ATOMIC_ACQUIRE);
+	unsigned long size = sc->sub_mask + 1;
+	struct soft_sub *ring;
+
+	if (!sc->sub_overflow && sc->sub_head - taken == size && size < SOFT_SUB_RING_MAX &&
+	    (ring = aligned_alloc(64, 2 * size * sizeof(*ring)))) {
+		for (unsigned long i = taken; i != sc->sub_head; i++) {
+			struct soft_sub e;
+
+			soft_sub_read(&sc->sub_ring[i & sc->sub_mask], &e);
+			soft_sub_write(&ring[i & (2 * size - 1)], &e);
+		}
+		free(sc->sub_ring);
+		sc->sub_ring = ring;
+		sc->sub_mask = 2 * size - 1;
+		sc->sub_room = taken + 2 * size;
+	}
+	spin_unlock(&sc->vc.submit_lock);
+	spin_unlock(&sc->vc.lock);
 }
 
 /* Entries this far ahead are fetched for writing: the hardware thread read
@@ -182,7 +213,8 @@ static bool ring_room(struct soft_chan *sc)
 
 /*
  * vchan_tx_submit, with the soft queue: the descriptor goes in the submit
- * ring, off every list, or behind the overflow on desc_submitted.
+ * ring (grown first if full), off every list, or behind the overflow on
+ * desc_submitted.
  * Progress starts from zero at every submit, so tx_status never shows what
  * a recycled or reused descriptor moved last time.
  */
@@ -194,6 +226,11 @@ static dma_cookie_t soft_tx_submit(struct dma_async_tx_descriptor *tx)
 	dma_cookie_t cookie;
 
 	spin_lock(&sc->vc.submit_lock);
+	if (__builtin_expect(!sc->sub_overflow && !ring_room(sc), 0)) {
+		spin_unlock(&sc->vc.submit_lock);
+		ring_grow(sc);	/* nothing claimed yet: the lock may go meanwhile */
+		spin_lock(&sc->vc.submit_lock);
+	}
 	if (!udma_desc_claim(tx)) {	/* another thread submitted it first */
 		spin_unlock(&sc->vc.submit_lock);
 		return UDMA_SUBMIT_UNCLAIMED;
@@ -207,8 +244,8 @@ static dma_cookie_t soft_tx_submit(struct dma_async_tx_descriptor *tx)
 		list_del_init(&d->vd.node);	/* off desc_allocated */
 		struct soft_sub e = sub_entry(d, tag, cookie);
 
-		soft_sub_write(&sc->sub_ring[head % SOFT_SUB_RING], &e);
-		soft_prefetch_w(&sc->sub_ring[(head + SUB_PREFETCH) % SOFT_SUB_RING]);
+		soft_sub_write(&sc->sub_ring[head & sc->sub_mask], &e);
+		soft_prefetch_w(&sc->sub_ring[(head + SUB_PREFETCH) & sc->sub_mask]);
 	} else {
 		sc->sub_overflow = true;
 		list_move_tail(&d->vd.node, &sc->vc.desc_submitted);

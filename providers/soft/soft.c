@@ -383,6 +383,7 @@ static void stop_chan(struct soft_chan *sc)
 	free(sc->hwq);
 	free(sc->cq);
 	free(sc->cq_idle);
+	free(sc->sub_ring);
 	soft_cache_drain(sc);
 	spin_lock_destroy(&sc->free_lock);
 	udma_park_destroy(&sc->hw_park);
@@ -492,11 +493,13 @@ struct dma_device *udma_soft_create(const struct udma_soft_config *cfg)
 		INIT_LIST_HEAD(&sc->active);
 		sc->burst_bytes = sd->burst_bytes;
 		sc->sub_room = SOFT_SUB_RING;
+		sc->sub_mask = SOFT_SUB_RING - 1;
+		sc->sub_ring = aligned_alloc(64, SOFT_SUB_RING * sizeof(*sc->sub_ring));
 		tasklet_setup(&sc->vc.task, soft_complete);
 		sc->hwq = calloc(SOFT_HWQ, sizeof(*sc->hwq));
 		sc->cq = calloc(SOFT_CQ, sizeof(*sc->cq));
 		sc->cq_idle = calloc(SOFT_CQ, sizeof(*sc->cq_idle));
-		if (!sc->hwq || !sc->cq || !sc->cq_idle) {
+		if (!sc->hwq || !sc->cq || !sc->cq_idle || !sc->sub_ring) {
 			ret = -ENOMEM;
 			goto fail;
 		}
@@ -525,6 +528,7 @@ fail:
 		free(sd->chans[i].hwq);
 		free(sd->chans[i].cq);
 		free(sd->chans[i].cq_idle);
+		free(sd->chans[i].sub_ring);
 	}
 	free(sd);
 	return ERR_PTR(ret);
