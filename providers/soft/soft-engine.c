@@ -387,21 +387,33 @@ static void take_issued(struct soft_chan *sc)
 
 /* ---- what terminate, unplug and tx_status need of the queue; vc.lock held ---- */
 
+/* hwq's @i-th entry's d, read while the hardware thread may tag it MOVED */
+static uintptr_t hwq_d(const struct soft_chan *sc, size_t i)
+{
+	return __atomic_load_n(&hwq_at(sc, i)->d, __ATOMIC_ACQUIRE);
+}
+
 void soft_take_plain(struct soft_chan *sc, struct list_head *head)
 {
-	for (size_t i = 0; i < sc->hwq_len; i++)
-		if (sub_plain(hwq_at(sc, i)))
-			list_add_tail(&sub_desc(hwq_at(sc, i))->vd.node, head);
+	for (size_t i = 0; i < sc->hwq_len; i++) {
+		uintptr_t d = hwq_d(sc, i);
+
+		if (d & SOFT_SUB_PLAIN)
+			list_add_tail(&((struct soft_desc *)(d & ~SOFT_SUB_FLAGS))->vd.node, head);
+	}
 	sc->hwq_len = 0;	/* @active goes with them: the caller takes it */
 }
 
 void soft_take_held(struct soft_chan *sc, struct list_head *head)
 {
 	for (size_t i = 0; i < sc->hwq_len; i++) {
-		struct soft_desc *d = sub_desc(hwq_at(sc, i));
+		uintptr_t tagged = hwq_d(sc, i);
+		struct soft_desc *d = (struct soft_desc *)(tagged & ~SOFT_SUB_FLAGS);
 
-		if (!sub_plain(hwq_at(sc, i)))
+		if (!(tagged & SOFT_SUB_PLAIN))
 			list_del(&d->vd.node);	/* off @active */
+		else if (tagged & SOFT_SUB_MOVED)	/* its progress is not tracked */
+			__atomic_store_n(&d->moved, d->total, __ATOMIC_RELAXED);
 		list_add_tail(&d->vd.node, head);
 	}
 	sc->hwq_len = 0;
@@ -431,7 +443,7 @@ struct soft_desc *soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie)
 
 	for (size_t i = 0; i < sc->hwq_len; i++)
 		if (hwq_at(sc, i)->cookie == cookie)
-			return sub_desc(hwq_at(sc, i));
+			return (struct soft_desc *)(hwq_d(sc, i) & ~SOFT_SUB_FLAGS);
 	spin_lock(&sc->vc.submit_lock);
 	for (unsigned long i = taken; i != sc->sub_head && !found; i++)
 		if (sc->sub_ring[i & sc->sub_mask].cookie == cookie)
@@ -557,6 +569,11 @@ static void run_batch(struct soft_chan *sc, struct soft_sub *batch, unsigned int
 		if ((sub_plain(e) ? run_plain(sc, e, gen) : run_desc(sc, sub_desc(e), gen)) ==
 		    RUN_STOPPED)
 			break;
+		/* unplug reports a moved plain copy as done (its hwq slot:
+		 * entries before first are popped) */
+		if (sub_plain(e))
+			__atomic_store_n(&hwq_at(sc, i - first)->d, e->d | SOFT_SUB_MOVED,
+					 __ATOMIC_RELEASE);
 		bytes += sub_plain(e) ? e->len : sub_desc(e)->total;
 		/* the next may take long (or wait on its FIFO's request line
 		 * indefinitely): report what is done first, and wake its callbacks */

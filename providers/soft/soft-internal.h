@@ -70,7 +70,8 @@ struct soft_sub {
 
 #define SOFT_SUB_PLAIN ((uintptr_t)1)
 #define SOFT_SUB_RESULT ((uintptr_t)2)	/* cb is a dma_async_tx_callback_result */
-#define SOFT_SUB_FLAGS (SOFT_SUB_PLAIN | SOFT_SUB_RESULT)
+#define SOFT_SUB_MOVED ((uintptr_t)4)	/* in hwq: a plain copy's bytes have moved */
+#define SOFT_SUB_FLAGS (SOFT_SUB_PLAIN | SOFT_SUB_RESULT | SOFT_SUB_MOVED)
 
 static inline struct soft_desc *sub_desc(const struct soft_sub *e)
 {
