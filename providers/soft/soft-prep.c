@@ -184,12 +184,13 @@ static bool ring_room(struct soft_chan *sc)
  */
 static void ring_grow(struct soft_chan *sc)
 {
-	spin_lock(&sc->vc.lock);
-	spin_lock(&sc->vc.submit_lock);
-	unsigned long taken = __atomic_load_n(&sc->sub_taken, __ATOMIC_ACQUIRE);
-	unsigned long size = sc->sub_mask + 1;
+	unsigned long taken, size;
 	struct soft_sub *ring;
 
+	spin_lock(&sc->vc.lock);
+	spin_lock(&sc->vc.submit_lock);
+	taken = __atomic_load_n(&sc->sub_taken, __ATOMIC_ACQUIRE);
+	size = sc->sub_mask + 1;
 	if (!sc->sub_overflow && sc->sub_head - taken == size && size < SOFT_SUB_RING_MAX &&
 	    (ring = aligned_alloc(64, 2 * size * sizeof(*ring)))) {
 		for (unsigned long i = taken; i != sc->sub_head; i++) {
@@ -240,10 +241,9 @@ static dma_cookie_t soft_tx_submit(struct dma_async_tx_descriptor *tx)
 	cookie = dma_cookie_assign(tx);
 	if (!sc->sub_overflow && ring_room(sc)) {
 		unsigned long head = sc->sub_head++;
-
-		list_del_init(&d->vd.node);	/* off desc_allocated */
 		struct soft_sub e = sub_entry(d, tag, cookie);
 
+		list_del_init(&d->vd.node);	/* off desc_allocated */
 		soft_sub_write(&sc->sub_ring[head & sc->sub_mask], &e);
 		soft_prefetch_w(&sc->sub_ring[(head + SUB_PREFETCH) & sc->sub_mask]);
 	} else {
