@@ -3,12 +3,13 @@
  * The soft controller's descriptor cache, so the fast path never mallocs.
  *
  * Two arrays of free descriptors per channel. Whoever frees (hardware
- * thread, tasklet, terminate) appends to @freed under free_lock; prep takes
- * from @cache under vc.submit_lock, and when it runs dry swaps the two
- * arrays in one short hold of free_lock. Arrays, not a linked free list:
- * each descriptor was last written on the freeing thread's CPU, and prep
- * knows the addresses of the next few without touching them, so it fetches
- * them ahead instead of taking one dependent cache miss per descriptor.
+ * thread, tasklet, terminate) appends to @freed under free_lock, a plain
+ * copy by address only; prep takes from @cache under vc.submit_lock, 16 at
+ * a time into the calling thread's stash (below), and when it runs dry
+ * swaps the two arrays in one short hold of free_lock. Arrays, not a linked
+ * free list: prep knows the addresses of the next few descriptors without
+ * touching them, so it fetches them ahead instead of taking one dependent
+ * cache miss per descriptor.
  */
 #include <stdlib.h>
 #include <string.h>
