@@ -11,7 +11,9 @@
 
 #include "internal.h"
 
-int udma_strict_mode __attribute__((visibility("hidden"))) = -1;	/* atomic; -1: not read from the environment yet */
+/* atomic; -1: not read from the environment yet. Read inline by
+ * udma_strict_now (internal.h) on every prep. */
+int udma_strict_mode __attribute__((visibility("hidden"))) = -1;
 
 static enum udma_strict from_env(void)
 {
