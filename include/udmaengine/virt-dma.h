@@ -10,7 +10,7 @@
  *   dmaengine_submit ─────▶ desc_submitted        (cookie assigned)
  *   issue_pending ─ vchan_issue_pending ─▶ desc_issued
  *       (or vchan_mark_issued, under submit_lock: marked issued on desc_submitted,
- *        moved by the driver's vchan_take_issued)
+ *        where the driver cuts them off at issued_upto)
  *   driver starts it ─ vchan_next_desc + list_del ─▶ (driver's own)
  *   driver finishes ─ vchan_cookie_complete ─▶ desc_completed ─▶ tasklet:
  *       callback, then freed (or back to desc_allocated with DMA_CTRL_REUSE)
@@ -127,32 +127,16 @@ static inline bool vchan_issue_pending(struct virt_dma_chan *vc)
 /*
  * Issue without the driver's lock, for drivers whose hardware thread holds
  * it while it walks its work: marks every submitted descriptor issued, and
- * the driver takes them with vchan_take_issued when its hardware next looks.
- * Needs only submit_lock (held), so a client streaming descriptors never
- * waits for the completion path. True if anything is issued and not yet
- * taken.
+ * the driver takes them (up to issued_upto, under submit_lock, then clears
+ * it) when its hardware next looks. Needs only submit_lock (held), so a
+ * client streaming descriptors never waits for the completion path. True
+ * if anything is issued and not yet taken.
  */
 static inline bool vchan_mark_issued(struct virt_dma_chan *vc)
 {
 	if (!list_empty(&vc->desc_submitted))
 		vc->issued_upto = vc->desc_submitted.prev;
 	return vc->issued_upto != NULL;
-}
-
-/* Moves every issued descriptor (desc_issued, then those marked by
- * vchan_mark_issued) to the tail of @head, in order; lock held. */
-static inline void vchan_take_issued(struct virt_dma_chan *vc, struct list_head *head)
-{
-	LIST_HEAD(marked);
-
-	list_splice_tail_init(&vc->desc_issued, head);
-	spin_lock(&vc->submit_lock);
-	if (vc->issued_upto) {
-		list_cut_position(&marked, &vc->desc_submitted, vc->issued_upto);
-		vc->issued_upto = NULL;
-	}
-	spin_unlock(&vc->submit_lock);
-	list_splice_tail_init(&marked, head);
 }
 
 /* First issued descriptor the driver has not taken yet, or NULL; lock held. */

@@ -555,11 +555,7 @@ static void abort_all(struct soft_chan *sc)
 	 * only the report was left (then its own result, as the engine left it) */
 	spin_lock(&sc->vc.lock);
 	soft_take_held(sc, &head);
-	soft_take_ring(sc, &head);
-	vchan_take_issued(&sc->vc, &head);
-	spin_lock(&sc->vc.submit_lock);
-	list_splice_tail_init(&sc->vc.desc_submitted, &head);
-	spin_unlock(&sc->vc.submit_lock);
+	soft_take_ring(sc, &head);	/* the ring, then desc_submitted */
 	list_for_each_entry_safe(d, n, &head, struct soft_desc, vd.node) {
 		size_t moved = __atomic_load_n(&d->moved, __ATOMIC_ACQUIRE);
 
