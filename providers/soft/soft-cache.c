@@ -150,6 +150,21 @@ void soft_desc_free(struct virt_dma_desc *vd)
 	soft_desc_free_plain(sc, d);
 }
 
+struct soft_desc *soft_desc_new(struct soft_chan *sc)
+{
+	struct soft_desc *d = aligned_alloc(64, (sizeof(*d) + 63) & ~(size_t)63);
+
+	if (!d)
+		return NULL;
+	/* it may be freed (stashed, then released) before any prep fills it in */
+	memset(d, 0, sizeof(*d));
+	d->vd.tx.chan = &sc->vc.chan;
+	spin_lock(&sc->vc.submit_lock);
+	list_add_tail(&d->vd.node, &sc->vc.desc_allocated);
+	spin_unlock(&sc->vc.submit_lock);
+	return d;
+}
+
 void soft_cache_drain(struct soft_chan *sc)
 {
 	spin_lock(&sc->vc.submit_lock);
@@ -282,15 +297,8 @@ static bool stash_fill(struct soft_chan *sc, struct soft_stash *slot)
 	}
 	spin_unlock(&sc->vc.submit_lock);
 	if (n == 0) {
-		got[0] = aligned_alloc(64, (sizeof(*got[0]) + 63) & ~(size_t)63);
-		if (!got[0])
+		if (!(got[0] = soft_desc_new(sc)))
 			return false;
-		/* stashed, it may be freed before any prep fills it in */
-		memset(got[0], 0, sizeof(*got[0]));
-		got[0]->vd.tx.chan = &sc->vc.chan;
-		spin_lock(&sc->vc.submit_lock);
-		list_add_tail(&got[0]->vd.node, &sc->vc.desc_allocated);
-		spin_unlock(&sc->vc.submit_lock);
 		n = 1;
 	}
 	for (unsigned int k = 0; k < n; k++)	/* taken in the cache's order */

@@ -294,6 +294,8 @@ static inline void soft_prefetch_desc(const struct soft_desc *d)
  * NULL; vc.submit_lock held. Between begin and end (virt-dma's
  * desc_free_begin/end), this thread's frees go to the cache together. */
 struct soft_desc *soft_cache_get(struct soft_chan *sc);
+/* A new zeroed descriptor of @sc, put on desc_allocated; NULL: no memory. */
+struct soft_desc *soft_desc_new(struct soft_chan *sc);
 void soft_cache_drain(struct soft_chan *sc);
 /*
  * Prep's per-thread stash (soft-cache.c): soft_stash_pop gives a free

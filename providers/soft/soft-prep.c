@@ -50,15 +50,7 @@ static __attribute__((noinline)) struct soft_desc *desc_get(struct soft_chan *sc
 	if (d)
 		list_add_tail(&d->vd.node, &sc->vc.desc_allocated);
 	spin_unlock(&sc->vc.submit_lock);
-	if (!d) {
-		d = aligned_alloc(64, (sizeof(*d) + 63) & ~(size_t)63);
-		if (!d)
-			return NULL;
-		spin_lock(&sc->vc.submit_lock);
-		list_add_tail(&d->vd.node, &sc->vc.desc_allocated);
-		spin_unlock(&sc->vc.submit_lock);
-	}
-	return d;
+	return d ? d : soft_desc_new(sc);
 }
 
 /* What vchan_tx_init and the core's prep do not set, for one segment. */
