@@ -27,21 +27,6 @@
 
 #include "dmaperf.h"
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static inline void relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#endif
-}
-
 /*
  * The client waits like a driver would: a moment of polling, then it gives
  * its CPU away. A client that spins would take a core from the controller
@@ -58,11 +43,6 @@ static inline void client_wait(unsigned int *spins)
 
 		nanosleep(&ts, NULL);
 	}
-}
-
-static struct result rate(uint64_t ops, size_t size, uint64_t ns)
-{
-	return (struct result){ (double)ops * (double)size / (double)ns, (double)ops * 1e3 / (double)ns };
 }
 
 /* ---- memcpy, the reference ---- */
@@ -98,13 +78,11 @@ struct memcpy_job {
 	struct result r;
 };
 
-static void pin_self(int cpu);
-
 static void *memcpy_thread(void *arg)
 {
 	struct memcpy_job *j = arg;
 
-	pin_self(j->o->pin + 1);
+	dmaperf_pin(j->o->pin + 1);
 	j->r = run_memcpy(j->o, j->src, j->dst, j->size);
 	return NULL;
 }
@@ -363,13 +341,14 @@ static void median_rows(const struct opts *o, struct row rounds[][MAX_SIZES], st
 		} while (0)
 		MEDIAN_OF(memcpy);
 		MEDIAN_OF(skeleton);
+		MEDIAN_OF(ring);
 		for (int m = 0; m < MODES; m++)
 			MEDIAN_OF(udma[m]);
 #undef MEDIAN_OF
 	}
 }
 
-static void pin_self(int cpu)
+void dmaperf_pin(int cpu)
 {
 	cpu_set_t set;
 
@@ -402,7 +381,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (o.pin >= 0)
-		pin_self(o.pin);
+		dmaperf_pin(o.pin);
 	dma_cap_zero(mask);
 	dma_cap_set(DMA_MEMCPY, mask);
 	for (unsigned int c = 0; c < o.channels; c++) {
@@ -431,6 +410,8 @@ int main(int argc, char **argv)
 
 			r->size = o.sizes[i];
 			r->memcpy = run_memcpy_where_copies_run(&o, src, dst, r->size);
+			if (o.ring)
+				r->ring = dmaperf_ring(&o, src, dst, r->size);
 			for (int m = 0; m < MODES; m++)
 				if (o.modes & (1u << m))
 					r->udma[m] = run_udma(&o, chans, (enum mode)m, src, dst,

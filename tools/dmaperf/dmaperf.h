@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct dma_chan;
 
@@ -29,6 +30,7 @@ struct opts {
 	int pin;		/* -1: no pinning; else client on CPU pin, controller on pin+1 */
 	int dpdk;		/* run the DPDK skeleton column if available */
 	int fifo;		/* --fifo: slave throughput through a hand-driven FIFO */
+	int ring;		/* --ring: the bare-ring bound beside udmaengine */
 	const char *csv;
 	const char *plot_dir;
 };
@@ -42,7 +44,29 @@ struct row {
 	struct result memcpy;
 	struct result udma[MODES];
 	struct result skeleton;
+	struct result ring;	/* --ring: the bare ring to a copy thread */
 };
+
+static inline uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static inline void relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
+static inline struct result rate(uint64_t ops, size_t size, uint64_t ns)
+{
+	return (struct result){ (double)ops * (double)size / (double)ns,
+				(double)ops * 1e3 / (double)ns };
+}
 
 /*
  * Descriptors in flight, per issue and per callback for copies of @size:
@@ -67,6 +91,11 @@ static inline unsigned int at_most_depth(size_t size, unsigned int depth, unsign
 }
 
 int dmaperf_parse(int argc, char **argv, struct opts *o);
+/* Puts the calling thread on @cpu. */
+void dmaperf_pin(int cpu);
+/* Streams copies of @size through a bare ring to a copy thread (ring.c). */
+struct result dmaperf_ring(const struct opts *o, unsigned char *src, unsigned char *dst,
+			   size_t size);
 /* Fills rows[].skeleton by running dmaperf-skeleton; 0 if DPDK is not there. */
 int dmaperf_skeleton(const char *argv0, const struct opts *o, struct row *rows);
 /* Streams @total bytes of slave_sg into a hand-driven FIFO; prints GB/s. */

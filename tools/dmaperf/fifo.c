@@ -22,14 +22,6 @@ struct drain {
 	unsigned char *sink;
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void *drainer(void *arg)
 {
 	struct drain *d = arg;

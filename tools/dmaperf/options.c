@@ -23,6 +23,8 @@ static const char usage_text[] =
 	"                         and DPDK's worker) on CPU+1: same CPU for every copy\n"
 	"  --no-dpdk              skip the DPDK dma_skeleton column\n"
 	"  --fifo                 also: slave_sg throughput into a hand-driven FIFO vs memcpy\n"
+	"  --ring                 also: the bound, copies handed to a copy thread through a\n"
+	"                         bare ring with no API (what the API and bookkeeping cost)\n"
 	"  --csv=FILE             write the table as CSV\n"
 	"  --plot=DIR             write PNG plots there (needs gnuplot)\n";
 
@@ -112,6 +114,10 @@ int dmaperf_parse(int argc, char **argv, struct opts *o)
 		}
 		if (!strcmp(a, "--fifo")) {
 			o->fifo = 1;
+			continue;
+		}
+		if (!strcmp(a, "--ring")) {
+			o->ring = 1;
 			continue;
 		}
 		if (strncmp(a, "--", 2) || !(v = strchr(a, '=')))

@@ -23,12 +23,16 @@ static void print_table(const struct opts *o, const struct row *rows, int have_d
 					   m == MODE_CALLBACK ? "udma callback/op" : "udma polled");
 	if (have_dpdk)
 		printf(" %15s | %13s", "DPDK skeleton", "udma/skeleton");
+	if (o->ring)
+		printf("%s %15s | %13s", have_dpdk ? " |" : "", "bare ring", "udma/ring");
 	printf("\n%9s | %6s %8s |", "bytes", "GB/s", "Mops/s");
 	for (int m = 0; m < MODES; m++)
 		if (o->modes & (1u << m))
 			printf(" %6s %8s %8s |", "GB/s", "Mops/s", "x memcpy");
 	if (have_dpdk)
 		printf(" %6s %8s | %6s %6s", "GB/s", "Mops/s", "coal", "cb");
+	if (o->ring)
+		printf("%s %6s %8s | %6s %6s", have_dpdk ? " |" : "", "GB/s", "Mops/s", "coal", "cb");
 	printf("\n");
 	for (int i = 0; i < o->nsizes; i++) {
 		const struct row *r = &rows[i];
@@ -42,6 +46,10 @@ static void print_table(const struct opts *o, const struct row *rows, int have_d
 			printf(" %6.2f %8.3f | %6.2f %6.2f", r->skeleton.gbps, r->skeleton.mops,
 			       ratio(r->udma[MODE_COALESCED].mops, r->skeleton.mops),
 			       ratio(r->udma[MODE_CALLBACK].mops, r->skeleton.mops));
+		if (o->ring)
+			printf("%s %6.2f %8.3f | %6.2f %6.2f", have_dpdk ? " |" : "", r->ring.gbps,
+			       r->ring.mops, ratio(r->udma[MODE_COALESCED].mops, r->ring.mops),
+			       ratio(r->udma[MODE_CALLBACK].mops, r->ring.mops));
 		printf("\n");
 	}
 }
@@ -57,14 +65,15 @@ static int write_csv(const char *path, const struct opts *o, const struct row *r
 	fprintf(f, "size,memcpy_gbps,memcpy_mops");
 	for (int m = 0; m < MODES; m++)
 		fprintf(f, ",%s_gbps,%s_mops", mode_names[m], mode_names[m]);
-	fprintf(f, ",skeleton_gbps,skeleton_mops\n");
+	fprintf(f, ",skeleton_gbps,skeleton_mops,ring_gbps,ring_mops\n");
 	for (int i = 0; i < o->nsizes; i++) {
 		const struct row *r = &rows[i];
 
 		fprintf(f, "%zu,%.4f,%.4f", r->size, r->memcpy.gbps, r->memcpy.mops);
 		for (int m = 0; m < MODES; m++)
 			fprintf(f, ",%.4f,%.4f", r->udma[m].gbps, r->udma[m].mops);
-		fprintf(f, ",%.4f,%.4f\n", r->skeleton.gbps, r->skeleton.mops);
+		fprintf(f, ",%.4f,%.4f,%.4f,%.4f\n", r->skeleton.gbps, r->skeleton.mops, r->ring.gbps,
+			r->ring.mops);
 	}
 	return fclose(f);
 }
@@ -101,6 +110,9 @@ static void plot(const struct opts *o, const struct row *rows, int have_dpdk)
 		if (have_dpdk)
 			fprintf(gp, ", '' every ::1 using 1:%d with linespoints title 'DPDK skeleton'",
 				col + 2 * (MODES + 1));
+		if (o->ring)
+			fprintf(gp, ", '' every ::1 using 1:%d with linespoints title 'bare ring (bound)'",
+				col + 2 * (MODES + 2));
 		fprintf(gp, "\n");
 	}
 	if (pclose(gp) == 0)

@@ -21,14 +21,6 @@
 #include <rte_dmadev.h>
 #include <rte_lcore.h>
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void run(int16_t dev, size_t size, size_t ws, unsigned int time_ms, unsigned int depth,
 		unsigned int batch, unsigned char *src, unsigned char *dst)
 {
