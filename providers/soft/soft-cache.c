@@ -49,9 +49,10 @@ struct soft_desc *soft_cache_get(struct soft_chan *sc)
 	return d;
 }
 
-/* Appends @n descriptors to @sc's freed array. */
-static void put_freed(struct soft_chan *sc, struct soft_desc **ds, size_t n)
+void soft_cache_put(struct soft_chan *sc, struct soft_desc **ds, size_t n)
 {
+	if (!n)
+		return;
 	spin_lock(&sc->free_lock);
 	if (sc->freed_len + n > sc->freed_cap) {
 		size_t cap = sc->freed_cap ? sc->freed_cap : 64;
@@ -92,7 +93,7 @@ static _Thread_local size_t batch_len;
 static void batch_flush(void)
 {
 	if (batch_len)
-		put_freed(batch_sc, batch, batch_len);
+		soft_cache_put(batch_sc, batch, batch_len);
 	batch_len = 0;
 }
 
@@ -121,7 +122,7 @@ void soft_desc_free_plain(struct soft_chan *sc, struct soft_desc *d)
 		batch[batch_len++] = d;
 		return;
 	}
-	put_freed(sc, &d, 1);
+	soft_cache_put(sc, &d, 1);
 }
 
 void soft_desc_free(struct virt_dma_desc *vd)
@@ -227,7 +228,7 @@ static void stash_return(struct soft_stash *slot)
 			for (unsigned int k = 0; k < slot->n; k++)
 				list_del(&slot->d[k]->vd.node);	/* off desc_allocated */
 			spin_unlock(&sc->vc.submit_lock);
-			put_freed(sc, slot->d, slot->n);
+			soft_cache_put(sc, slot->d, slot->n);
 			break;
 		}
 		pthread_mutex_unlock(&live_lock);

@@ -94,7 +94,7 @@ static void set_hw_state(struct soft_chan *sc, enum soft_hw_state s)
  * RUNNING before reading paused pairs with soft_pause storing paused before
  * reading hw_state: one of the two always sees the other.
  */
-static bool may_run(struct soft_chan *sc, unsigned int gen)
+static __attribute__((noinline)) bool may_run_slow(struct soft_chan *sc, unsigned int gen)
 {
 	struct hw_wait w = { sc, gen, 0 };
 
@@ -108,6 +108,17 @@ static bool may_run(struct soft_chan *sc, unsigned int gen)
 		udma_park_wait(&sc->hw_park, resumed_or_stopped, &w, 0);
 		set_hw_state(sc, SOFT_HW_RUNNING);
 	}
+}
+
+/* may_run: the same loads in the common case (running, not stopped), inline
+ * before every burst. */
+static inline bool may_run(struct soft_chan *sc, unsigned int gen)
+{
+	if (__builtin_expect(load(&sc->stop_gen) == gen &&
+			     !__atomic_load_n(&sc->exit, __ATOMIC_SEQ_CST) &&
+			     !__atomic_load_n(&sc->paused, __ATOMIC_SEQ_CST), 1))
+		return true;
+	return may_run_slow(sc, gen);
 }
 
 /* Waits until the FIFO's request line asks for @len bytes; false if stopped. */
@@ -463,6 +474,8 @@ struct soft_desc *soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie)
 static bool flush(struct soft_chan *sc, const struct soft_sub *done, unsigned int n,
 		  unsigned int gen)
 {
+	struct soft_desc *idle[FLUSH_DESCS];	/* plain, no callback: for the cache */
+	unsigned int nidle = 0;
 	bool callbacks = false;
 
 	if (!n)
@@ -478,7 +491,9 @@ static bool flush(struct soft_chan *sc, const struct soft_sub *done, unsigned in
 					soft_cq_add(sc, &(struct soft_done){ done[i].d, done[i].cb,
 									    done[i].param });
 					callbacks = true;
-				} else {	/* back to the cache first, as vchan_cookie_complete_quiet does */
+				} else if (nidle < FLUSH_DESCS) {
+					idle[nidle++] = d;
+				} else {
 					soft_desc_free_plain(sc, d);
 				}
 				if (i + 1 == n || !sub_plain(&done[i + 1]))
@@ -499,6 +514,9 @@ static bool flush(struct soft_chan *sc, const struct soft_sub *done, unsigned in
 	}
 	spin_unlock(&sc->vc.lock);
 	soft_free_batch_end(&sc->vc);
+	/* one hold of free_lock for the flush, and no per-descriptor trip
+	 * through the thread-local free batch */
+	soft_cache_put(sc, idle, nidle);
 	return callbacks;
 }
 

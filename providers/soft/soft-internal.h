@@ -297,6 +297,9 @@ struct soft_desc *soft_cache_get(struct soft_chan *sc);
 /* A new zeroed descriptor of @sc, put on desc_allocated; NULL: no memory. */
 struct soft_desc *soft_desc_new(struct soft_chan *sc);
 void soft_cache_drain(struct soft_chan *sc);
+/* Appends @n free descriptors to @sc's cache, untouched, in one hold of
+ * free_lock (any thread). */
+void soft_cache_put(struct soft_chan *sc, struct soft_desc **ds, size_t n);
 /*
  * Prep's per-thread stash (soft-cache.c): soft_stash_pop gives a free
  * descriptor already on desc_allocated, taking no lock most of the time;
