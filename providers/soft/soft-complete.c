@@ -43,6 +43,8 @@ void soft_cq_drop(struct soft_chan *sc, struct list_head *head)
 	sc->cq_len = 0;
 }
 
+#define PUT_BATCH 64	/* plain descriptors handed to the cache together */
+
 /* A plain copy's callback, from its queued completion: it moved every byte. */
 static void call_plain(const struct soft_done *dn)
 {
@@ -61,7 +63,8 @@ void soft_complete(struct tasklet_struct *t)
 	struct dmaengine_desc_callback cyclic_cb;
 	struct dmaengine_result cyclic_result;
 	struct soft_done *done;
-	size_t n;
+	struct soft_desc *idle[PUT_BATCH];
+	size_t n, nidle = 0;
 	LIST_HEAD(head);
 
 	spin_lock(&vc->lock);
@@ -81,11 +84,17 @@ void soft_complete(struct tasklet_struct *t)
 
 		if (done[i].d & SOFT_SUB_PLAIN) {
 			call_plain(&done[i]);
-			soft_desc_free_plain(sc, d);
+			/* to the cache by address, PUT_BATCH at a time */
+			idle[nidle++] = d;
+			if (nidle == PUT_BATCH) {
+				soft_cache_put(sc, idle, nidle);
+				nidle = 0;
+			}
 		} else {
 			vchan_complete_desc(&d->vd);
 		}
 	}
+	soft_cache_put(sc, idle, nidle);
 	soft_free_batch_end(vc);
 	vchan_complete_list(vc, &head);
 }
