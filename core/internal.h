@@ -54,12 +54,17 @@ void udma_misuse(struct dma_chan *chan, const char *func, enum udma_misuse kind,
  */
 int udma_chan_check_slow(struct dma_chan *chan, const char *func);
 
+/* Is @chan held, on a registered device, not unplugged? No diagnostic. */
+static inline bool udma_chan_fine(const struct dma_chan *chan)
+{
+	return chan && !IS_ERR(chan) && __atomic_load_n(&chan->client_count, __ATOMIC_ACQUIRE) > 0 &&
+	       !(chan_flags(chan) & UDMA_CHAN_GONE) && chan->device &&
+	       __atomic_load_n(&chan->device->udma_registered, __ATOMIC_ACQUIRE);
+}
+
 static inline int udma_chan_check(struct dma_chan *chan, const char *func)
 {
-	if (__builtin_expect(chan && !IS_ERR(chan) &&
-			     __atomic_load_n(&chan->client_count, __ATOMIC_ACQUIRE) > 0 &&
-			     !(chan_flags(chan) & UDMA_CHAN_GONE) && chan->device &&
-			     __atomic_load_n(&chan->device->udma_registered, __ATOMIC_ACQUIRE), 1))
+	if (__builtin_expect(udma_chan_fine(chan), 1))
 		return 0;
 	return udma_chan_check_slow(chan, func);
 }

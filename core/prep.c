@@ -159,19 +159,44 @@ static inline bool memcpy_args_fine(const struct dma_chan *chan, dma_addr_t dest
 	       dest + len >= dest && src + len >= src && !((dest | src | len) & mask);
 }
 
+/* Every memcpy prep the fast path below does not take: each check with its
+ * diagnostic, and strict mode's bookkeeping. */
+static __attribute__((noinline)) struct dma_async_tx_descriptor *prep_memcpy_checked(
+	struct dma_chan *chan, dma_addr_t dest, dma_addr_t src, size_t len,
+	unsigned long flags)
+{
+	const char *f = "dmaengine_prep_dma_memcpy";
+
+	if (udma_chan_check(chan, f) || !cap_flags_ok(chan, f, DMA_MEMCPY, flags) ||
+	    !mem_args_ok(chan, f, dest, &src, len, chan->device->copy_align, "copy_align"))
+		return NULL;
+	return prepared(chan, f, chan->device->device_prep_dma_memcpy(chan, dest, src, len, flags));
+}
+
+/*
+ * The fast path: the same checks as single expressions, and nothing live
+ * across the provider's call but its result, so this costs little more
+ * than the call itself. Anything unusual (a bad argument, a channel not
+ * held, strict mode) takes the checked path, which says what was wrong.
+ */
 struct dma_async_tx_descriptor *dmaengine_prep_dma_memcpy(
 	struct dma_chan *chan, dma_addr_t dest, dma_addr_t src, size_t len,
 	unsigned long flags)
 {
-	const char *f = __func__;
+	struct dma_async_tx_descriptor *tx;
 
-	if (udma_chan_check(chan, f))
+	if (__builtin_expect(!udma_chan_fine(chan) ||
+			     !memcpy_args_fine(chan, dest, src, len, flags) ||
+			     udma_strict_now() != UDMA_STRICT_OFF, 0))
+		return prep_memcpy_checked(chan, dest, src, len, flags);
+	tx = chan->device->device_prep_dma_memcpy(chan, dest, src, len, flags);
+	if (__builtin_expect(!tx || IS_ERR(tx), 0))
 		return NULL;
-	if (__builtin_expect(!memcpy_args_fine(chan, dest, src, len, flags), 0) &&
-	    (!cap_flags_ok(chan, f, DMA_MEMCPY, flags) ||
-	     !mem_args_ok(chan, f, dest, &src, len, chan->device->copy_align, "copy_align")))
-		return NULL;
-	return prepared(chan, f, chan->device->device_prep_dma_memcpy(chan, dest, src, len, flags));
+	tx->callback = NULL;
+	tx->callback_result = NULL;
+	tx->callback_param = NULL;
+	__atomic_store_n(&tx->udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
+	return tx;
 }
 
 struct dma_async_tx_descriptor *dmaengine_prep_dma_memset(
