@@ -18,35 +18,46 @@
 
 #define CACHE_PREFETCH 4	/* descriptors fetched ahead of the one prep takes */
 
+/* The cache ran dry: what was freed meanwhile becomes the cache, in one
+ * short hold of free_lock. vc.submit_lock held. */
+static void cache_swap(struct soft_chan *sc)
+{
+	struct soft_desc **empty = sc->cache;
+	size_t cap = sc->cache_cap;
+
+	spin_lock(&sc->free_lock);
+	sc->cache = sc->freed;
+	sc->cache_len = sc->freed_len;
+	sc->cache_cap = sc->freed_cap;
+	sc->freed = empty;
+	sc->freed_len = 0;
+	sc->freed_cap = cap;
+	spin_unlock(&sc->free_lock);
+	sc->cache_pos = 0;
+}
+
+/* Takes the cache's next descriptor. Plain copies came back untouched,
+ * still tagged SUBMITTED: from here on they read as freed. */
+static struct soft_desc *cache_take(struct soft_chan *sc)
+{
+	struct soft_desc *d = sc->cache[sc->cache_pos++];
+
+	__atomic_store_n(&d->vd.tx.udma_state, UDMA_DESC_FREED, __ATOMIC_RELEASE);
+	return d;
+}
+
 struct soft_desc *soft_cache_get(struct soft_chan *sc)
 {
-	struct soft_desc *d;
-
 	if (sc->cache_pos == sc->cache_len) {
-		struct soft_desc **empty = sc->cache;
-		size_t cap = sc->cache_cap;
-		spin_lock(&sc->free_lock);
-		sc->cache = sc->freed;
-		sc->cache_len = sc->freed_len;
-		sc->cache_cap = sc->freed_cap;
-		sc->freed = empty;
-		sc->freed_len = 0;
-		sc->freed_cap = cap;
-		spin_unlock(&sc->free_lock);
-		sc->cache_pos = 0;
+		cache_swap(sc);
 		if (!sc->cache_len)
 			return NULL;
-		/* plain copies came back untouched, still tagged SUBMITTED */
-		for (size_t i = 0; i < sc->cache_len; i++)
-			__atomic_store_n(&sc->cache[i]->vd.tx.udma_state, UDMA_DESC_FREED,
-					 __ATOMIC_RELEASE);
 		for (size_t i = 1; i < CACHE_PREFETCH && i < sc->cache_len; i++)
 			soft_prefetch_desc(sc->cache[i]);
 	}
-	d = sc->cache[sc->cache_pos++];
-	if (sc->cache_pos + CACHE_PREFETCH - 1 < sc->cache_len)
-		soft_prefetch_desc(sc->cache[sc->cache_pos + CACHE_PREFETCH - 1]);
-	return d;
+	if (sc->cache_pos + CACHE_PREFETCH < sc->cache_len)
+		soft_prefetch_desc(sc->cache[sc->cache_pos + CACHE_PREFETCH]);
+	return cache_take(sc);
 }
 
 void soft_cache_put(struct soft_chan *sc, struct soft_desc **ds, size_t n)
@@ -281,29 +292,33 @@ void soft_stash_close(struct soft_chan *sc)
 	pthread_mutex_unlock(&live_lock);
 }
 
-/* Fills @slot for @sc: descriptors from the cache (or malloc), each put on
- * desc_allocated. False if not even one could be had. */
+/*
+ * Fills @slot for @sc: descriptors from the cache (or malloc), each put on
+ * desc_allocated, to be taken in the cache's order (d[n - 1] first). Their
+ * lines are not fetched here: soft_stash_pop fetches a few ahead of use.
+ * False if not even one could be had.
+ */
 static bool stash_fill(struct soft_chan *sc, struct soft_stash *slot)
 {
-	struct soft_desc *got[SOFT_STASH_DESCS];
-	unsigned int n = 0;
+	unsigned int n;
 
 	spin_lock(&sc->vc.submit_lock);
-	if (sc->cache_pos == sc->cache_len && (got[0] = soft_cache_get(sc)))
-		list_add_tail(&got[n++]->vd.node, &sc->vc.desc_allocated);	/* swapped in */
-	while (n < SOFT_STASH_DESCS && sc->cache_pos < sc->cache_len) {
-		got[n] = sc->cache[sc->cache_pos++];
-		soft_prefetch_desc(got[n]);
-		list_add_tail(&got[n++]->vd.node, &sc->vc.desc_allocated);
+	if (sc->cache_pos == sc->cache_len)
+		cache_swap(sc);
+	n = sc->cache_len - sc->cache_pos < SOFT_STASH_DESCS ?
+		    (unsigned int)(sc->cache_len - sc->cache_pos) : SOFT_STASH_DESCS;
+	for (unsigned int k = 0; k < n; k++) {
+		struct soft_desc *d = cache_take(sc);
+
+		list_add_tail(&d->vd.node, &sc->vc.desc_allocated);
+		slot->d[n - 1 - k] = d;
 	}
 	spin_unlock(&sc->vc.submit_lock);
 	if (n == 0) {
-		if (!(got[0] = soft_desc_new(sc)))
+		if (!(slot->d[0] = soft_desc_new(sc)))
 			return false;
 		n = 1;
 	}
-	for (unsigned int k = 0; k < n; k++)	/* taken in the cache's order */
-		slot->d[k] = got[n - 1 - k];
 	slot->n = n;
 	return true;
 }
