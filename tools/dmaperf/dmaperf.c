@@ -10,7 +10,10 @@
  *   callback   a callback per descriptor
  *   polled     no callbacks: the client polls cookies when it needs room
  * then one 64-byte copy at a time gives submit-to-callback latency p50/p99.
- * Ratios are udmaengine / memcpy (GB/s) and udmaengine / DPDK skeleton (Mops/s).
+ * Ratios are udmaengine / memcpy (GB/s, of the medians) and udmaengine /
+ * DPDK skeleton (Mops/s, each round's own ratio, then their median: the two
+ * figures of a round were measured a moment apart, on a machine whose
+ * speed drifts). --ring adds the bound (ring.c).
  */
 #define _GNU_SOURCE	/* pthread_setaffinity_np, for --pin */
 #include <errno.h>
@@ -325,6 +328,23 @@ static struct result median(struct result *v, unsigned int n, size_t size)
 	return (struct result){ mops[n / 2] * (double)size / 1e3, mops[n / 2] };
 }
 
+/* The median and range over the rounds of udma mode @m's Mops/s over the
+ * reference's (@skeleton or the ring), round by round. */
+static struct spread ratio_spread(const struct opts *o, struct row rounds[][MAX_SIZES], int i,
+				  int m, bool skeleton)
+{
+	double r[MAX_ROUNDS];
+
+	for (unsigned int k = 0; k < o->repeat; k++) {
+		const struct row *x = &rounds[k][i];
+		double ref = skeleton ? x->skeleton.mops : x->ring.mops;
+
+		r[k] = ref > 0 ? x->udma[m].mops / ref : 0;
+	}
+	qsort(r, o->repeat, sizeof(r[0]), cmp_double);
+	return (struct spread){ r[o->repeat / 2], r[0], r[o->repeat - 1] };
+}
+
 static void median_rows(const struct opts *o, struct row rounds[][MAX_SIZES], struct row *rows)
 {
 	struct result v[MAX_ROUNDS];
@@ -345,6 +365,12 @@ static void median_rows(const struct opts *o, struct row rounds[][MAX_SIZES], st
 		for (int m = 0; m < MODES; m++)
 			MEDIAN_OF(udma[m]);
 #undef MEDIAN_OF
+		for (int k = 0; k < 2; k++) {
+			int m = k ? MODE_CALLBACK : MODE_COALESCED;
+
+			rows[i].skel[k] = ratio_spread(o, rounds, i, m, true);
+			rows[i].bare[k] = ratio_spread(o, rounds, i, m, false);
+		}
 	}
 }
 

@@ -39,12 +39,22 @@ struct result {
 	double gbps, mops;
 };
 
+struct spread {
+	double median, lo, hi;
+};
+
 struct row {
 	size_t size;
 	struct result memcpy;
 	struct result udma[MODES];
 	struct result skeleton;
 	struct result ring;	/* --ring: the bare ring to a copy thread */
+	/*
+	 * udma coalesced [0] and callback/op [1] Mops/s over the skeleton's
+	 * and the ring's: each round's own ratio (figures measured a moment
+	 * apart), then the median and range over the rounds.
+	 */
+	struct spread skel[2], bare[2];
 };
 
 static inline uint64_t now_ns(void)

@@ -44,13 +44,35 @@ static void print_table(const struct opts *o, const struct row *rows, int have_d
 				       ratio(r->udma[m].gbps, r->memcpy.gbps));
 		if (have_dpdk)
 			printf(" %6.2f %8.3f | %6.2f %6.2f", r->skeleton.gbps, r->skeleton.mops,
-			       ratio(r->udma[MODE_COALESCED].mops, r->skeleton.mops),
-			       ratio(r->udma[MODE_CALLBACK].mops, r->skeleton.mops));
+			       r->skel[0].median, r->skel[1].median);
 		if (o->ring)
 			printf("%s %6.2f %8.3f | %6.2f %6.2f", have_dpdk ? " |" : "", r->ring.gbps,
-			       r->ring.mops, ratio(r->udma[MODE_COALESCED].mops, r->ring.mops),
-			       ratio(r->udma[MODE_CALLBACK].mops, r->ring.mops));
+			       r->ring.mops, r->bare[0].median, r->bare[1].median);
 		printf("\n");
+	}
+}
+
+/*
+ * The udma/skeleton (and udma/ring) columns are each round's own ratio,
+ * whose median the table shows: here is how far the rounds spread, so a
+ * reader of one noisy run knows how much a ratio can be trusted.
+ */
+static void print_spread(const struct opts *o, const struct row *rows, int have_dpdk)
+{
+	if (o->repeat < 2)
+		return;
+	for (int ref = 0; ref < 2; ref++) {
+		if (ref == 0 ? !have_dpdk : !o->ring)
+			continue;
+		printf("udma/%s, round by round (median, lowest-highest of %u rounds):\n",
+		       ref == 0 ? "skeleton" : "ring", o->repeat);
+		for (int i = 0; i < o->nsizes; i++) {
+			const struct spread *sp = ref == 0 ? rows[i].skel : rows[i].bare;
+
+			printf("%9zu   coalesced %.2f (%.2f-%.2f)   callback/op %.2f (%.2f-%.2f)\n",
+			       rows[i].size, sp[0].median, sp[0].lo, sp[0].hi, sp[1].median, sp[1].lo,
+			       sp[1].hi);
+		}
 	}
 }
 
@@ -65,15 +87,16 @@ static int write_csv(const char *path, const struct opts *o, const struct row *r
 	fprintf(f, "size,memcpy_gbps,memcpy_mops");
 	for (int m = 0; m < MODES; m++)
 		fprintf(f, ",%s_gbps,%s_mops", mode_names[m], mode_names[m]);
-	fprintf(f, ",skeleton_gbps,skeleton_mops,ring_gbps,ring_mops\n");
+	fprintf(f, ",skeleton_gbps,skeleton_mops,ring_gbps,ring_mops,"
+		   "coalesced_per_skeleton,callback_per_skeleton\n");
 	for (int i = 0; i < o->nsizes; i++) {
 		const struct row *r = &rows[i];
 
 		fprintf(f, "%zu,%.4f,%.4f", r->size, r->memcpy.gbps, r->memcpy.mops);
 		for (int m = 0; m < MODES; m++)
 			fprintf(f, ",%.4f,%.4f", r->udma[m].gbps, r->udma[m].mops);
-		fprintf(f, ",%.4f,%.4f,%.4f,%.4f\n", r->skeleton.gbps, r->skeleton.mops, r->ring.gbps,
-			r->ring.mops);
+		fprintf(f, ",%.4f,%.4f,%.4f,%.4f,%.4f,%.4f\n", r->skeleton.gbps, r->skeleton.mops,
+			r->ring.gbps, r->ring.mops, r->skel[0].median, r->skel[1].median);
 	}
 	return fclose(f);
 }
@@ -130,6 +153,7 @@ void dmaperf_report(const struct opts *o, const struct row *rows, int have_dpdk,
 	if (o->repeat > 1)
 		printf("dmaperf: %u rounds over every column, interleaved\n", o->repeat);
 	print_table(o, rows, have_dpdk);
+	print_spread(o, rows, have_dpdk);
 	if (o->lat_samples)
 		printf("latency, 64 B submit -> callback, one at a time (%u samples): "
 		       "p50 %.2f us, p99 %.2f us\n", o->lat_samples, p50, p99);
