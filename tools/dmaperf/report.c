@@ -88,15 +88,16 @@ static int write_csv(const char *path, const struct opts *o, const struct row *r
 	for (int m = 0; m < MODES; m++)
 		fprintf(f, ",%s_gbps,%s_mops", mode_names[m], mode_names[m]);
 	fprintf(f, ",skeleton_gbps,skeleton_mops,ring_gbps,ring_mops,"
-		   "coalesced_per_skeleton,callback_per_skeleton\n");
+		   "coalesced_per_skeleton,callback_per_skeleton,coalesced_per_ring,callback_per_ring\n");
 	for (int i = 0; i < o->nsizes; i++) {
 		const struct row *r = &rows[i];
 
 		fprintf(f, "%zu,%.4f,%.4f", r->size, r->memcpy.gbps, r->memcpy.mops);
 		for (int m = 0; m < MODES; m++)
 			fprintf(f, ",%.4f,%.4f", r->udma[m].gbps, r->udma[m].mops);
-		fprintf(f, ",%.4f,%.4f,%.4f,%.4f,%.4f,%.4f\n", r->skeleton.gbps, r->skeleton.mops,
-			r->ring.gbps, r->ring.mops, r->skel[0].median, r->skel[1].median);
+		fprintf(f, ",%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f\n", r->skeleton.gbps,
+			r->skeleton.mops, r->ring.gbps, r->ring.mops, r->skel[0].median,
+			r->skel[1].median, r->bare[0].median, r->bare[1].median);
 	}
 	return fclose(f);
 }
