@@ -15,10 +15,15 @@ cc -std=c11 -D_POSIX_C_SOURCE=200809L "$src/consumer.c" -o "$tmp/consumer-shared
 cc -std=c11 -D_POSIX_C_SOURCE=200809L "$src/consumer.c" -o "$tmp/consumer-static" \
    $(pkg-config --cflags udmaengine) "$libdir/libudmaengine.a" -lpthread
 "$tmp/consumer-static"
+# loaded late, by dlopen, from a plugin that links the shared library
+cc -std=c11 -D_POSIX_C_SOURCE=200809L -fPIC -shared -Dmain=consumer_main "$src/consumer.c" \
+   -o "$tmp/consumer-plugin.so" $(pkg-config --cflags --libs udmaengine) -Wl,-rpath,"$libdir"
+cc -std=c11 -D_POSIX_C_SOURCE=200809L "$src/dlopen-host.c" -o "$tmp/dlopen-host" -ldl
+"$tmp/dlopen-host" "$tmp/consumer-plugin.so"
 cmake -S "$src" -B "$tmp/cm" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
 cmake --build "$tmp/cm" >/dev/null
 LD_LIBRARY_PATH=$libdir "$tmp/cm/consumer"
-what="headers, static and shared library, pkg-config and CMake package all work"
+what="headers, static and shared library (also loaded by dlopen), pkg-config and CMake package all work"
 # the CUDA provider, where it was built: pkg-config udmaengine-cuda and the
 # CMake package's cuda component
 if [ -f "$libdir/libudmaengine_cuda.a" ]; then
