@@ -88,6 +88,16 @@ static bool addr_ok(struct dma_chan *chan, const char *func, const char *what,
 	return true;
 }
 
+/* A provider's fresh descriptor (not NULL, not an error) becomes the
+ * client's, unsubmitted, with no callback yet. */
+static inline void client_owns(struct dma_async_tx_descriptor *tx)
+{
+	tx->callback = NULL;
+	tx->callback_result = NULL;
+	tx->callback_param = NULL;
+	__atomic_store_n(&tx->udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
+}
+
 /*
  * Marks a provider's fresh descriptor as owned by the client, unsubmitted.
  * Strict mode remembers it: a prep while the previous one was never
@@ -107,10 +117,7 @@ prepared(struct dma_chan *chan, const char *func, struct dma_async_tx_descriptor
 					    "submitted (on drivers whose prep holds a lock until submit, "
 					    "this prep would deadlock)");
 		}
-		tx->callback = NULL;
-		tx->callback_result = NULL;
-		tx->callback_param = NULL;
-		__atomic_store_n(&tx->udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
+		client_owns(tx);
 		return tx;
 	}
 	return NULL;
@@ -192,10 +199,7 @@ struct dma_async_tx_descriptor *dmaengine_prep_dma_memcpy(
 	tx = chan->device->device_prep_dma_memcpy(chan, dest, src, len, flags);
 	if (__builtin_expect(!tx || IS_ERR(tx), 0))
 		return NULL;
-	tx->callback = NULL;
-	tx->callback_result = NULL;
-	tx->callback_param = NULL;
-	__atomic_store_n(&tx->udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
+	client_owns(tx);
 	return tx;
 }
 
