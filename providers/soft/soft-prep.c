@@ -246,6 +246,15 @@ static dma_cookie_t soft_tx_submit(struct dma_async_tx_descriptor *tx)
 	return cookie;
 }
 
+/* @d, filled in, goes to the client: already on desc_allocated. */
+static inline struct dma_async_tx_descriptor *desc_ready(struct soft_chan *sc, struct soft_desc *d,
+							 unsigned long flags)
+{
+	vchan_tx_init(&sc->vc, &d->vd, flags);
+	d->vd.tx.tx_submit = soft_tx_submit;
+	return &d->vd.tx;
+}
+
 static struct dma_async_tx_descriptor *submit_prep(struct soft_chan *sc,
 						   struct soft_desc *d,
 						   unsigned long flags, const char *func)
@@ -257,9 +266,7 @@ static struct dma_async_tx_descriptor *submit_prep(struct soft_chan *sc,
 		desc_discard(sc, d);
 		return NULL;
 	}
-	vchan_tx_init(&sc->vc, &d->vd, flags);	/* on desc_allocated already */
-	d->vd.tx.tx_submit = soft_tx_submit;
-	return &d->vd.tx;
+	return desc_ready(sc, d, flags);
 }
 
 static void *no_mem(struct dma_chan *chan, const char *func)
@@ -315,9 +322,7 @@ struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *chan, dma_addr
 		desc_init(sc, d);
 		d->seg0 = (struct soft_seg){ dst, src, len };
 		d->total = len;
-		vchan_tx_init(&sc->vc, &d->vd, flags);	/* on desc_allocated already */
-		d->vd.tx.tx_submit = soft_tx_submit;
-		return &d->vd.tx;
+		return desc_ready(sc, d, flags);
 	}
 	if (!len_ok(chan, f, len) || !mem_ok(chan, f, "dest", dst) || !mem_ok(chan, f, "src", src))
 		return NULL;

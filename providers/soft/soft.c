@@ -375,15 +375,21 @@ static const char *bad_config(const struct udma_soft_config *c)
 	return NULL;
 }
 
+/* The arrays a channel's queue lives in (udma_soft_create allocates them). */
+static void free_queues(struct soft_chan *sc)
+{
+	free(sc->hwq);
+	free(sc->cq);
+	free(sc->cq_idle);
+	free(sc->sub_ring);
+}
+
 static void stop_chan(struct soft_chan *sc)
 {
 	__atomic_store_n(&sc->exit, 1, __ATOMIC_SEQ_CST);
 	soft_kick(sc);
 	pthread_join(sc->thread, NULL);
-	free(sc->hwq);
-	free(sc->cq);
-	free(sc->cq_idle);
-	free(sc->sub_ring);
+	free_queues(sc);
 	soft_cache_drain(sc);
 	spin_lock_destroy(&sc->free_lock);
 	udma_park_destroy(&sc->hw_park);
@@ -524,12 +530,8 @@ struct dma_device *udma_soft_create(const struct udma_soft_config *cfg)
 fail:
 	for (unsigned int i = 0; i < started; i++)
 		stop_chan(&sd->chans[i]);
-	for (unsigned int i = started; i < sd->nr; i++) {
-		free(sd->chans[i].hwq);
-		free(sd->chans[i].cq);
-		free(sd->chans[i].cq_idle);
-		free(sd->chans[i].sub_ring);
-	}
+	for (unsigned int i = started; i < sd->nr; i++)
+		free_queues(&sd->chans[i]);
 	free(sd);
 	return ERR_PTR(ret);
 }
