@@ -123,7 +123,7 @@ void soft_free_batch_end(struct virt_dma_chan *vc)
 
 /* The descriptor goes in the batch by address only: its lines stay where
  * they are, on the client's CPU, until prep takes it again. */
-void soft_desc_free_plain(struct soft_chan *sc, struct soft_desc *d)
+static void soft_desc_free_plain(struct soft_chan *sc, struct soft_desc *d)
 {
 	if (batch_depth) {
 		if (batch_sc != sc || batch_len == FREE_BATCH) {

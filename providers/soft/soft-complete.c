@@ -19,7 +19,7 @@
 
 void soft_cq_add(struct soft_chan *sc, const struct soft_done *dn)
 {
-	struct soft_desc *d = (struct soft_desc *)(dn->d & ~SOFT_SUB_FLAGS);
+	struct soft_desc *d = soft_tagged_desc(dn->d);
 
 	if (!sc->cq_overflow && sc->cq_len < SOFT_CQ) {
 		sc->cq[sc->cq_len++] = *dn;
@@ -36,14 +36,10 @@ void soft_cq_add(struct soft_chan *sc, const struct soft_done *dn)
 void soft_cq_drop(struct soft_chan *sc, struct list_head *head)
 {
 	for (size_t i = 0; i < sc->cq_len; i++) {
-		struct soft_desc *d = (struct soft_desc *)(sc->cq[i].d & ~SOFT_SUB_FLAGS);
-
-		list_add_tail(&d->vd.node, head);
+		list_add_tail(&soft_tagged_desc(sc->cq[i].d)->vd.node, head);
 	}
 	sc->cq_len = 0;
 }
-
-#define PUT_BATCH 64	/* plain descriptors handed to the cache together */
 
 /* A plain copy's callback, from its queued completion: it moved every byte. */
 static void call_plain(const struct soft_done *dn)
@@ -63,8 +59,8 @@ void soft_complete(struct tasklet_struct *t)
 	struct dmaengine_desc_callback cyclic_cb;
 	struct dmaengine_result cyclic_result;
 	struct soft_done *done;
-	struct soft_desc *idle[PUT_BATCH];
-	size_t n, nidle = 0;
+	struct soft_put idle;	/* called back: for the cache */
+	size_t n;
 	LIST_HEAD(head);
 
 	spin_lock(&vc->lock);
@@ -78,23 +74,19 @@ void soft_complete(struct tasklet_struct *t)
 	spin_unlock(&vc->lock);
 
 	dmaengine_desc_callback_invoke(&cyclic_cb, &cyclic_result);
+	idle.n = 0;
 	soft_free_batch_begin(vc);
 	for (size_t i = 0; i < n; i++) {
-		struct soft_desc *d = (struct soft_desc *)(done[i].d & ~SOFT_SUB_FLAGS);
+		struct soft_desc *d = soft_tagged_desc(done[i].d);
 
 		if (done[i].d & SOFT_SUB_PLAIN) {
 			call_plain(&done[i]);
-			/* to the cache by address, PUT_BATCH at a time */
-			idle[nidle++] = d;
-			if (nidle == PUT_BATCH) {
-				soft_cache_put(sc, idle, nidle);
-				nidle = 0;
-			}
+			soft_put_add(sc, &idle, d);	/* by address: untouched */
 		} else {
 			vchan_complete_desc(&d->vd);
 		}
 	}
-	soft_cache_put(sc, idle, nidle);
+	soft_put_done(sc, &idle);
 	soft_free_batch_end(vc);
 	vchan_complete_list(vc, &head);
 }

@@ -410,7 +410,7 @@ void soft_take_plain(struct soft_chan *sc, struct list_head *head)
 		uintptr_t d = hwq_d(sc, i);
 
 		if (d & SOFT_SUB_PLAIN)
-			list_add_tail(&((struct soft_desc *)(d & ~SOFT_SUB_FLAGS))->vd.node, head);
+			list_add_tail(&soft_tagged_desc(d)->vd.node, head);
 	}
 	sc->hwq_len = 0;	/* @active goes with them: the caller takes it */
 }
@@ -419,7 +419,7 @@ void soft_take_held(struct soft_chan *sc, struct list_head *head)
 {
 	for (size_t i = 0; i < sc->hwq_len; i++) {
 		uintptr_t tagged = hwq_d(sc, i);
-		struct soft_desc *d = (struct soft_desc *)(tagged & ~SOFT_SUB_FLAGS);
+		struct soft_desc *d = soft_tagged_desc(tagged);
 
 		if (!(tagged & SOFT_SUB_PLAIN))
 			list_del(&d->vd.node);	/* off @active */
@@ -454,7 +454,7 @@ struct soft_desc *soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie)
 
 	for (size_t i = 0; i < sc->hwq_len; i++)
 		if (hwq_at(sc, i)->cookie == cookie)
-			return (struct soft_desc *)(hwq_d(sc, i) & ~SOFT_SUB_FLAGS);
+			return soft_tagged_desc(hwq_d(sc, i));
 	spin_lock(&sc->vc.submit_lock);
 	for (unsigned long i = taken; i != sc->sub_head && !found; i++)
 		if (sc->sub_ring[i & sc->sub_mask].cookie == cookie)
@@ -474,12 +474,12 @@ struct soft_desc *soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie)
 static bool flush(struct soft_chan *sc, const struct soft_sub *done, unsigned int n,
 		  unsigned int gen)
 {
-	struct soft_desc *idle[FLUSH_DESCS];	/* plain, no callback: for the cache */
-	unsigned int nidle = 0;
+	struct soft_put idle;	/* plain, no callback: for the cache */
 	bool callbacks = false;
 
 	if (!n)
 		return false;
+	idle.n = 0;
 	soft_free_batch_begin(&sc->vc);
 	spin_lock(&sc->vc.lock);
 	if (load(&sc->stop_gen) == gen) {
@@ -491,10 +491,8 @@ static bool flush(struct soft_chan *sc, const struct soft_sub *done, unsigned in
 					soft_cq_add(sc, &(struct soft_done){ done[i].d, done[i].cb,
 									    done[i].param });
 					callbacks = true;
-				} else if (nidle < FLUSH_DESCS) {
-					idle[nidle++] = d;
 				} else {
-					soft_desc_free_plain(sc, d);
+					soft_put_add(sc, &idle, d);
 				}
 				if (i + 1 == n || !sub_plain(&done[i + 1]))
 					__atomic_store_n(&sc->vc.chan.completed_cookie, done[i].cookie,
@@ -514,9 +512,7 @@ static bool flush(struct soft_chan *sc, const struct soft_sub *done, unsigned in
 	}
 	spin_unlock(&sc->vc.lock);
 	soft_free_batch_end(&sc->vc);
-	/* one hold of free_lock for the flush, and no per-descriptor trip
-	 * through the thread-local free batch */
-	soft_cache_put(sc, idle, nidle);
+	soft_put_done(sc, &idle);	/* one hold of free_lock for the flush */
 	return callbacks;
 }
 

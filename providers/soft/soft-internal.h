@@ -73,9 +73,15 @@ struct soft_sub {
 #define SOFT_SUB_MOVED ((uintptr_t)4)	/* in hwq: a plain copy's bytes have moved */
 #define SOFT_SUB_FLAGS (SOFT_SUB_PLAIN | SOFT_SUB_RESULT | SOFT_SUB_MOVED)
 
+/* The descriptor of a tagged d (a submit entry's, a queued completion's). */
+static inline struct soft_desc *soft_tagged_desc(uintptr_t d)
+{
+	return (struct soft_desc *)(d & ~SOFT_SUB_FLAGS);
+}
+
 static inline struct soft_desc *sub_desc(const struct soft_sub *e)
 {
-	return (struct soft_desc *)(e->d & ~SOFT_SUB_FLAGS);
+	return soft_tagged_desc(e->d);
 }
 
 static inline bool sub_plain(const struct soft_sub *e)
@@ -300,6 +306,32 @@ void soft_cache_drain(struct soft_chan *sc);
 /* Appends @n free descriptors to @sc's cache, untouched, in one hold of
  * free_lock (any thread). */
 void soft_cache_put(struct soft_chan *sc, struct soft_desc **ds, size_t n);
+
+/*
+ * Finished plain copies on their way back to a channel's cache, collected
+ * on the caller's stack and handed over SOFT_PUT_BATCH at a time, with no
+ * thread-local state on the way (the hardware thread's flush, the tasklet).
+ * Set n to 0 first; soft_put_done hands over the rest.
+ */
+#define SOFT_PUT_BATCH 64
+
+struct soft_put {
+	unsigned int n;
+	struct soft_desc *d[SOFT_PUT_BATCH];
+};
+
+static inline void soft_put_done(struct soft_chan *sc, struct soft_put *p)
+{
+	soft_cache_put(sc, p->d, p->n);
+	p->n = 0;
+}
+
+static inline void soft_put_add(struct soft_chan *sc, struct soft_put *p, struct soft_desc *d)
+{
+	p->d[p->n++] = d;
+	if (p->n == SOFT_PUT_BATCH)
+		soft_put_done(sc, p);
+}
 /*
  * Prep's per-thread stash (soft-cache.c): soft_stash_pop gives a free
  * descriptor already on desc_allocated, taking no lock most of the time;
@@ -337,8 +369,6 @@ static inline struct soft_desc *soft_stash_pop(struct soft_chan *sc)
 }
 
 void soft_desc_free(struct virt_dma_desc *vd);
-/* A plain copy is done: back to the cache untouched (inside a free batch). */
-void soft_desc_free_plain(struct soft_chan *sc, struct soft_desc *d);
 void soft_free_batch_begin(struct virt_dma_chan *vc);
 void soft_free_batch_end(struct virt_dma_chan *vc);
 
