@@ -50,10 +50,7 @@ static void not_before_issue(struct dma_chan *chan)
 	t_fill(src, len, 1);
 	memset(dst, 0xa5, len);
 	tx = copy(chan, dst, src, len);
-	tx->callback = t_count_callback;
-	tx->callback_param = &done;
-	cookie = dmaengine_submit(tx);
-	CHECK(cookie >= DMA_MIN_COOKIE);
+	cookie = t_submit_counted(tx, &done);
 
 	t_sleep_us(50000);	/* the point: nothing happens meanwhile */
 	for (size_t i = 0; i < len; i++)

@@ -33,10 +33,7 @@ static void tx_through(struct dma_chan *chan, struct udma_fifo *fifo)
 	CHECK_EQ(dmaengine_slave_config(chan, &cfg), 0);
 	tx = dmaengine_prep_slave_single(chan, t_addr(src), sizeof(src), DMA_MEM_TO_DEV,
 					 DMA_PREP_INTERRUPT);
-	CHECK(tx);
-	tx->callback = t_count_callback;
-	tx->callback_param = &done;
-	CHECK(dmaengine_submit(tx) >= DMA_MIN_COOKIE);
+	t_submit_counted(tx, &done);
 	dma_async_issue_pending(chan);
 	while (got < sizeof(out)) {
 		got += udma_fifo_pop(fifo, out + got, sizeof(out) - got);

@@ -175,10 +175,7 @@ static void double_submit(struct dma_chan *chan)
 		tx = prep(chan, dst, src, LEN);
 		if (reuse)
 			CHECK_EQ(dmaengine_desc_set_reuse(tx), 0);
-		tx->callback = t_count_callback;
-		tx->callback_param = &done;
-		cookie = dmaengine_submit(tx);
-		CHECK(cookie >= DMA_MIN_COOKIE);
+		cookie = t_submit_counted(tx, &done);
 		t_diag_reset();
 		again = dmaengine_submit(tx);
 		CHECK(again < 0);

@@ -112,17 +112,25 @@ void t_count_callback(void *param)
 	t_counter_bump(param);
 }
 
+dma_cookie_t t_submit_counted(struct dma_async_tx_descriptor *tx, struct t_counter *done)
+{
+	dma_cookie_t cookie;
+
+	CHECK(tx);
+	tx->callback = t_count_callback;
+	tx->callback_param = done;
+	cookie = dmaengine_submit(tx);
+	CHECK(cookie >= DMA_MIN_COOKIE);
+	return cookie;
+}
+
 dma_cookie_t t_run(struct dma_chan *chan, struct dma_async_tx_descriptor *tx)
 {
 	struct t_counter done;
 	dma_cookie_t cookie;
 
 	t_counter_init(&done);
-	CHECK(tx);
-	tx->callback = t_count_callback;
-	tx->callback_param = &done;
-	cookie = dmaengine_submit(tx);
-	CHECK(cookie >= DMA_MIN_COOKIE);
+	cookie = t_submit_counted(tx, &done);
 	dma_async_issue_pending(chan);
 	CHECK(t_counter_wait(&done, 1, 10000));
 	CHECK_EQ(dmaengine_tx_status(chan, cookie, NULL), DMA_COMPLETE);

@@ -68,6 +68,10 @@ bool t_counter_wait(struct t_counter *c, int n, unsigned int timeout_ms);
 /* dma_async_tx_callback that bumps the t_counter passed as param. */
 void t_count_callback(void *param);
 
+/* Submits @tx (CHECKed non-NULL) with t_count_callback on @done; CHECKs the
+ * cookie is one and returns it. Issues nothing. */
+dma_cookie_t t_submit_counted(struct dma_async_tx_descriptor *tx, struct t_counter *done);
+
 /*
  * Submits @tx (CHECKed non-NULL) with a counting callback, issues it, waits
  * up to 10 s for the callback and checks the cookie reads DMA_COMPLETE.

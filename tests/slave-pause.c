@@ -87,11 +87,7 @@ static dma_cookie_t start(struct dma_chan *chan, void *buf, size_t len,
 	dma_cookie_t cookie;
 
 	tx = dmaengine_prep_slave_single(chan, t_addr(buf), len, dir, DMA_PREP_INTERRUPT);
-	CHECK(tx);
-	tx->callback = t_count_callback;
-	tx->callback_param = done;
-	cookie = dmaengine_submit(tx);
-	CHECK(cookie >= DMA_MIN_COOKIE);
+	cookie = t_submit_counted(tx, done);
 	dma_async_issue_pending(chan);
 	return cookie;
 }

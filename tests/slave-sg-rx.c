@@ -43,11 +43,7 @@ static void run(struct dma_chan *chan, struct udma_fifo *fifo, size_t depth,
 
 	t_counter_init(&done);
 	tx = dmaengine_prep_slave_sg(chan, sgl, NSEG, DMA_DEV_TO_MEM, DMA_PREP_INTERRUPT);
-	CHECK(tx);
-	tx->callback = t_count_callback;
-	tx->callback_param = &done;
-	cookie = dmaengine_submit(tx);
-	CHECK(cookie >= DMA_MIN_COOKIE);
+	cookie = t_submit_counted(tx, &done);
 	dma_async_issue_pending(chan);
 
 	/*

@@ -48,11 +48,7 @@ static void run(struct dma_chan *chan, struct udma_fifo *fifo, enum dma_slave_bu
 
 	t_counter_init(&done);
 	tx = dmaengine_prep_slave_sg(chan, sgl, NSEG, DMA_MEM_TO_DEV, DMA_PREP_INTERRUPT);
-	CHECK(tx);
-	tx->callback = t_count_callback;
-	tx->callback_param = &done;
-	cookie = dmaengine_submit(tx);
-	CHECK(cookie >= DMA_MIN_COOKIE);
+	cookie = t_submit_counted(tx, &done);
 
 	/* R3: nothing reaches the FIFO before issue_pending */
 	t_sleep_us(10000);

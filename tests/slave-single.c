@@ -127,11 +127,7 @@ static struct udma_fifo *rx_single(struct dma_chan *chan)
 
 	t_counter_init(&done);
 	tx = dmaengine_prep_slave_single(chan, addr, LEN, DMA_DEV_TO_MEM, DMA_PREP_INTERRUPT);
-	CHECK(tx);
-	tx->callback = t_count_callback;
-	tx->callback_param = &done;
-	cookie = dmaengine_submit(tx);
-	CHECK(cookie >= DMA_MIN_COOKIE);
+	cookie = t_submit_counted(tx, &done);
 	dma_async_issue_pending(chan);
 	pthread_mutex_lock(&l->lock);
 	l->go = true;

@@ -29,10 +29,7 @@ static void queue_smalls(struct dma_chan *chan, struct smalls *s)
 			chan, t_addr(s->dst + i * SLEN), t_addr(s->src + i * SLEN), SLEN,
 			DMA_PREP_INTERRUPT);
 
-		CHECK(tx);
-		tx->callback = t_count_callback;
-		tx->callback_param = &s->done;
-		CHECK(dmaengine_submit(tx) >= DMA_MIN_COOKIE);
+		t_submit_counted(tx, &s->done);
 	}
 }
 
@@ -59,11 +56,7 @@ static void behind_long_and_paused(struct dma_chan *chan)
 	memset(dst, 0, BIG);
 	queue_smalls(chan, &s);
 	tx = dmaengine_prep_dma_memcpy(chan, t_addr(dst), t_addr(src), BIG, DMA_PREP_INTERRUPT);
-	CHECK(tx);
-	tx->callback = t_count_callback;
-	tx->callback_param = &big_done;
-	big = dmaengine_submit(tx);
-	CHECK(big >= DMA_MIN_COOKIE);
+	big = t_submit_counted(tx, &big_done);
 	dma_async_issue_pending(chan);
 
 	/* pause as soon as the long copy moves: the short ones are done by
@@ -108,10 +101,7 @@ static struct udma_fifo *behind_fifo_wait(struct dma_chan *chan)
 	t_fill(buf, 4096, 3);
 	queue_smalls(chan, &s);
 	tx = dmaengine_prep_slave_single(chan, t_addr(buf), 4096, DMA_MEM_TO_DEV, DMA_PREP_INTERRUPT);
-	CHECK(tx);
-	tx->callback = t_count_callback;
-	tx->callback_param = &fifo_done;
-	CHECK(dmaengine_submit(tx) >= DMA_MIN_COOKIE);
+	t_submit_counted(tx, &fifo_done);
 	dma_async_issue_pending(chan);
 
 	CHECK(t_counter_wait(&s.done, SMALL, 10000));
