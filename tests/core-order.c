@@ -4,28 +4,6 @@
 
 #define N 48
 
-struct order_log {
-	pthread_mutex_t lock;
-	int *seen;		/* callback order: the index of each, as it came */
-	int n;
-	struct t_counter done;
-};
-
-struct order_arg {
-	struct order_log *log;
-	int idx;
-};
-
-static void order_callback(void *param)
-{
-	struct order_arg *a = param;
-
-	pthread_mutex_lock(&a->log->lock);
-	a->log->seen[a->log->n++] = a->idx;
-	pthread_mutex_unlock(&a->log->lock);
-	t_counter_bump(&a->log->done);
-}
-
 static struct dma_async_tx_descriptor *copy(struct dma_chan *chan, void *dst, const void *src,
 					    size_t len)
 {
@@ -124,8 +102,8 @@ static void in_order(struct dma_chan *chan)
 {
 	static const size_t sizes[] = { 1 << 20, 64, 300000, 1, 4096, 65537, 7, 2 << 20 };
 	static int seen[N];
-	struct order_log log = { .lock = PTHREAD_MUTEX_INITIALIZER, .seen = seen };
-	struct order_arg args[N];
+	struct t_order_log log = { .lock = PTHREAD_MUTEX_INITIALIZER, .seen = seen };
+	struct t_order_arg args[N];
 	unsigned char *src[N], *dst[N];
 	dma_cookie_t cookies[N];
 
@@ -141,7 +119,7 @@ static void in_order(struct dma_chan *chan)
 		tx = copy(chan, dst[i], src[i], len);
 		args[i].log = &log;
 		args[i].idx = i;
-		tx->callback = order_callback;
+		tx->callback = t_order_callback;
 		tx->callback_param = &args[i];
 		cookies[i] = dmaengine_submit(tx);
 		CHECK(cookies[i] >= DMA_MIN_COOKIE);
@@ -168,8 +146,8 @@ static void long_queue(struct dma_chan *chan)
 {
 	enum { LONG = 3000, LEN = 64 };
 	unsigned char *src = t_alloc((size_t)LONG * LEN), *dst = t_alloc((size_t)LONG * LEN);
-	struct order_log log = { .lock = PTHREAD_MUTEX_INITIALIZER };
-	struct order_arg *args = calloc(LONG, sizeof(*args));
+	struct t_order_log log = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct t_order_arg *args = calloc(LONG, sizeof(*args));
 
 	log.seen = calloc(LONG, sizeof(*log.seen));
 	CHECK(args && log.seen);
@@ -180,8 +158,8 @@ static void long_queue(struct dma_chan *chan)
 		struct dma_async_tx_descriptor *tx =
 			copy(chan, dst + (size_t)i * LEN, src + (size_t)i * LEN, LEN);
 
-		args[i] = (struct order_arg){ &log, i };
-		tx->callback = order_callback;
+		args[i] = (struct t_order_arg){ &log, i };
+		tx->callback = t_order_callback;
 		tx->callback_param = &args[i];
 		CHECK(dmaengine_submit(tx) >= DMA_MIN_COOKIE);
 		if (i == LONG / 2 - 1)

@@ -112,6 +112,16 @@ void t_count_callback(void *param)
 	t_counter_bump(param);
 }
 
+void t_order_callback(void *param)
+{
+	struct t_order_arg *a = param;
+
+	pthread_mutex_lock(&a->log->lock);
+	a->log->seen[a->log->n++] = a->idx;
+	pthread_mutex_unlock(&a->log->lock);
+	t_counter_bump(&a->log->done);
+}
+
 dma_cookie_t t_submit_counted(struct dma_async_tx_descriptor *tx, struct t_counter *done)
 {
 	dma_cookie_t cookie;

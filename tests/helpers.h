@@ -68,6 +68,25 @@ bool t_counter_wait(struct t_counter *c, int n, unsigned int timeout_ms);
 /* dma_async_tx_callback that bumps the t_counter passed as param. */
 void t_count_callback(void *param);
 
+/*
+ * The order callbacks come in: t_order_callback, with a t_order_arg as its
+ * param, appends the arg's idx to its log's seen[] (room for every
+ * callback, the caller's) and bumps the log's done.
+ */
+struct t_order_log {
+	pthread_mutex_t lock;
+	int *seen;
+	int n;
+	struct t_counter done;
+};
+
+struct t_order_arg {
+	struct t_order_log *log;
+	int idx;
+};
+
+void t_order_callback(void *param);
+
 /* Submits @tx (CHECKed non-NULL) with t_count_callback on @done; CHECKs the
  * cookie is one and returns it. Issues nothing. */
 dma_cookie_t t_submit_counted(struct dma_async_tx_descriptor *tx, struct t_counter *done);

@@ -12,34 +12,12 @@
 #define N_OVERFLOW 70000	/* past the largest ring */
 #define LEN 64
 
-struct log {
-	pthread_mutex_t lock;
-	int *seen;
-	int n;
-	struct t_counter done;
-};
-
-struct arg {
-	struct log *log;
-	int idx;
-};
-
-static void logged(void *param)
-{
-	struct arg *a = param;
-
-	pthread_mutex_lock(&a->log->lock);
-	a->log->seen[a->log->n++] = a->idx;
-	pthread_mutex_unlock(&a->log->lock);
-	t_counter_bump(&a->log->done);
-}
-
 struct batch {
 	int n;
 	unsigned char *src, *dst;
-	struct arg *args;
+	struct t_order_arg *args;
 	dma_cookie_t *cookies;
-	struct log log;
+	struct t_order_log log;
 };
 
 static void batch_init(struct batch *b, int n)
@@ -83,8 +61,8 @@ static void submit_range(struct dma_chan *chan, struct batch *b, int from, int t
 
 		CHECK(tx);
 		if (has_callback(i)) {
-			b->args[i] = (struct arg){ &b->log, i };
-			tx->callback = logged;
+			b->args[i] = (struct t_order_arg){ &b->log, i };
+			tx->callback = t_order_callback;
 			tx->callback_param = &b->args[i];
 		}
 		b->cookies[i] = dmaengine_submit(tx);
