@@ -143,10 +143,9 @@ void soft_desc_free(struct virt_dma_desc *vd)
 
 	if (d->segs != &d->seg0)
 		free(d->segs);
-	d->segs = NULL;
 	if (d->fifo)
 		soft_fifo_put(d->fifo);
-	d->fifo = NULL;
+	soft_desc_reset(sc, d);	/* prep's fast path sets only what a copy changes */
 	if (udma_strict_now() != UDMA_STRICT_OFF) {
 		struct soft_desc *oldest;
 
@@ -170,7 +169,7 @@ struct soft_desc *soft_desc_new(struct soft_chan *sc)
 		return NULL;
 	/* it may be freed (stashed, then released) before any prep fills it in */
 	memset(d, 0, sizeof(*d));
-	d->vd.tx.chan = &sc->vc.chan;
+	soft_desc_reset(sc, d);
 	spin_lock(&sc->vc.submit_lock);
 	list_add_tail(&d->vd.node, &sc->vc.desc_allocated);
 	spin_unlock(&sc->vc.submit_lock);

@@ -38,6 +38,8 @@ struct soft_desc {
 	uint8_t kind;			/* enum soft_kind */
 	bool cyclic;			/* segments are periods, repeated until terminated */
 	uint8_t fill;			/* SOFT_FILL byte */
+	bool plain;			/* one burst of copy, not reusable when prepared:
+					   the hardware may run it from its submit entry */
 	unsigned int nsegs;
 	struct udma_fifo *fifo;		/* SOFT_TO_DEV / SOFT_FROM_DEV */
 	size_t burst;			/* bytes per request for FIFO transfers */
@@ -302,6 +304,9 @@ static inline void soft_prefetch_desc(const struct soft_desc *d)
 struct soft_desc *soft_cache_get(struct soft_chan *sc);
 /* A new zeroed descriptor of @sc, put on desc_allocated; NULL: no memory. */
 struct soft_desc *soft_desc_new(struct soft_chan *sc);
+/* Makes @d what every cached descriptor is (soft-prep.c): one segment of
+ * copy, of @sc, with the soft submit op. Prep's fast path sets the rest. */
+void soft_desc_reset(struct soft_chan *sc, struct soft_desc *d);
 void soft_cache_drain(struct soft_chan *sc);
 /* Appends @n free descriptors to @sc's cache, untouched, in one hold of
  * free_lock (any thread). */
@@ -406,6 +411,14 @@ static inline bool soft_fifo_may_touch(dma_addr_t addr, size_t len)
 {
 	return addr < __atomic_load_n(&soft_regs_hi, __ATOMIC_SEQ_CST) &&
 	       addr + len > __atomic_load_n(&soft_regs_lo, __ATOMIC_SEQ_CST);
+}
+/* Either of two ranges of @len: above every register is the common case,
+ * answered with one load. */
+static inline bool soft_fifo_may_touch2(dma_addr_t a, dma_addr_t b, size_t len)
+{
+	uintptr_t hi = __atomic_load_n(&soft_regs_hi, __ATOMIC_SEQ_CST);
+
+	return (a < hi || b < hi) && (soft_fifo_may_touch(a, len) || soft_fifo_may_touch(b, len));
 }
 void soft_fifo_put(struct udma_fifo *fifo);
 const char *soft_fifo_name(const struct udma_fifo *fifo);

@@ -53,21 +53,6 @@ static __attribute__((noinline)) struct soft_desc *desc_get(struct soft_chan *sc
 	return d ? d : soft_desc_new(sc);
 }
 
-/* What vchan_tx_init and the core's prep do not set, for one segment. */
-static inline void desc_init(struct soft_chan *sc, struct soft_desc *d)
-{
-	d->vd.tx.phys = 0;
-	d->vd.tx.chan = &sc->vc.chan;
-	d->kind = SOFT_COPY;
-	d->cyclic = false;
-	d->fill = 0;
-	d->nsegs = 1;
-	d->fifo = NULL;
-	d->burst = 0;
-	d->total = 0;
-	d->segs = &d->seg0;
-}
-
 /* A descriptor for @nsegs segments, on desc_allocated, stash first. */
 static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
 {
@@ -75,7 +60,6 @@ static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
 
 	if (!d && !(d = desc_get(sc)))
 		return NULL;
-	desc_init(sc, d);
 	if (nsegs > 1) {
 		d->nsegs = nsegs;
 		d->segs = calloc(nsegs, sizeof(*d->segs));
@@ -134,13 +118,19 @@ static bool segs_are_memory(struct dma_chan *chan, const char *func, const struc
 /*
  * Can the hardware run and complete @d from its submit entry alone? One
  * burst of plain copy, not reusable (it must be handed back before its
- * callback), not in strict mode (whose tags must turn FREED at once).
+ * callback). Decided at prep; submit checks again what may have changed
+ * since: DMA_CTRL_REUSE (dmaengine_desc_set_reuse) and strict mode (whose
+ * tags must turn FREED at once).
  */
-static bool plain_copy(const struct soft_chan *sc, const struct soft_desc *d)
+static bool plain_shape(const struct soft_chan *sc, const struct soft_desc *d, unsigned long flags)
 {
 	return d->kind == SOFT_COPY && !d->cyclic && !d->fifo && d->nsegs == 1 &&
-	       d->total <= sc->burst_bytes && !(d->vd.tx.flags & DMA_CTRL_REUSE) &&
-	       udma_strict_now() == UDMA_STRICT_OFF;
+	       d->total <= sc->burst_bytes && !(flags & DMA_CTRL_REUSE);
+}
+
+static bool plain_now(const struct soft_desc *d)
+{
+	return d->plain && !(d->vd.tx.flags & DMA_CTRL_REUSE) && udma_strict_now() == UDMA_STRICT_OFF;
 }
 
 /* The entry for @d: its callback travels with it (callback_result wins, R4). */
@@ -215,7 +205,7 @@ static dma_cookie_t soft_tx_submit(struct dma_async_tx_descriptor *tx)
 {
 	struct soft_desc *d = container_of(to_virt_desc(tx), struct soft_desc, vd);
 	struct soft_chan *sc = to_soft_chan(tx->chan);
-	uintptr_t tag = plain_copy(sc, d) ? SOFT_SUB_PLAIN : 0;
+	uintptr_t tag = plain_now(d) ? SOFT_SUB_PLAIN : 0;
 	dma_cookie_t cookie;
 
 	spin_lock(&sc->vc.submit_lock);
@@ -246,12 +236,28 @@ static dma_cookie_t soft_tx_submit(struct dma_async_tx_descriptor *tx)
 	return cookie;
 }
 
-/* @d, filled in, goes to the client: already on desc_allocated. */
-static inline struct dma_async_tx_descriptor *desc_ready(struct soft_chan *sc, struct soft_desc *d,
-							 unsigned long flags)
+void soft_desc_reset(struct soft_chan *sc, struct soft_desc *d)
 {
-	vchan_tx_init(&sc->vc, &d->vd, flags);
+	vchan_tx_init(&sc->vc, &d->vd, 0);
 	d->vd.tx.tx_submit = soft_tx_submit;
+	d->vd.tx.phys = 0;
+	d->kind = SOFT_COPY;
+	d->cyclic = false;
+	d->fill = 0;
+	d->nsegs = 1;
+	d->fifo = NULL;
+	d->burst = 0;
+	d->segs = &d->seg0;
+}
+
+/* @d, filled in, goes to the client: already on desc_allocated. Only what
+ * a prep sets each time: the rest is as soft_desc_reset left it. */
+static inline struct dma_async_tx_descriptor *desc_ready(struct soft_desc *d, unsigned long flags)
+{
+	d->vd.tx.flags = (enum dma_ctrl_flags)flags;
+	d->vd.tx.cookie = -EBUSY;
+	d->vd.tx_result.result = DMA_TRANS_NOERROR;
+	d->vd.tx_result.residue = 0;
 	return &d->vd.tx;
 }
 
@@ -266,7 +272,8 @@ static struct dma_async_tx_descriptor *submit_prep(struct soft_chan *sc,
 		desc_discard(sc, d);
 		return NULL;
 	}
-	return desc_ready(sc, d, flags);
+	d->plain = plain_shape(sc, d, flags);
+	return desc_ready(d, flags);
 }
 
 static void *no_mem(struct dma_chan *chan, const char *func)
@@ -304,7 +311,7 @@ static inline bool memcpy_fine(dma_addr_t dst, dma_addr_t src, size_t len)
 {
 	return len <= SOFT_MAX_LEN && dst && src && !(dst < src + len && src < dst + len) &&
 	       dst + len <= SOFT_BUS_LIMIT && src + len <= SOFT_BUS_LIMIT &&
-	       !soft_fifo_may_touch(dst, len) && !soft_fifo_may_touch(src, len);
+	       !soft_fifo_may_touch2(dst, src, len);
 }
 
 struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *chan, dma_addr_t dst,
@@ -319,10 +326,10 @@ struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *chan, dma_addr
 		d = soft_stash_pop(sc);
 		if (__builtin_expect(!d, 0) && !(d = desc_get(sc)))
 			return no_mem(chan, f);
-		desc_init(sc, d);
 		d->seg0 = (struct soft_seg){ dst, src, len };
 		d->total = len;
-		return desc_ready(sc, d, flags);
+		d->plain = len <= sc->burst_bytes && !(flags & DMA_CTRL_REUSE);
+		return desc_ready(d, flags);
 	}
 	if (!len_ok(chan, f, len) || !mem_ok(chan, f, "dest", dst) || !mem_ok(chan, f, "src", src))
 		return NULL;
