@@ -10,6 +10,8 @@ enum {
 	UDMA_CHAN_TERMINATING = 1 << 0,	/* terminate_async called, synchronize not yet */
 	UDMA_CHAN_PAUSED = 1 << 1,	/* dmaengine_pause succeeded, no resume since */
 	UDMA_CHAN_GONE = 1 << 2,	/* its device was unregistered while held */
+	UDMA_CHAN_HELD = 1 << 3,	/* a client holds it: client_count is 1, for the
+					   fast paths' one-word check */
 };
 
 static inline int chan_flags(const struct dma_chan *chan)
@@ -57,9 +59,10 @@ int udma_chan_check_slow(struct dma_chan *chan, const char *func);
 /* Is @chan held, on a registered device, not unplugged? No diagnostic. */
 static inline bool udma_chan_fine(const struct dma_chan *chan)
 {
-	return chan && !IS_ERR(chan) && __atomic_load_n(&chan->client_count, __ATOMIC_ACQUIRE) > 0 &&
-	       !(chan_flags(chan) & UDMA_CHAN_GONE) && chan->device &&
-	       __atomic_load_n(&chan->device->udma_registered, __ATOMIC_ACQUIRE);
+	/* HELD without GONE: held, so of a device that was registered, and
+	 * unregistering marks the channels it finds held GONE first */
+	return chan && !IS_ERR(chan) &&
+	       (chan_flags(chan) & (UDMA_CHAN_HELD | UDMA_CHAN_GONE)) == UDMA_CHAN_HELD;
 }
 
 static inline int udma_chan_check(struct dma_chan *chan, const char *func)

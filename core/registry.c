@@ -145,8 +145,11 @@ static bool chan_claim_release(struct dma_chan *chan)
 {
 	int held = 1;
 
-	return __atomic_compare_exchange_n(&chan->client_count, &held, -1, false,
-					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	if (!__atomic_compare_exchange_n(&chan->client_count, &held, -1, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return false;
+	chan_clear(chan, UDMA_CHAN_HELD);
+	return true;
 }
 
 void dma_async_device_unregister(struct dma_device *device)
@@ -196,7 +199,7 @@ static int chan_get(struct dma_chan *chan)
 			return ret;
 		}
 	}
-	chan->udma_flags = 0;
+	__atomic_store_n(&chan->udma_flags, UDMA_CHAN_HELD, __ATOMIC_RELAXED);
 	chan->udma_reported = 0;
 	chan->udma_unsubmitted = NULL;
 	__atomic_store_n(&chan->client_count, 1, __ATOMIC_RELEASE);
