@@ -241,6 +241,7 @@ void soft_desc_reset(struct soft_chan *sc, struct soft_desc *d)
 	vchan_tx_init(&sc->vc, &d->vd, 0);
 	d->vd.tx.tx_submit = soft_tx_submit;
 	d->vd.tx.phys = 0;
+	d->plain = false;
 	d->kind = SOFT_COPY;
 	d->cyclic = false;
 	d->fill = 0;
