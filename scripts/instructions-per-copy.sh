@@ -1,0 +1,39 @@
+#!/bin/sh
+# Instructions per 64-byte copy on each thread, counted by callgrind: the
+# figure that does not move with this machine's noise (docs/performance.md).
+#   scripts/instructions-per-copy.sh [path/to/dmaperf]
+# Needs valgrind. Short runs count the channel's first descriptor
+# allocations too (a few instructions per copy); compare runs of one length.
+set -eu
+bin=${1:-build/tools/dmaperf}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file="$out/cg" \
+	"$bin" --sizes=64 --time-ms=300 --latency=0 --modes=coalesced --no-dpdk >/dev/null 2>&1
+
+# Thread 1 is the client (main); the others are named by the function they run.
+callgrind_annotate --auto=yes --context=0 "$out/cg-01" > "$out/client.txt" 2>/dev/null
+calls() { grep -E "=> .*[:/]$1 \(" "$out/client.txt" | head -1 | sed -E 's/.*\(([0-9,]+)x\).*/\1/' | tr -d ,; }
+cost() { grep -E "=> .*[:/]$1 \(" "$out/client.txt" | head -1 | awk '{print $1}' | tr -d ,; }
+copies=$(calls dmaengine_prep_dma_memcpy)
+[ -n "$copies" ] || { echo "no copies counted (is $bin a dmaperf?)" >&2; exit 1; }
+
+thread_total() {
+	for f in "$out"/cg-*; do
+		if callgrind_annotate --inclusive=yes "$f" 2>/dev/null | grep -q "$1"; then
+			callgrind_annotate "$f" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}'
+			return
+		fi
+	done
+	echo 0
+}
+hw=$(thread_total soft_hw_thread)
+pool=$(thread_total pool_thread)
+
+echo "copies counted:             $copies"
+echo "client: prep (core + soft): $(( $(cost dmaengine_prep_dma_memcpy) / copies ))"
+echo "client: submit:             $(( $(cost dmaengine_submit) / copies ))"
+echo "client: dmaperf's loop, all:$(( $(cost stream_callbacks) / copies ))"
+echo "hardware thread:            $(( hw / copies ))"
+echo "tasklet pool:               $(( pool / copies ))"
