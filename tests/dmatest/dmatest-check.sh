@@ -158,8 +158,10 @@ dmatest=xor dmatest
 xor_sources=3 xor_sources
 --pq_sources=2 pq_sources
 inject=bogus inject
+cuda=-2 cuda
+cuda=gpu0 cuda
 BAD
-	[ $nbad -eq 21 ] || fail "$nbad bad parameters tried"
+	[ $nbad -eq 23 ] || fail "$nbad bad parameters tried"
 	;;
 memset)	# dmatest=1: the kernel's memset threads, -set<N>
 	run dmatest=1 iterations=20 seed=4 progress=0
@@ -220,6 +222,36 @@ stop)	# iterations=0 runs until SIGINT, with progress lines, then the summaries
 	summaries 4
 	[ "$(count '^dma0chan[0-3]-copy0: progress [0-9]+ tests, 0 failures \([0-9]+ s\)$')" -ge 4 ] ||
 		fail "no progress lines"
+	;;
+cuda)	# a dmatest built with the CUDA provider on its test double (no GPU needed)
+	run soft=0 cuda=0 iterations=20 threads_per_chan=2 seed=10 progress=0
+	[ $rc -eq 0 ] || fail "exit status $rc"
+	n=$(count '^Added 2 threads using dma0chan[0-9]+$')
+	[ "$n" -ge 1 ] || fail "no CUDA channel tested"
+	summaries $((2 * n))
+	[ "$(count '^dma0chan[0-9]+-copy[01]: summary 20 tests, 0 failures ')" -eq $((2 * n)) ] ||
+		fail "a CUDA channel failed"
+	[ ! -s "$tmp/err" ] || fail "stderr: $(cat "$tmp/err")"
+	# beside the software controller, device= picks the CUDA one's channels
+	run cuda=0 device=cuda0 dmatest=0,1 iterations=10 seed=10 progress=0
+	[ $rc -eq 0 ] || fail "device=cuda0: exit status $rc"
+	[ "$(count '^dma0chan')" -eq 0 ] || fail "device=cuda0 tested the software controller"
+	[ "$(count '^dma1chan[0-9]+-copy0: summary 10 tests, 0 failures ')" -eq "$n" ] ||
+		fail "device=cuda0: memcpy on every CUDA channel"
+	[ "$(count '^dma1chan[0-9]+-set0: summary 10 tests, 0 failures ')" -eq "$n" ] ||
+		fail "device=cuda0: memset on every CUDA channel"
+	run soft=0 cuda=7 iterations=1
+	[ $rc -eq 1 ] && grep -q "cannot create a CUDA controller on GPU 7" "$tmp/err" ||
+		fail "a GPU that is not there: exit status $rc, stderr: $(cat "$tmp/err")"
+	;;
+cuda-real) # the same on a real GPU; skipped (77) without one
+	run soft=0 cuda=0 iterations=50 threads_per_chan=2 dmatest=0,1 seed=11 progress=0
+	if [ $rc -ne 0 ] && grep -q "no such GPU" "$tmp/err"; then
+		echo "dmatest-$case_: SKIP: no GPU"
+		exit 77
+	fi
+	[ $rc -eq 0 ] || fail "exit status $rc"
+	[ "$(failures)" -eq 0 ] || fail "failures on a GPU"
 	;;
 *)	fail "unknown case" ;;
 esac

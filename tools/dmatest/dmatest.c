@@ -304,7 +304,7 @@ static void run(struct dmatest *dt)
 		pthread_join(dt->threads[i]->tid, NULL);
 }
 
-static void cleanup(struct dmatest *dt, struct dma_device *soft)
+static void cleanup(struct dmatest *dt, struct dmatest_controllers *ctl)
 {
 	for (unsigned int c = 0; c < dt->nr_chans; c++) {
 		struct dmatest_chan *dtc = dt->chans[c];
@@ -322,14 +322,13 @@ static void cleanup(struct dmatest *dt, struct dma_device *soft)
 	}
 	free(dt->chans);
 	free(dt->threads);
-	if (soft)
-		udma_soft_destroy(soft);
+	dmatest_controllers_destroy(ctl);
 }
 
 int main(int argc, char **argv)
 {
 	static struct dmatest dt;
-	struct dma_device *soft = NULL;
+	struct dmatest_controllers ctl;
 	struct sigaction sa;
 	pthread_condattr_t ca;
 	int status = DMATEST_EXIT_PASS;
@@ -347,19 +346,8 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	if (dt.p.soft) {
-		struct udma_soft_config cfg = {
-			.nr_channels = dt.p.soft_channels,
-			.residue_granularity = DMA_RESIDUE_GRANULARITY_BURST,
-		};
-
-		soft = udma_soft_create(&cfg);
-		if (IS_ERR(soft)) {
-			dmatest_err("dmatest: cannot create the software controller (%ld)",
-				    PTR_ERR(soft));
-			return DMATEST_EXIT_FAIL;
-		}
-	}
+	if (!dmatest_controllers_create(&dt.p, &ctl))
+		return DMATEST_EXIT_FAIL;
 	dmatest_log("Using seed=%llu", (unsigned long long)dt.p.seed);
 
 	for (int op = 0; op < OP_COUNT; op++)
@@ -367,7 +355,7 @@ int main(int argc, char **argv)
 			request_channels(&dt, op_cap[op]);
 	if (!dt.nr_chans || !dt.nr_threads) {
 		dmatest_log("Could not start test, no channels configured");
-		cleanup(&dt, soft);
+		cleanup(&dt, &ctl);
 		return DMATEST_EXIT_FAIL;
 	}
 
@@ -376,6 +364,6 @@ int main(int argc, char **argv)
 	for (unsigned int i = 0; i < dt.nr_threads; i++)
 		if (dt.threads[i]->ret || dt.threads[i]->failed_tests)
 			status = DMATEST_EXIT_FAIL;
-	cleanup(&dt, soft);
+	cleanup(&dt, &ctl);
 	return status;
 }

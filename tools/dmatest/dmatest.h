@@ -47,6 +47,7 @@ struct dmatest_params {
 	unsigned int progress;		/* seconds between progress lines; 0: none */
 	bool soft;			/* create a software controller first */
 	unsigned int soft_channels;
+	int cuda;			/* create a CUDA controller on this GPU; -1: none */
 	/* test-only: a fault injected into every soft channel tested */
 	enum udma_soft_fault_kind inject;
 	uint32_t inject_one_in;
@@ -58,6 +59,19 @@ enum {
 	DMATEST_EXIT_FAIL = 1,	/* a test failed, or nothing could be tested */
 	DMATEST_EXIT_USAGE = 2,	/* bad parameters */
 };
+
+/*
+ * The controllers dmatest creates to test (controllers.c): the software
+ * one unless soft=0, a CUDA one when cuda=N (in builds with the CUDA
+ * provider: DMATEST_CUDA). Anything else registered in the process is
+ * tested too. Returns false with one line printed when one cannot be made.
+ */
+struct dmatest_controllers {
+	struct dma_device *soft;
+	struct dma_device *cuda;
+};
+bool dmatest_controllers_create(const struct dmatest_params *p, struct dmatest_controllers *c);
+void dmatest_controllers_destroy(struct dmatest_controllers *c);
 
 /* Parses argv into @p; on a bad parameter prints one line and exits 2. */
 void dmatest_parse(struct dmatest_params *p, int argc, char **argv);

@@ -90,6 +90,9 @@ static const struct param params[] = {
 	  "create a software controller to test (on)", false },
 	{ "soft_channels", NULL, P_UINT, OFF(soft_channels), 1, 64, "N",
 	  "channels of that software controller (4)", false },
+	{ "cuda", NULL, P_INT, OFF(cuda), -1, 1023, "GPU",
+	  "also create a CUDA controller on this GPU (device=cuda<GPU> tests only it); "
+	  "-1: none (-1). Builds with the CUDA provider only", false },
 	{ "inject", NULL, P_INJECT, 0, 1, UINT32_MAX, "KIND[:ONE_IN]",
 	  "test only: udma_soft_inject KIND (corrupt, stall, read, write, abort, slow) "
 	  "into one descriptor in ONE_IN (1) of every soft channel tested", true },
@@ -292,6 +295,7 @@ static void set_defaults(struct dmatest_params *p)
 	p->progress = 10;
 	p->soft = true;
 	p->soft_channels = 4;
+	p->cuda = -1;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	/* Any value will do; it is printed so a run can be repeated. */
 	p->seed = ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec) ^
