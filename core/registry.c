@@ -64,6 +64,8 @@ int dma_async_device_register(struct dma_device *device)
 	const char *op;
 	unsigned int n = 0;
 
+	if (udma_forked_child(__func__))
+		return -ENODEV;
 	if (!device) {
 		udma_diag(__func__, "device is NULL");
 		return -EINVAL;
@@ -99,6 +101,7 @@ int dma_async_device_register(struct dma_device *device)
 	list_add_tail(&device->global_node, &dma_device_list);
 	__atomic_store_n(&device->udma_registered, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&dma_list_mutex);
+	udma_fork_watch();	/* its controller's threads will not be in a child */
 	return 0;
 }
 
@@ -156,6 +159,8 @@ void dma_async_device_unregister(struct dma_device *device)
 {
 	struct dma_chan *chan;
 
+	if (udma_forked_child(__func__))
+		return;
 	if (!device || !device->udma_registered) {
 		udma_diag(__func__, "device is not registered");
 		return;
@@ -215,6 +220,8 @@ struct dma_chan *__dma_request_channel(const dma_cap_mask_t *mask,
 	struct dma_chan *chan, *found = NULL;
 
 	(void)np;
+	if (udma_forked_child("dma_request_channel"))
+		return NULL;
 	if (!mask) {
 		udma_diag("dma_request_channel", "mask is NULL");
 		return NULL;
@@ -265,6 +272,8 @@ struct dma_chan *dma_request_chan(struct device *dev, const char *name)
 	struct dma_chan *chan, *found = NULL;
 	bool mapped = false;
 
+	if (udma_forked_child(__func__))
+		return ERR_PTR(-ENODEV);
 	if (!dev || !dev->name) {
 		udma_diag(__func__, "dev (or dev->name) is NULL");
 		return ERR_PTR(-EINVAL);
@@ -306,6 +315,8 @@ out:
 
 void dma_release_channel(struct dma_chan *chan)
 {
+	if (udma_forked_child(__func__))
+		return;	/* its threads are not here to stop: left as it is */
 	/* a channel whose device went away is released like any other */
 	bool gone = chan && !IS_ERR(chan) && chan_holders(chan) > 0 &&
 		    (chan_flags(chan) & UDMA_CHAN_GONE);
@@ -340,6 +351,8 @@ void *udma_zalloc_aligned(size_t size)
 
 int udma_chan_check_slow(struct dma_chan *chan, const char *func)
 {
+	if (udma_forked_child(func))
+		return -ENODEV;
 	if (!chan) {
 		udma_diag(func, "chan is NULL");
 		return -EINVAL;

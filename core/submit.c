@@ -167,6 +167,8 @@ int dmaengine_desc_free(struct dma_async_tx_descriptor *desc)
 {
 	int state;
 
+	if (udma_forked_child(__func__))
+		return -ENODEV;	/* the provider's cache may be locked by a thread not here */
 	if (!desc_usable(desc, __func__))
 		return -EINVAL;
 	state = __atomic_load_n(&desc->udma_state, __ATOMIC_ACQUIRE);

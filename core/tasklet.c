@@ -194,6 +194,7 @@ static void *pool_thread(void *arg)
 
 static void pool_start(void)
 {
+	udma_fork_watch();	/* the pool's threads will not be in a child */
 	const char *s = getenv("UDMA_TASKLET_THREADS");
 	/* Half the CPUs: the other half submit and run the controllers. */
 	long n = s ? strtol(s, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN) / 2;

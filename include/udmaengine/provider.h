@@ -177,6 +177,12 @@ void udma_chan_diag(const struct dma_chan *chan, const char *func, const char *f
 /* The same, for a call that has no channel to name. */
 void udma_diag(const char *func, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), cold));
+/*
+ * True, with a diagnostic naming @func, in a child of fork() of a process
+ * that had started using udmaengine: its threads are not in the child, so
+ * a provider's entry points (create, destroy, ...) refuse to run there.
+ */
+bool udma_forked_child(const char *func);
 #define dev_err_chan(chan, ...) udma_chan_diag((chan), __func__, __VA_ARGS__)
 
 #ifdef __cplusplus

@@ -220,6 +220,8 @@ struct dma_device *udma_cuda_create(const struct udma_cuda_config *cfg)
 	size_t max_pitch = 0;
 	int engines = 0, ret, prev;
 
+	if (udma_forked_child(__func__))
+		return ERR_PTR(-ENODEV);
 	if (cfg)
 		c = *cfg;
 	bad = bad_config(&c);
@@ -276,6 +278,8 @@ int udma_cuda_destroy(struct dma_device *dev)
 	unsigned long left;
 	int prev;
 
+	if (udma_forked_child(__func__))
+		return -ENODEV;
 	if (!dev || IS_ERR(dev) || !is_cuda(dev)) {
 		udma_diag(__func__, "dev is not a CUDA controller");
 		return -EINVAL;

@@ -198,6 +198,8 @@ struct udma_fifo *udma_fifo_create(const struct udma_fifo_config *cfg)
 	pthread_condattr_t ca;
 	const char *bad = cfg ? bad_fifo_config(cfg) : "cfg is NULL";
 
+	if (udma_forked_child(__func__))
+		return ERR_PTR(-ENODEV);
 	if (bad) {
 		udma_diag(__func__, "%s", bad);
 		return ERR_PTR(-EINVAL);
@@ -255,6 +257,8 @@ void udma_fifo_destroy(struct udma_fifo *fifo)
 {
 	int refs;
 
+	if (udma_forked_child(__func__))
+		return;
 	if (!fifo || IS_ERR(fifo)) {
 		udma_diag(__func__, "fifo is NULL or an error pointer");
 		return;
@@ -291,6 +295,8 @@ size_t udma_fifo_push(struct udma_fifo *fifo, const void *buf, size_t len)
 {
 	size_t in;
 
+	if (udma_forked_child(__func__))
+		return 0;
 	if (!fifo || IS_ERR(fifo) || (!buf && len)) {
 		udma_diag(__func__, fifo && !IS_ERR(fifo) ? "buf is NULL" : "fifo is NULL or an error pointer");
 		return 0;
@@ -311,6 +317,8 @@ size_t udma_fifo_pop(struct udma_fifo *fifo, void *buf, size_t len)
 {
 	size_t out;
 
+	if (udma_forked_child(__func__))
+		return 0;
 	if (!fifo || IS_ERR(fifo) || (!buf && len)) {
 		udma_diag(__func__, fifo && !IS_ERR(fifo) ? "buf is NULL" : "fifo is NULL or an error pointer");
 		return 0;

@@ -316,6 +316,8 @@ int udma_soft_inject(struct dma_chan *chan, const struct udma_soft_fault *fault)
 	struct udma_soft_fault none = { .kind = UDMA_FAULT_NONE };
 	struct soft_chan *sc;
 
+	if (udma_forked_child(__func__))
+		return -ENODEV;
 	if (!chan || IS_ERR(chan) || !is_soft(chan->device)) {
 		udma_diag(__func__, "chan is not a software controller channel");
 		return -EINVAL;
@@ -465,6 +467,8 @@ struct dma_device *udma_soft_create(const struct udma_soft_config *cfg)
 	unsigned int started = 0;
 	int ret;
 
+	if (udma_forked_child(__func__))
+		return ERR_PTR(-ENODEV);
 	if (cfg) {
 		c = *cfg;
 	} else {
@@ -575,6 +579,8 @@ int udma_soft_unplug(struct dma_device *dev)
 {
 	struct soft_dev *sd;
 
+	if (udma_forked_child(__func__))
+		return -ENODEV;
 	if (!dev || IS_ERR(dev) || !is_soft(dev) ||
 	    !__atomic_load_n(&dev->udma_registered, __ATOMIC_ACQUIRE)) {
 		udma_diag(__func__, "dev is not a registered software controller");
@@ -594,6 +600,8 @@ int udma_soft_destroy(struct dma_device *dev)
 {
 	struct soft_dev *sd;
 
+	if (udma_forked_child(__func__))
+		return -ENODEV;	/* its threads are in the parent: nothing to join here */
 	if (!dev || IS_ERR(dev) || !is_soft(dev)) {
 		udma_diag(__func__, "dev is not a software controller");
 		return -EINVAL;
