@@ -19,7 +19,7 @@ static pthread_once_t watch_once = PTHREAD_ONCE_INIT;
 
 static void in_child(void)
 {
-	__atomic_store_n(&udma_forked, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&udma_forked, UDMA_CHAN_GONE, __ATOMIC_RELAXED);
 }
 
 static void watch(void)

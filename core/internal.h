@@ -57,17 +57,19 @@ void udma_misuse(struct dma_chan *chan, const char *func, enum udma_misuse kind,
 int udma_chan_check_slow(struct dma_chan *chan, const char *func);
 
 /* Is @chan held, on a registered device, not unplugged? No diagnostic. */
-/* Set in a child of fork() (fork.c); udma_fork_watch arms it, once. */
+/* UDMA_CHAN_GONE in a child of fork(), 0 elsewhere (fork.c): every channel
+ * reads as gone there. udma_fork_watch arms it, once. */
 extern int udma_forked __attribute__((visibility("hidden")));
 void udma_fork_watch(void);
 
 static inline bool udma_chan_fine(const struct dma_chan *chan)
 {
 	/* HELD without GONE: held, so of a device that was registered, and
-	 * unregistering marks the channels it finds held GONE first */
+	 * unregistering marks the channels it finds held GONE first; in a
+	 * forked child every channel reads GONE */
 	return chan && !IS_ERR(chan) &&
-	       (chan_flags(chan) & (UDMA_CHAN_HELD | UDMA_CHAN_GONE)) == UDMA_CHAN_HELD &&
-	       !__atomic_load_n(&udma_forked, __ATOMIC_RELAXED);
+	       ((chan_flags(chan) | __atomic_load_n(&udma_forked, __ATOMIC_RELAXED)) &
+		(UDMA_CHAN_HELD | UDMA_CHAN_GONE)) == UDMA_CHAN_HELD;
 }
 
 static inline int udma_chan_check(struct dma_chan *chan, const char *func)
