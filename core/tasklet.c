@@ -198,11 +198,11 @@ static void pool_start(void)
 	/* Half the CPUs: the other half submit and run the controllers. */
 	long n = s ? strtol(s, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN) / 2;
 	int cpus[POOL_MAX], ncpus = 0;
-
-	udma_fork_watch();	/* the pool's threads will not be in a child */
 	sigset_t all, old;
 	pthread_attr_t attr;
 	cpu_set_t allowed;
+
+	udma_fork_watch();	/* the pool's threads will not be in a child */
 
 	if (n < 1)
 		n = 1;
