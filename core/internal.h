@@ -56,12 +56,12 @@ void udma_misuse(struct dma_chan *chan, const char *func, enum udma_misuse kind,
  */
 int udma_chan_check_slow(struct dma_chan *chan, const char *func);
 
-/* Is @chan held, on a registered device, not unplugged? No diagnostic. */
 /* UDMA_CHAN_GONE in a child of fork(), 0 elsewhere (fork.c): every channel
  * reads as gone there. udma_fork_watch arms it, once. */
 extern int udma_forked __attribute__((visibility("hidden")));
 void udma_fork_watch(void);
 
+/* Is @chan held, on a registered device, not unplugged? No diagnostic. */
 static inline bool udma_chan_fine(const struct dma_chan *chan)
 {
 	/* HELD without GONE: held, so of a device that was registered, and
