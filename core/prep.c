@@ -298,6 +298,39 @@ struct dma_async_tx_descriptor *dmaengine_prep_dma_cyclic(
 							     period_len, dir, flags));
 }
 
+/*
+ * One memory side of an interleaved transfer: its start is an address, and
+ * the bytes it spans (every frame's chunks and the gaps after them, or on a
+ * side that does not increment the largest chunk, read or written in place)
+ * do not wrap around the address space.
+ */
+static bool xt_side_ok(struct dma_chan *chan, const char *f, const char *what, dma_addr_t start,
+		       bool inc, const struct dma_interleaved_template *xt,
+		       size_t (*gap)(const struct dma_interleaved_template *,
+				     const struct data_chunk *))
+{
+	size_t frame = 0, span = 0;
+
+	for (size_t i = 0; i < xt->frame_size; i++) {
+		const struct data_chunk *c = &xt->sgl[i];
+
+		if (!inc) {
+			span = c->size > span ? c->size : span;
+		} else if (__builtin_add_overflow(frame, c->size, &frame) ||
+			   __builtin_add_overflow(frame, gap(xt, c), &frame)) {
+			udma_chan_diag(chan, f, "%s side: a frame's chunks and gaps add up past "
+				       "the address space", what);
+			return false;
+		}
+	}
+	if (inc && __builtin_mul_overflow(frame, xt->numf, &span)) {
+		udma_chan_diag(chan, f, "%s side: xt->numf %zu frames of %zu bytes (gaps included) "
+			       "add up past the address space", what, xt->numf, frame);
+		return false;
+	}
+	return addr_ok(chan, f, what, start, span);
+}
+
 struct dma_async_tx_descriptor *dmaengine_prep_interleaved_dma(
 	struct dma_chan *chan, struct dma_interleaved_template *xt,
 	unsigned long flags)
@@ -321,6 +354,12 @@ struct dma_async_tx_descriptor *dmaengine_prep_interleaved_dma(
 		}
 	}
 	if (!dir_ok(chan, f, xt->dir, false))
+		return NULL;
+	if ((xt->dir == DMA_MEM_TO_MEM || xt->dir == DMA_MEM_TO_DEV) &&
+	    !xt_side_ok(chan, f, "xt->src_start", xt->src_start, xt->src_inc, xt, dmaengine_get_src_icg))
+		return NULL;
+	if ((xt->dir == DMA_MEM_TO_MEM || xt->dir == DMA_DEV_TO_MEM) &&
+	    !xt_side_ok(chan, f, "xt->dst_start", xt->dst_start, xt->dst_inc, xt, dmaengine_get_dst_icg))
 		return NULL;
 	return prepared(chan, f, chan->device->device_prep_interleaved_dma(chan, xt, flags));
 }

@@ -45,7 +45,7 @@ enum dma_status dma_sync_wait(struct dma_chan *chan, dma_cookie_t cookie)
 			status = chan->device->device_tx_status(chan, cookie, NULL);
 		else
 			status = dma_cookie_status(chan, cookie, NULL);
-		if (status == DMA_COMPLETE || status == DMA_ERROR)
+		if (status != DMA_IN_PROGRESS)	/* DMA_PAUSED too, as in the kernel */
 			return status;
 		if ((i & 63) == 0) {
 			now = udma_now_ns();

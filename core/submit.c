@@ -153,8 +153,9 @@ int dmaengine_desc_set_reuse(struct dma_async_tx_descriptor *tx)
 		report_state(tx, state, __func__);
 		return -EINVAL;
 	}
-	if (!udma_chan_usable(tx->chan, __func__))
-		return -EINVAL;
+	state = udma_chan_check(tx->chan, __func__);	/* -ENODEV once unplugged */
+	if (state)
+		return state;
 	if (!tx->chan->device->descriptor_reuse) {
 		udma_chan_diag(tx->chan, __func__, "device has no descriptor reuse");
 		return -EPERM;

@@ -257,6 +257,25 @@ static int slave_args(struct dma_chan *chan)
 	x.xt.sgl[1].size = 16;
 	x.xt.numf = 0;
 	REFUSED(CHECK(!dmaengine_prep_interleaved_dma(chan, &x.xt, 0)), "xt->numf 0"); n++;
+	/* the memory sides' starts and spans, gaps included */
+	x.xt.numf = 2;
+	x.xt.src_start = DMA_MAPPING_ERROR;
+	REFUSED(CHECK(!dmaengine_prep_interleaved_dma(chan, &x.xt, 0)),
+		"xt->src_start is DMA_MAPPING_ERROR"); n++;
+	x.xt.src_start = t_addr(g_src);
+	x.xt.dst_start = UINT64_MAX - 40;	/* 2 frames of 32 bytes wrap */
+	REFUSED(CHECK(!dmaengine_prep_interleaved_dma(chan, &x.xt, 0)),
+		"xt->dst_start 0xffffffffffffffd7 + len 64 wraps around"); n++;
+	x.xt.dst_start = t_addr(g_dst);
+	x.xt.src_sgl = true;
+	x.xt.sgl[0].icg = SIZE_MAX - 8;	/* a gap that wraps within the frame */
+	REFUSED(CHECK(!dmaengine_prep_interleaved_dma(chan, &x.xt, 0)),
+		"xt->src_start side: a frame's chunks and gaps add up past the address space"); n++;
+	x.xt.sgl[0].icg = SIZE_MAX / 2;	/* a frame that fits, numf of them do not */
+	REFUSED(CHECK(!dmaengine_prep_interleaved_dma(chan, &x.xt, 0)),
+		"xt->numf 2 frames of"); n++;
+	x.xt.sgl[0].icg = 0;
+	x.xt.src_sgl = false;
 	return n;
 }
 

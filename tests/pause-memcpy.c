@@ -68,6 +68,13 @@ int main(void)
 	CHECK_EQ(dmaengine_tx_status(chan, cookie, &st), DMA_PAUSED);
 	CHECK_EQ(st.residue, 4096);
 	CHECK_EQ(dst[0], 0);
+	/* dma_sync_wait says so at once, as the kernel's does, not after 5 s */
+	{
+		uint64_t t0 = t_now_ns();
+
+		CHECK_EQ(dma_sync_wait(chan, cookie), DMA_PAUSED);
+		CHECK(t_now_ns() - t0 < 2000000000ull);
+	}
 	CHECK_EQ(dmaengine_resume(chan), 0);
 	CHECK_EQ(dma_sync_wait(chan, cookie), DMA_COMPLETE);
 	CHECK(memcmp(dst, src, 4096) == 0);

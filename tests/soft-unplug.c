@@ -92,6 +92,7 @@ int main(void)
 	struct dma_chan *chan = t_request(DMA_MEMCPY);
 	unsigned char *src = t_alloc((size_t)N * LEN), *dst = t_alloc((size_t)N * LEN);
 	static struct outcome out[N];
+	struct dma_async_tx_descriptor *held;
 	int ok = 0, aborted = 0, partial = 0;
 	dma_cap_mask_t mask;
 
@@ -108,6 +109,8 @@ int main(void)
 		CHECK(dmaengine_submit(tx) > 0);
 	}
 	dma_async_issue_pending(chan);
+	held = dmaengine_prep_dma_memcpy(chan, t_addr(dst), t_addr(src), 64, 0);	/* never submitted */
+	CHECK(held);
 	while (!__atomic_load_n(&out[0].calls, __ATOMIC_ACQUIRE))	/* one done, more running */
 		t_sleep_us(100);
 
@@ -136,6 +139,9 @@ int main(void)
 	CHECK(!dmaengine_prep_dma_memcpy(chan, t_addr(dst), t_addr(src), 64, 0));
 	CHECK_EQ(dmaengine_tx_status(chan, 2, NULL), DMA_ERROR);
 	dma_async_issue_pending(chan);
+	CHECK_DIAG("unregistered");
+	CHECK_EQ(dmaengine_desc_set_reuse(held), -ENODEV);	/* a descriptor it still holds */
+	CHECK_EQ(dmaengine_submit(held), -ENODEV);
 	CHECK_DIAG("unregistered");
 	CHECK_EQ(udma_soft_unplug(dev), -EINVAL);	/* once */
 

@@ -260,6 +260,32 @@ struct dma_interleaved_template {
 };
 
 /*
+ * The gap one side skips after @chunk, as the kernel computes it: none on a
+ * side that does not increment; else the side's own gap if set, else the
+ * shared icg on a scatter-gather side.
+ */
+static inline size_t dmaengine_get_icg(bool inc, bool sgl, size_t icg, size_t dir_icg)
+{
+	if (!inc)
+		return 0;
+	if (dir_icg)
+		return dir_icg;
+	return sgl ? icg : 0;
+}
+
+static inline size_t dmaengine_get_src_icg(const struct dma_interleaved_template *xt,
+					   const struct data_chunk *chunk)
+{
+	return dmaengine_get_icg(xt->src_inc, xt->src_sgl, chunk->icg, chunk->src_icg);
+}
+
+static inline size_t dmaengine_get_dst_icg(const struct dma_interleaved_template *xt,
+					   const struct data_chunk *chunk)
+{
+	return dmaengine_get_icg(xt->dst_inc, xt->dst_sgl, chunk->icg, chunk->dst_icg);
+}
+
+/*
  * A prepared transfer. The provider allocates it in prep and owns it; the
  * client sets callback/callback_result/callback_param before submit.
  */

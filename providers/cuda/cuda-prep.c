@@ -229,16 +229,6 @@ struct dma_async_tx_descriptor *cuda_prep_memset(struct dma_chan *chan, dma_addr
 	return vchan_tx_prep(&cc->vc, &d->vd, flags);
 }
 
-/* Gap after a chunk on one side, as the kernel's dmaengine_get_{src,dst}_icg. */
-static size_t side_icg(bool inc, bool sgl, size_t icg, size_t dir_icg)
-{
-	if (!inc)
-		return 0;
-	if (dir_icg)
-		return dir_icg;
-	return sgl ? icg : 0;
-}
-
 static bool add_ok(size_t *acc, size_t v)
 {
 	if (*acc + v < *acc)
@@ -277,9 +267,9 @@ struct dma_async_tx_descriptor *cuda_prep_interleaved(struct dma_chan *chan,
 
 		if (!add_ok(&frame, c->size) ||
 		    !add_ok(&sstride, c->size) ||
-		    !add_ok(&sstride, side_icg(true, xt->src_sgl, c->icg, c->src_icg)) ||
+		    !add_ok(&sstride, dmaengine_get_src_icg(xt, c)) ||
 		    !add_ok(&dstride, c->size) ||
-		    !add_ok(&dstride, side_icg(true, xt->dst_sgl, c->icg, c->dst_icg))) {
+		    !add_ok(&dstride, dmaengine_get_dst_icg(xt, c))) {
 			udma_chan_diag(chan, f, "xt: frame of %zu chunks is larger than memory",
 				       xt->frame_size);
 			return NULL;
@@ -304,11 +294,9 @@ struct dma_async_tx_descriptor *cuda_prep_interleaved(struct dma_chan *chan,
 		return NULL;
 	}
 	slast = (xt->numf - 1) * sstride + sstride -
-		side_icg(true, xt->src_sgl, xt->sgl[xt->frame_size - 1].icg,
-			 xt->sgl[xt->frame_size - 1].src_icg) - 1;
+		dmaengine_get_src_icg(xt, &xt->sgl[xt->frame_size - 1]) - 1;
 	dlast = (xt->numf - 1) * dstride + dstride -
-		side_icg(true, xt->dst_sgl, xt->sgl[xt->frame_size - 1].icg,
-			 xt->sgl[xt->frame_size - 1].dst_icg) - 1;
+		dmaengine_get_dst_icg(xt, &xt->sgl[xt->frame_size - 1]) - 1;
 	if (xt->src_start + slast < xt->src_start || xt->dst_start + dlast < xt->dst_start) {
 		udma_chan_diag(chan, f, "xt: the %s side wraps around the address space",
 			       xt->src_start + slast < xt->src_start ? "src" : "dst");
@@ -334,8 +322,8 @@ struct dma_async_tx_descriptor *cuda_prep_interleaved(struct dma_chan *chan,
 		/* one row: the pitch is never used, so no limit applies */
 		op->dpitch = xt->numf > 1 ? dstride : c->size;
 		op->spitch = xt->numf > 1 ? sstride : c->size;
-		soff += c->size + side_icg(true, xt->src_sgl, c->icg, c->src_icg);
-		doff += c->size + side_icg(true, xt->dst_sgl, c->icg, c->dst_icg);
+		soff += c->size + dmaengine_get_src_icg(xt, c);
+		doff += c->size + dmaengine_get_dst_icg(xt, c);
 	}
 	return vchan_tx_prep(&cc->vc, &d->vd, flags);
 }

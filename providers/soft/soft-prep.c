@@ -80,6 +80,13 @@ static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
  */
 #define SOFT_BUS_LIMIT (1ull << 56)
 
+/* Does [@a, @a + @len) reach past SOFT_BUS_LIMIT? Without computing a + len,
+ * which may wrap. */
+static bool beyond_bus(dma_addr_t a, size_t len)
+{
+	return len > SOFT_BUS_LIMIT || a > SOFT_BUS_LIMIT - len;
+}
+
 /*
  * Memory a descriptor reads or writes must be memory: a device's data
  * register given as a memcpy/memset address would be overwritten in bulk.
@@ -94,12 +101,12 @@ static bool segs_are_memory(struct dma_chan *chan, const char *func, const struc
 				   soft_fifo_overlap(s->dst, s->len) : NULL;
 		const char *what = "dest";
 
-		if ((dst_mem && s->dst + s->len > SOFT_BUS_LIMIT) ||
-		    (src_mem && s->src + s->len > SOFT_BUS_LIMIT)) {
+		bool dst_far = dst_mem && beyond_bus(s->dst, s->len);
+
+		if (dst_far || (src_mem && beyond_bus(s->src, s->len))) {
 			udma_chan_diag(chan, func, "%s 0x%" PRIx64 " is beyond the process's address "
-				       "space: not a mapped address", dst_mem && s->dst + s->len >
-				       SOFT_BUS_LIMIT ? "dest" : "src",
-				       dst_mem && s->dst + s->len > SOFT_BUS_LIMIT ? s->dst : s->src);
+				       "space: not a mapped address", dst_far ? "dest" : "src",
+				       dst_far ? s->dst : s->src);
 			return false;
 		}
 		if (!fifo && src_mem && soft_fifo_may_touch(s->src, s->len)) {
@@ -493,16 +500,6 @@ fail:
 	return NULL;
 }
 
-/* Gap after a chunk on one side, as the kernel's dmaengine_get_{src,dst}_icg. */
-static size_t side_icg(bool inc, bool sgl, size_t icg, size_t side_icg)
-{
-	if (!inc)
-		return 0;
-	if (side_icg)
-		return side_icg;
-	return sgl ? icg : 0;
-}
-
 struct dma_async_tx_descriptor *soft_prep_interleaved(struct dma_chan *chan,
 						      struct dma_interleaved_template *xt,
 						      unsigned long flags)
@@ -570,9 +567,9 @@ struct dma_async_tx_descriptor *soft_prep_interleaved(struct dma_chan *chan,
 			const struct data_chunk *c = &xt->sgl[j];
 
 			d->segs[k++] = (struct soft_seg){ fifo ? 0 : dst, src, c->size };
-			src += c->size + side_icg(xt->src_inc, xt->src_sgl, c->icg, c->src_icg);
+			src += c->size + dmaengine_get_src_icg(xt, c);
 			if (!fifo)
-				dst += c->size + side_icg(xt->dst_inc, xt->dst_sgl, c->icg, c->dst_icg);
+				dst += c->size + dmaengine_get_dst_icg(xt, c);
 		}
 	}
 	return submit_prep(sc, d, flags, f);
