@@ -557,7 +557,8 @@ unsigned long udma_diag_count(void);
  *                       prep, freed descriptors quarantined so later use is
  *                       caught; each kind reported once per channel
  *   UDMA_STRICT_ABORT   as REPORT, then abort() after the report (CI)
- * The environment sets it at start: UDMA_STRICT=1 (REPORT), UDMA_STRICT=abort.
+ * The environment sets it: UDMA_STRICT=1 (REPORT), UDMA_STRICT=abort, read
+ * the first time the mode is needed unless udma_set_strict came first.
  */
 enum udma_strict {
 	UDMA_STRICT_OFF,
