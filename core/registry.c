@@ -248,7 +248,13 @@ out:
 
 struct dma_chan *dma_request_chan_by_mask(const dma_cap_mask_t *mask)
 {
-	struct dma_chan *chan = __dma_request_channel(mask, NULL, NULL, NULL);
+	struct dma_chan *chan;
+
+	if (!mask) {
+		udma_diag(__func__, "mask is NULL");
+		return ERR_PTR(-EINVAL);
+	}
+	chan = __dma_request_channel(mask, NULL, NULL, NULL);
 
 	return chan ? chan : ERR_PTR(-ENODEV);
 }

@@ -343,6 +343,8 @@ static int no_chan_args(void)
 	REFUSED(CHECK_EQ(udma_soft_destroy(NULL), -EINVAL), "dev"); n++;
 	REFUSED(CHECK_EQ(udma_soft_destroy(ERR_PTR(-ENOMEM)), -EINVAL), "dev"); n++;
 	REFUSED(CHECK(__dma_request_channel(NULL, NULL, NULL, NULL) == NULL), "mask is NULL"); n++;
+	REFUSED(CHECK_EQ(PTR_ERR(dma_request_chan_by_mask(NULL)), -EINVAL),
+		"dma_request_chan_by_mask: mask is NULL"); n++;
 	return n;
 }
 

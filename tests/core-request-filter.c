@@ -161,6 +161,7 @@ int main(void)
 	CHECK(held[2] == b[0]);
 	CHECK(held[3] == b[2]);	/* b[1] is held */
 	CHECK(dma_request_channel(mask, NULL, NULL) == NULL);
+	CHECK_EQ(PTR_ERR(dma_request_chan_by_mask(&mask)), -ENODEV);	/* its way of saying so */
 	log_reset(&log, NULL);
 	CHECK(dma_request_channel(mask, log_filter, &log) == NULL);
 	CHECK_EQ(log.calls, 0);	/* every channel is held: nothing to offer */
@@ -179,7 +180,7 @@ int main(void)
 	CHECK(dma_request_channel(mask, log_filter, &log) == NULL);
 	CHECK_EQ(log.calls, 1);
 	CHECK_EQ(times_seen(&log, b[1]), 1);
-	got = dma_request_channel(mask, NULL, NULL);
+	got = dma_request_chan_by_mask(&mask);	/* the same, by mask */
 	CHECK(got == b[1]);
 	verified_copy(got);
 
