@@ -56,9 +56,15 @@ int dma_map_sg(struct device *dev, struct scatterlist *sgl, int nents,
 			dma_unmap_sg(dev, sgl, i, dir);
 			return 0;
 		}
+		if (!sg_virt(sg) || !sg->length) {	/* named by index here, not by dma_map_single */
+			udma_diag(__func__, "sgl[%d]: %s", i, sg_virt(sg) ? "length 0: must be > 0"
+									: "no buffer (sg_set_buf not called?)");
+			dma_unmap_sg(dev, sgl, i, dir);
+			return 0;
+		}
+		/* anything else wrong with the entry, dma_map_single says in one line */
 		sg_dma_address(sg) = dma_map_single(dev, sg_virt(sg), sg->length, dir);
 		if (sg_dma_address(sg) == DMA_MAPPING_ERROR) {
-			udma_diag(__func__, "sgl[%d] could not be mapped", i);
 			dma_unmap_sg(dev, sgl, i, dir);
 			return 0;
 		}

@@ -320,6 +320,21 @@ static int no_chan_args(void)
 	REFUSED(CHECK_EQ(dma_map_sg(NULL, NULL, 1, DMA_TO_DEVICE), 0), "sgl is NULL"); n++;
 	REFUSED(CHECK_EQ(dma_map_sg(NULL, &sg, 0, DMA_TO_DEVICE), 0), "nents 0"); n++;
 	REFUSED(CHECK_EQ(dma_map_sg(NULL, &sg, -1, DMA_TO_DEVICE), 0), "nents -1"); n++;
+	/* a bad entry: one line naming it, whichever check finds it */
+	{
+		struct scatterlist two[2];
+
+		sg_init_table(two, 2);
+		sg_set_buf(&two[0], sbuf, 32);
+		sg_set_buf(&two[1], sbuf + 32, 0);
+		REFUSED(CHECK_EQ(dma_map_sg(NULL, two, 2, DMA_TO_DEVICE), 0),
+			"sgl[1]: length 0"); n++;
+		sg_set_buf(&two[1], NULL, 32);
+		REFUSED(CHECK_EQ(dma_map_sg(NULL, two, 2, DMA_TO_DEVICE), 0),
+			"sgl[1]: no buffer"); n++;
+		sg_set_buf(&two[1], sbuf + 32, 32);
+		REFUSED(CHECK_EQ(dma_map_sg(NULL, two, 2, DMA_NONE), 0), "dir 3"); n++;
+	}
 	/* a good mapping still works: identity for the soft controller */
 	CHECK_EQ(dma_map_sg(NULL, &sg, 1, DMA_TO_DEVICE), 1);
 	CHECK_EQ(sg_dma_address(&sg), t_addr(sbuf));

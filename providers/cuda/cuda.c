@@ -238,8 +238,10 @@ struct dma_device *udma_cuda_create(const struct udma_cuda_config *cfg)
 		c.nr_channels = CUDA_MAX_CHANNELS;
 
 	cd = udma_zalloc_aligned(sizeof(*cd) + c.nr_channels * sizeof(cd->chans[0]));
-	if (!cd)
+	if (!cd) {
+		udma_diag(__func__, "out of memory for the controller");
 		return ERR_PTR(-ENOMEM);
+	}
 	cd->index = c.device;
 	cd->nr = c.nr_channels;
 	cd->max_inflight = c.max_inflight ? c.max_inflight : CUDA_DEFAULT_INFLIGHT;

@@ -206,6 +206,7 @@ struct udma_fifo *udma_fifo_create(const struct udma_fifo_config *cfg)
 	}
 	f = calloc(1, sizeof(*f));
 	if (!f || !(f->ring = malloc(cfg->depth))) {
+		udma_diag(__func__, "out of memory for a FIFO of %zu bytes", cfg->depth);
 		free(f);
 		return ERR_PTR(-ENOMEM);
 	}

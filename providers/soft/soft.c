@@ -483,8 +483,10 @@ struct dma_device *udma_soft_create(const struct udma_soft_config *cfg)
 		c.nr_channels = 4;
 
 	sd = udma_zalloc_aligned(sizeof(*sd) + c.nr_channels * sizeof(sd->chans[0]));
-	if (!sd)
+	if (!sd) {
+		udma_diag(__func__, "out of memory for the controller");
 		return ERR_PTR(-ENOMEM);
+	}
 	sd->nr = c.nr_channels;
 	sd->burst_bytes = c.burst_bytes ? c.burst_bytes : 65536;
 	snprintf(sd->name, sizeof(sd->name), "%s", c.name ? c.name : "dma0");
@@ -510,6 +512,7 @@ struct dma_device *udma_soft_create(const struct udma_soft_config *cfg)
 		sc->cq = calloc(SOFT_CQ, sizeof(*sc->cq));
 		sc->cq_idle = calloc(SOFT_CQ, sizeof(*sc->cq_idle));
 		if (!sc->hwq || !sc->cq || !sc->cq_idle || !sc->sub_ring) {
+			udma_diag(__func__, "out of memory for the queues of channel %u", i);
 			ret = -ENOMEM;
 			goto fail;
 		}
