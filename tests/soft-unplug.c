@@ -141,6 +141,7 @@ int main(void)
 	dma_async_issue_pending(chan);
 	CHECK_DIAG("unregistered");
 	CHECK_EQ(dmaengine_desc_set_reuse(held), -ENODEV);	/* a descriptor it still holds */
+	CHECK_EQ(udma_soft_inject(chan, NULL), -ENODEV);
 	CHECK_EQ(dmaengine_submit(held), -ENODEV);
 	CHECK_DIAG("unregistered");
 	CHECK_EQ(udma_soft_unplug(dev), -EINVAL);	/* once */

@@ -322,6 +322,10 @@ int udma_soft_inject(struct dma_chan *chan, const struct udma_soft_fault *fault)
 		udma_diag(__func__, "chan is not a software controller channel");
 		return -EINVAL;
 	}
+	if (!__atomic_load_n(&chan->device->udma_registered, __ATOMIC_ACQUIRE)) {
+		udma_chan_diag(chan, __func__, "its device was unregistered (unplugged)");
+		return -ENODEV;
+	}
 	if (!fault)
 		fault = &none;
 	if ((unsigned int)fault->kind > UDMA_FAULT_STALL ||
