@@ -42,14 +42,16 @@ struct udma_soft_config {
 /*
  * Fault injection, per channel: a seeded fraction of the channel's
  * memory-to-memory and slave descriptors misbehaves the way broken hardware
- * does. For testing clients' error paths (and dmatest's verification).
+ * does (cyclic ones never: they have no end to fail at). For testing
+ * clients' error paths (and dmatest's verification).
  */
 enum udma_soft_fault_kind {
 	UDMA_FAULT_NONE = 0,
 	UDMA_FAULT_READ,	/* stops after @at bytes: callback_result DMA_TRANS_READ_FAILED */
 	UDMA_FAULT_WRITE,	/* stops after @at bytes: DMA_TRANS_WRITE_FAILED */
 	UDMA_FAULT_ABORT,	/* stops after @at bytes: DMA_TRANS_ABORTED */
-	UDMA_FAULT_CORRUPT,	/* completes "fine" with one destination bit flipped */
+	UDMA_FAULT_CORRUPT,	/* completes "fine" with one destination bit flipped
+				   (a memory destination: not on DMA_MEM_TO_DEV) */
 	UDMA_FAULT_SLOW,	/* sleeps @delay_us before every burst */
 	UDMA_FAULT_STALL,	/* stops after @at bytes and never finishes: terminate it */
 };
