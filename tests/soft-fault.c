@@ -128,6 +128,22 @@ int main(void)
 		CHECK_EQ(st.residue, LEN - AT);
 		CHECK_EQ(dmaengine_pause(chan), 0);	/* a stalled engine still pauses */
 		CHECK_EQ(dmaengine_terminate_sync(chan), 0);
+
+		/* a copy within one burst (one the engine could run from its
+		 * submit entry alone) shows its stall in its residue too */
+		f.at = 1000;
+		CHECK_EQ(udma_soft_inject(chan, &f), 0);
+		tx = dmaengine_prep_dma_memcpy(chan, t_addr(dst), t_addr(src), 4000, 0);
+		cookie = dmaengine_submit(tx);
+		dma_async_issue_pending(chan);
+		for (int k = 0; k < 1000; k++) {
+			dmaengine_tx_status(chan, cookie, &st);
+			if (st.residue == 3000)
+				break;
+			t_sleep_us(1000);
+		}
+		CHECK_EQ(st.residue, 3000);
+		CHECK_EQ(dmaengine_terminate_sync(chan), 0);
 		CHECK_EQ(udma_soft_inject(chan, NULL), 0);
 		memset(dst, 0, LEN);
 		o = run_copy(chan, dst, src, LEN);

@@ -447,14 +447,16 @@ void soft_take_ring(struct soft_chan *sc, struct list_head *head)
 	spin_unlock(&sc->vc.submit_lock);
 }
 
-struct soft_desc *soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie)
+struct soft_desc *soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie, bool *held)
 {
 	struct soft_desc *found = NULL;
 	unsigned long taken = __atomic_load_n(&sc->sub_taken, __ATOMIC_RELAXED);
 
+	*held = true;
 	for (size_t i = 0; i < sc->hwq_len; i++)
 		if (hwq_at(sc, i)->cookie == cookie)
 			return soft_tagged_desc(hwq_d(sc, i));
+	*held = false;
 	spin_lock(&sc->vc.submit_lock);
 	for (unsigned long i = taken; i != sc->sub_head && !found; i++)
 		if (sc->sub_ring[i & sc->sub_mask].cookie == cookie)

@@ -383,12 +383,13 @@ void soft_free_batch_end(struct virt_dma_chan *vc);
  * onto @head (the rest are on @active). soft_take_held: all it holds, in
  * order. soft_take_ring: everything submitted and not taken (the ring,
  * then desc_submitted). soft_find_queued: the held or ringed descriptor
- * with @cookie, or NULL.
+ * with @cookie, or NULL; *@held says the hardware holds it (and may have
+ * moved some of it).
  */
 void soft_take_plain(struct soft_chan *sc, struct list_head *head);
 void soft_take_held(struct soft_chan *sc, struct list_head *head);
 void soft_take_ring(struct soft_chan *sc, struct list_head *head);
-struct soft_desc *soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie);
+struct soft_desc *soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie, bool *held);
 
 /* The completion queue (soft-complete.c). soft_cq_add: @dn queued for the
  * tasklet, in order (vc.lock held). soft_cq_drop: every queued completion's

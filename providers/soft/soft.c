@@ -278,6 +278,7 @@ static enum dma_status soft_tx_status(struct dma_chan *chan, dma_cookie_t cookie
 	struct soft_desc *d;
 	enum dma_status status;
 	uint32_t residue = 0;
+	bool held;
 
 	status = dma_cookie_status(chan, cookie, state);
 	if (status == DMA_COMPLETE)
@@ -294,9 +295,11 @@ static enum dma_status soft_tx_status(struct dma_chan *chan, dma_cookie_t cookie
 				goto found;
 			}
 		}
-		d = soft_find_queued(sc, cookie);
+		d = soft_find_queued(sc, cookie, &held);
 		if (d) {
-			residue = residue_of(sc->sd, d, false);
+			/* held: a plain copy, whose progress stays 0 unless a fault
+			 * made the engine run it burst by burst */
+			residue = residue_of(sc->sd, d, held);
 			goto found;
 		}
 		vd = vchan_find_desc(&sc->vc, cookie);
