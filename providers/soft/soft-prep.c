@@ -53,12 +53,21 @@ static __attribute__((noinline)) struct soft_desc *desc_get(struct soft_chan *sc
 	return d ? d : soft_desc_new(sc);
 }
 
-/* A descriptor for @nsegs segments, on desc_allocated, stash first. */
-static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
+/* A descriptor on desc_allocated, from the stash or else the cache; NULL:
+ * no memory. */
+static inline struct soft_desc *desc_take(struct soft_chan *sc)
 {
 	struct soft_desc *d = soft_stash_pop(sc);
 
-	if (!d && !(d = desc_get(sc)))
+	return __builtin_expect(d != NULL, 1) ? d : desc_get(sc);
+}
+
+/* A descriptor for @nsegs segments, on desc_allocated, stash first. */
+static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
+{
+	struct soft_desc *d = desc_take(sc);
+
+	if (!d)
 		return NULL;
 	if (nsegs > 1) {
 		d->nsegs = nsegs;
@@ -82,7 +91,7 @@ static struct soft_desc *desc_alloc(struct soft_chan *sc, unsigned int nsegs)
 
 /* Does [@a, @a + @len) reach past SOFT_BUS_LIMIT? Without computing a + len,
  * which may wrap. */
-static bool beyond_bus(dma_addr_t a, size_t len)
+static inline bool beyond_bus(dma_addr_t a, size_t len)
 {
 	return len > SOFT_BUS_LIMIT || a > SOFT_BUS_LIMIT - len;
 }
@@ -315,11 +324,15 @@ static bool mem_ok(struct dma_chan *chan, const char *func, const char *what, dm
  * with no diagnostics: the fast path. When it fails they run one by one to
  * say what was wrong.
  */
+static inline bool ranges_overlap(dma_addr_t a, dma_addr_t b, size_t len)
+{
+	return a < b + len && b < a + len;
+}
+
 static inline bool memcpy_fine(dma_addr_t dst, dma_addr_t src, size_t len)
 {
-	return len <= SOFT_MAX_LEN && dst && src && !(dst < src + len && src < dst + len) &&
-	       dst + len <= SOFT_BUS_LIMIT && src + len <= SOFT_BUS_LIMIT &&
-	       !soft_fifo_may_touch2(dst, src, len);
+	return len <= SOFT_MAX_LEN && dst && src && !ranges_overlap(dst, src, len) &&
+	       !beyond_bus(dst, len) && !beyond_bus(src, len) && !soft_fifo_may_touch2(dst, src, len);
 }
 
 struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *chan, dma_addr_t dst,
@@ -331,8 +344,8 @@ struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *chan, dma_addr
 	struct soft_desc *d;
 
 	if (__builtin_expect(memcpy_fine(dst, src, len), 1)) {
-		d = soft_stash_pop(sc);
-		if (__builtin_expect(!d, 0) && !(d = desc_get(sc)))
+		d = desc_take(sc);
+		if (__builtin_expect(!d, 0))
 			return no_mem(chan, f);
 		d->seg0 = (struct soft_seg){ dst, src, len };
 		d->total = len;
@@ -341,7 +354,7 @@ struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *chan, dma_addr
 	}
 	if (!len_ok(chan, f, len) || !mem_ok(chan, f, "dest", dst) || !mem_ok(chan, f, "src", src))
 		return NULL;
-	if (dst < src + len && src < dst + len) {
+	if (ranges_overlap(dst, src, len)) {
 		udma_chan_diag(chan, f, "dest and src overlap (%zu bytes at 0x%" PRIx64 " and 0x%" PRIx64 ")",
 			       len, dst, src);
 		return NULL;
