@@ -321,12 +321,12 @@ out:
 
 void dma_release_channel(struct dma_chan *chan)
 {
+	bool gone;
+
 	if (udma_forked_child(__func__))
 		return;	/* its threads are not here to stop: left as it is */
 	/* a channel whose device went away is released like any other */
-	bool gone = chan && !IS_ERR(chan) && chan_holders(chan) > 0 &&
-		    (chan_flags(chan) & UDMA_CHAN_GONE);
-
+	gone = chan && !IS_ERR(chan) && chan_holders(chan) > 0 && (chan_flags(chan) & UDMA_CHAN_GONE);
 	if (!gone && !udma_chan_usable(chan, __func__))
 		return;
 	if (udma_in_tasklet()) {
