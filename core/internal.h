@@ -94,4 +94,34 @@ static inline bool udma_chan_usable(struct dma_chan *chan, const char *func)
 	return udma_chan_check(chan, func) == 0;
 }
 
+#define KNOWN_PREP_FLAGS (DMA_PREP_INTERRUPT | DMA_CTRL_ACK | DMA_PREP_CONTINUE | \
+			  DMA_PREP_FENCE | DMA_CTRL_REUSE | DMA_PREP_CMD | \
+			  DMA_PREP_REPEAT | DMA_PREP_LOAD_EOT)
+
+/*
+ * The fast path of memcpy's checks (prep.c, batch.c): every one of
+ * prep_ok's and mem_args_ok's but the channel's, as a single expression
+ * with no diagnostics. When it fails they run again to say which argument
+ * was wrong.
+ */
+static inline bool udma_memcpy_args_fine(const struct dma_chan *chan, dma_addr_t dest,
+					 dma_addr_t src, size_t len, unsigned long flags)
+{
+	const struct dma_device *dev = chan->device;
+	size_t mask = ((size_t)1 << dev->copy_align) - 1;
+
+	return dma_has_cap(DMA_MEMCPY, dev->cap_mask) &&
+	       !(flags & ~(unsigned long)KNOWN_PREP_FLAGS) &&
+	       (!(flags & DMA_CTRL_REUSE) || dev->descriptor_reuse) && len &&
+	       dest != DMA_MAPPING_ERROR && src != DMA_MAPPING_ERROR &&
+	       dest + len >= dest && src + len >= src && !((dest | src | len) & mask);
+}
+
+/* A batch copy's prep flags: the batch's, and DMA_PREP_INTERRUPT when it
+ * has a callback, as a client asking for one sets it (batch.c, providers). */
+static inline unsigned long udma_copy_flags(const struct udma_copy *c, unsigned long flags)
+{
+	return c->callback || c->callback_result ? flags | DMA_PREP_INTERRUPT : flags;
+}
+
 #endif /* UDMA_CORE_INTERNAL_H */

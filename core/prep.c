@@ -9,10 +9,6 @@
 
 #include "internal.h"
 
-#define KNOWN_PREP_FLAGS (DMA_PREP_INTERRUPT | DMA_CTRL_ACK | DMA_PREP_CONTINUE | \
-			  DMA_PREP_FENCE | DMA_CTRL_REUSE | DMA_PREP_CMD | \
-			  DMA_PREP_REPEAT | DMA_PREP_LOAD_EOT)
-
 static const char *const cap_names[DMA_TX_TYPE_END] = {
 	[DMA_MEMCPY] = "DMA_MEMCPY", [DMA_MEMSET] = "DMA_MEMSET",
 	[DMA_INTERRUPT] = "DMA_INTERRUPT", [DMA_SLAVE] = "DMA_SLAVE",
@@ -148,24 +144,6 @@ static bool mem_args_ok(struct dma_chan *chan, const char *f, dma_addr_t dest,
 	return true;
 }
 
-/*
- * The fast path of memcpy's checks: every one of prep_ok's and
- * mem_args_ok's, as a single expression with no diagnostics. When it fails
- * they run again to say which argument was wrong.
- */
-static inline bool memcpy_args_fine(const struct dma_chan *chan, dma_addr_t dest, dma_addr_t src,
-				    size_t len, unsigned long flags)
-{
-	const struct dma_device *dev = chan->device;
-	size_t mask = ((size_t)1 << dev->copy_align) - 1;
-
-	return dma_has_cap(DMA_MEMCPY, dev->cap_mask) &&
-	       !(flags & ~(unsigned long)KNOWN_PREP_FLAGS) &&
-	       (!(flags & DMA_CTRL_REUSE) || dev->descriptor_reuse) && len &&
-	       dest != DMA_MAPPING_ERROR && src != DMA_MAPPING_ERROR &&
-	       dest + len >= dest && src + len >= src && !((dest | src | len) & mask);
-}
-
 /* Every memcpy prep the fast path below does not take: each check with its
  * diagnostic, and strict mode's bookkeeping. */
 static __attribute__((noinline)) struct dma_async_tx_descriptor *prep_memcpy_checked(
@@ -193,7 +171,7 @@ struct dma_async_tx_descriptor *dmaengine_prep_dma_memcpy(
 	struct dma_async_tx_descriptor *tx;
 
 	if (__builtin_expect(!udma_chan_fine(chan) ||
-			     !memcpy_args_fine(chan, dest, src, len, flags) ||
+			     !udma_memcpy_args_fine(chan, dest, src, len, flags) ||
 			     udma_strict_now() != UDMA_STRICT_OFF, 0))
 		return prep_memcpy_checked(chan, dest, src, len, flags);
 	tx = chan->device->device_prep_dma_memcpy(chan, dest, src, len, flags);

@@ -333,6 +333,19 @@ static inline const char *dma_chan_name(const struct dma_chan *chan)
 }
 
 /*
+ * One copy of a udma_submit_memcpy_batch: what dmaengine_prep_dma_memcpy
+ * takes and what the client sets on the descriptor it returns.
+ */
+struct udma_copy {
+	dma_addr_t dst;
+	dma_addr_t src;
+	size_t len;
+	dma_async_tx_callback callback;
+	dma_async_tx_callback_result callback_result;	/* wins over callback (R4) */
+	void *callback_param;
+};
+
+/*
  * A DMA controller. Providers fill it (see <udmaengine/provider.h>); clients
  * read its capabilities through chan->device.
  */
@@ -359,6 +372,15 @@ struct dma_device {
 	 * that serializes its submits (udma_desc_claim), so dmaengine_submit
 	 * spares its own atomic exchange. */
 	bool udma_claim_in_submit;
+	/* udmaengine, optional: udma_submit_memcpy_batch's fast path. Preps and
+	 * queues the first copies it accepts, in order, and returns how many
+	 * (0..n), setting *last_cookie; it stops at one it would refuse, which
+	 * the core then takes through device_prep_dma_memcpy and tx_submit to
+	 * report. Called only with strict mode off, the channel held and
+	 * @flags checked; each copy passed the core's memcpy checks. */
+	unsigned int (*udma_submit_memcpy_batch)(struct dma_chan *chan,
+						 const struct udma_copy *copies, unsigned int n,
+						 unsigned long flags, dma_cookie_t *last_cookie);
 
 	int (*device_alloc_chan_resources)(struct dma_chan *chan);
 	void (*device_free_chan_resources)(struct dma_chan *chan);
@@ -440,6 +462,26 @@ struct dma_async_tx_descriptor *dmaengine_prep_interleaved_dma(
 
 dma_cookie_t dmaengine_submit(struct dma_async_tx_descriptor *desc);
 void dma_async_issue_pending(struct dma_chan *chan);
+
+/*
+ * udmaengine extension: @n memcpy transfers prepared and submitted in one
+ * call, as if each were dmaengine_prep_dma_memcpy(chan, dst, src, len,
+ * flags), its callback fields set from the entry, then dmaengine_submit:
+ * the same checks, cookies, order and callbacks (R2-R4, R9), for a
+ * fraction of the per-copy cost where the provider has a batch op (the
+ * soft controller does; others get the calls one by one). It only queues:
+ * nothing moves before dma_async_issue_pending.
+ *
+ * Returns how many were submitted, the first ones: n, or the index of the
+ * copy refused (whose diagnostic names dmaengine_prep_dma_memcpy, the call
+ * it stands for); a negative errno when none was (-EINVAL, -ENODEV,
+ * -ENOMEM). *@last_cookie (may be NULL) gets the last submitted copy's
+ * cookie, for dmaengine_tx_status. @flags apply to every copy, and a copy
+ * with a callback gets DMA_PREP_INTERRUPT too; DMA_CTRL_REUSE is refused:
+ * a batch gives no descriptor back to submit again.
+ */
+int udma_submit_memcpy_batch(struct dma_chan *chan, const struct udma_copy *copies,
+			     unsigned int n, unsigned long flags, dma_cookie_t *last_cookie);
 
 /* ---- stop (R5, R6, R7) ---- */
 

@@ -211,6 +211,42 @@ static void ring_grow(struct soft_chan *sc)
 #define SUB_PREFETCH 16
 
 /*
+ * Queues claimed @d: in the submit ring, off every list, or behind the
+ * overflow on desc_submitted. Returns its cookie. vc.submit_lock held, the
+ * ring grown already if it was full.
+ */
+static inline dma_cookie_t queue_claimed(struct soft_chan *sc, struct soft_desc *d, uintptr_t tag)
+{
+	dma_cookie_t cookie;
+
+	__atomic_store_n(&d->moved, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&d->moved_segs, 0, __ATOMIC_RELAXED);
+	cookie = dma_cookie_assign(&d->vd.tx);
+	if (!sc->sub_overflow && ring_room(sc)) {
+		unsigned long head = sc->sub_head++;
+		struct soft_sub e = sub_entry(d, tag, cookie);
+
+		list_del_init(&d->vd.node);	/* off desc_allocated */
+		soft_sub_write(&sc->sub_ring[head & sc->sub_mask], &e);
+		soft_prefetch_w(&sc->sub_ring[(head + SUB_PREFETCH) & sc->sub_mask]);
+	} else {
+		sc->sub_overflow = true;
+		list_move_tail(&d->vd.node, &sc->vc.desc_submitted);
+	}
+	return cookie;
+}
+
+/* A full ring grows before a submit; the lock may go meanwhile. */
+static inline void make_room(struct soft_chan *sc)
+{
+	if (__builtin_expect(!sc->sub_overflow && !ring_room(sc), 0)) {
+		spin_unlock(&sc->vc.submit_lock);
+		ring_grow(sc);
+		spin_lock(&sc->vc.submit_lock);
+	}
+}
+
+/*
  * vchan_tx_submit, with the soft queue: the descriptor goes in the submit
  * ring (grown first if full), off every list, or behind the overflow on
  * desc_submitted.
@@ -225,29 +261,12 @@ static dma_cookie_t soft_tx_submit(struct dma_async_tx_descriptor *tx)
 	dma_cookie_t cookie;
 
 	spin_lock(&sc->vc.submit_lock);
-	if (__builtin_expect(!sc->sub_overflow && !ring_room(sc), 0)) {
-		spin_unlock(&sc->vc.submit_lock);
-		ring_grow(sc);	/* nothing claimed yet: the lock may go meanwhile */
-		spin_lock(&sc->vc.submit_lock);
-	}
+	make_room(sc);	/* nothing claimed yet: the lock may go meanwhile */
 	if (!udma_desc_claim(tx)) {	/* another thread submitted it first */
 		spin_unlock(&sc->vc.submit_lock);
 		return UDMA_SUBMIT_UNCLAIMED;
 	}
-	__atomic_store_n(&d->moved, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&d->moved_segs, 0, __ATOMIC_RELAXED);
-	cookie = dma_cookie_assign(tx);
-	if (!sc->sub_overflow && ring_room(sc)) {
-		unsigned long head = sc->sub_head++;
-		struct soft_sub e = sub_entry(d, tag, cookie);
-
-		list_del_init(&d->vd.node);	/* off desc_allocated */
-		soft_sub_write(&sc->sub_ring[head & sc->sub_mask], &e);
-		soft_prefetch_w(&sc->sub_ring[(head + SUB_PREFETCH) & sc->sub_mask]);
-	} else {
-		sc->sub_overflow = true;
-		list_move_tail(&d->vd.node, &sc->vc.desc_submitted);
-	}
+	cookie = queue_claimed(sc, d, tag);
 	spin_unlock(&sc->vc.submit_lock);
 	return cookie;
 }
@@ -365,6 +384,54 @@ struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *chan, dma_addr
 	d->kind = SOFT_COPY;
 	d->segs[0] = (struct soft_seg){ dst, src, len };
 	return submit_prep(sc, d, flags, f);
+}
+
+/*
+ * udma_submit_memcpy_batch's fast path: soft_prep_memcpy's and
+ * soft_tx_submit's work for up to BATCH_CHUNK copies at a time, their
+ * descriptors taken and filled first, then queued in one hold of
+ * submit_lock. No client ever sees these descriptors, so they go from the
+ * stash to SUBMITTED directly. Stops at a copy memcpy_fine refuses (the
+ * core reports it) or when memory runs out.
+ */
+#define BATCH_CHUNK 32
+
+unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_copy *copies,
+				      unsigned int n, unsigned long flags,
+				      dma_cookie_t *last_cookie)
+{
+	struct soft_chan *sc = to_soft_chan(chan);
+	struct soft_desc *ds[BATCH_CHUNK];
+	unsigned int done = 0, k;
+
+	do {
+		for (k = 0; k < BATCH_CHUNK && done + k < n; k++) {
+			const struct udma_copy *c = &copies[done + k];
+			struct soft_desc *d;
+
+			if (!memcpy_fine(c->dst, c->src, c->len) || !(d = desc_take(sc)))
+				break;
+			d->seg0 = (struct soft_seg){ c->dst, c->src, c->len };
+			d->total = c->len;
+			d->plain = c->len <= sc->burst_bytes;
+			desc_ready(d, udma_copy_flags(c, flags));
+			d->vd.tx.callback = c->callback;
+			d->vd.tx.callback_result = c->callback_result;
+			d->vd.tx.callback_param = c->callback_param;
+			ds[k] = d;
+		}
+		if (!k)
+			break;
+		spin_lock(&sc->vc.submit_lock);
+		for (unsigned int i = 0; i < k; i++) {
+			make_room(sc);
+			__atomic_store_n(&ds[i]->vd.tx.udma_state, UDMA_DESC_SUBMITTED, __ATOMIC_RELAXED);
+			*last_cookie = queue_claimed(sc, ds[i], plain_now(ds[i]) ? SOFT_SUB_PLAIN : 0);
+		}
+		spin_unlock(&sc->vc.submit_lock);
+		done += k;
+	} while (k == BATCH_CHUNK && done < n);
+	return done;
 }
 
 struct dma_async_tx_descriptor *soft_prep_memset(struct dma_chan *chan, dma_addr_t dst,

@@ -14,6 +14,8 @@
 void *soft_hw_thread(void *arg);
 struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *, dma_addr_t, dma_addr_t,
 						 size_t, unsigned long);
+unsigned int soft_submit_memcpy_batch(struct dma_chan *, const struct udma_copy *, unsigned int,
+				      unsigned long, dma_cookie_t *);
 struct dma_async_tx_descriptor *soft_prep_memset(struct dma_chan *, dma_addr_t, int, size_t,
 						 unsigned long);
 struct dma_async_tx_descriptor *soft_prep_slave_sg(struct dma_chan *, struct scatterlist *,
@@ -450,6 +452,7 @@ static void fill_device(struct soft_dev *sd, const struct udma_soft_config *c)
 	dd->device_alloc_chan_resources = soft_alloc_chan_resources;
 	dd->device_free_chan_resources = soft_free_chan_resources;
 	dd->device_prep_dma_memcpy = soft_prep_memcpy;
+	dd->udma_submit_memcpy_batch = soft_submit_memcpy_batch;
 	dd->device_prep_dma_memset = soft_prep_memset;
 	dd->device_prep_slave_sg = soft_prep_slave_sg;
 	dd->device_prep_dma_cyclic = soft_prep_cyclic;

@@ -5,10 +5,12 @@
  * DPDK is installed) DPDK dmadev's dma_skeleton software device.
  *
  * For each size, udmaengine streams copies through the soft controller in
- * three completion modes:
+ * four ways:
  *   coalesced  a callback (and DMA_PREP_INTERRUPT) on every Nth descriptor
  *   callback   a callback per descriptor
  *   polled     no callbacks: the client polls cookies when it needs room
+ *   batch      coalesced's copies and callbacks, each batch handed over in
+ *              one udma_submit_memcpy_batch instead of prep and submit calls
  * then one 64-byte copy at a time gives submit-to-callback latency p50/p99.
  * Ratios are udmaengine / memcpy (GB/s, of the medians) and udmaengine /
  * DPDK skeleton (Mops/s, each round's own ratio, then their median: the two
@@ -115,6 +117,7 @@ struct stream {
 	unsigned int depth, batch, every;	/* the options, as they apply to size */
 	uint64_t ops, ns;		/* result */
 	pthread_barrier_t *start;
+	struct udma_copy *copies;	/* MODE_BATCH: one batch */
 	/* atomic: descriptors known complete. Written by every callback, so on
 	 * a line of its own: beside the fields prep reads, each callback made
 	 * the client fetch them again. */
@@ -142,13 +145,42 @@ static struct dma_async_tx_descriptor *prep(struct stream *s, size_t slot, unsig
 	return tx;
 }
 
+/*
+ * One batch through udma_submit_memcpy_batch: the same copies, with the
+ * same callbacks, as the coalesced loop's prep and submit calls.
+ */
+static void stream_batch(struct stream *s, size_t *slot, unsigned int *to_cb, unsigned int per_cb)
+{
+	struct udma_copy *c = s->copies;
+	size_t slots = s->ws / s->size;
+
+	for (unsigned int i = 0; i < s->batch; i++) {
+		bool cb = --*to_cb == 0;
+
+		c[i] = (struct udma_copy){ .dst = (dma_addr_t)(uintptr_t)(s->dst + *slot * s->size),
+					   .src = (dma_addr_t)(uintptr_t)(s->src + *slot * s->size),
+					   .len = s->size };
+		if (cb) {
+			*to_cb = per_cb;
+			c[i].callback = stream_done;
+			c[i].callback_param = s;
+		}
+		if (++*slot == slots)
+			*slot = 0;
+	}
+	if (udma_submit_memcpy_batch(s->chan, c, s->batch, 0, NULL) != (int)s->batch) {
+		fprintf(stderr, "dmaperf: batch submit failed\n");
+		exit(1);
+	}
+}
+
 /* Streams copies for time_ms with at most depth in flight, batch per issue. */
 static void stream_callbacks(struct stream *s)
 {
 	const struct opts *o = s->o;
 	size_t slots = s->ws / s->size, slot = 0;
 	uint64_t submitted = 0, t0, deadline, t;
-	unsigned int per_cb = s->mode == MODE_CALLBACK ? 1 : s->every;
+	unsigned int per_cb = s->mode == MODE_CALLBACK ? 1 : s->every;	/* batch: as coalesced */
 	unsigned int spins, to_cb = per_cb;	/* descriptors until the next with a callback */
 
 	t0 = now_ns();
@@ -157,6 +189,13 @@ static void stream_callbacks(struct stream *s)
 		for (spins = 0; submitted + s->batch - __atomic_load_n(&s->completed, __ATOMIC_ACQUIRE) >
 				s->depth;)
 			client_wait(&spins);
+		if (s->mode == MODE_BATCH) {
+			stream_batch(s, &slot, &to_cb, per_cb);
+			submitted += s->batch;
+			dma_async_issue_pending(s->chan);
+			t = now_ns();
+			continue;
+		}
 		for (unsigned int i = 0; i < s->batch; i++) {
 			bool cb = --to_cb == 0;
 			struct dma_async_tx_descriptor *tx = prep(s, slot, cb ? DMA_PREP_INTERRUPT : 0);
@@ -252,6 +291,8 @@ static struct result run_udma(const struct opts *o, struct dma_chan **chans, enu
 					.depth = depth_for(size, o->depth),
 					.batch = at_most_depth(size, o->depth, o->batch),
 					.every = at_most_depth(size, o->depth, o->every) };
+		if (mode == MODE_BATCH)
+			s[c].copies = calloc(s[c].batch, sizeof(*s[c].copies));
 		if (c == 0)
 			continue;
 		pthread_create(&tid[c], NULL, stream_thread, &s[c]);
@@ -260,6 +301,7 @@ static struct result run_udma(const struct opts *o, struct dma_chan **chans, enu
 	for (unsigned int c = 0; c < o->channels; c++) {
 		if (c)
 			pthread_join(tid[c], NULL);
+		free(s[c].copies);
 		ops += s[c].ops;
 		ns = s[c].ns > ns ? s[c].ns : ns;
 	}
@@ -365,11 +407,9 @@ static void median_rows(const struct opts *o, struct row rounds[][MAX_SIZES], st
 		for (int m = 0; m < MODES; m++)
 			MEDIAN_OF(udma[m]);
 #undef MEDIAN_OF
-		for (int k = 0; k < 2; k++) {
-			int m = k ? MODE_CALLBACK : MODE_COALESCED;
-
-			rows[i].skel[k] = ratio_spread(o, rounds, i, m, true);
-			rows[i].bare[k] = ratio_spread(o, rounds, i, m, false);
+		for (int k = 0; k < RATIOS; k++) {
+			rows[i].skel[k] = ratio_spread(o, rounds, i, ratio_modes[k], true);
+			rows[i].bare[k] = ratio_spread(o, rounds, i, ratio_modes[k], false);
 		}
 	}
 }

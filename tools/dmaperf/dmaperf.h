@@ -13,7 +13,11 @@ struct dma_chan;
 #define MAX_CHANNELS 16
 #define MAX_ROUNDS 15
 
-enum mode { MODE_COALESCED, MODE_CALLBACK, MODE_POLLED, MODES };
+enum mode { MODE_COALESCED, MODE_CALLBACK, MODE_POLLED, MODE_BATCH, MODES };
+
+/* The modes compared with the skeleton and the ring, in their columns' order. */
+#define RATIOS 3
+static const enum mode ratio_modes[RATIOS] = { MODE_COALESCED, MODE_CALLBACK, MODE_BATCH };
 
 struct opts {
 	size_t sizes[MAX_SIZES];
@@ -50,11 +54,11 @@ struct row {
 	struct result skeleton;
 	struct result ring;	/* --ring: the bare ring to a copy thread */
 	/*
-	 * udma coalesced [0] and callback/op [1] Mops/s over the skeleton's
-	 * and the ring's: each round's own ratio (figures measured a moment
-	 * apart), then the median and range over the rounds.
+	 * udma coalesced [0], callback/op [1] and batch [2] Mops/s over the
+	 * skeleton's and the ring's: each round's own ratio (figures measured
+	 * a moment apart), then the median and range over the rounds.
 	 */
-	struct spread skel[2], bare[2];
+	struct spread skel[RATIOS], bare[RATIOS];
 };
 
 static inline uint64_t now_ns(void)

@@ -15,7 +15,7 @@ static const char usage_text[] =
 	"  --batch=32             descriptors per dma_async_issue_pending\n"
 	"  --every=32             coalesced mode: a callback every Nth descriptor\n"
 	"  --channels=1           channels in parallel, one client thread each (max 16)\n"
-	"  --modes=coalesced,callback,polled\n"
+	"  --modes=coalesced,callback,polled,batch\n"
 	"  --latency=20000        submit-to-callback samples (0: skip)\n"
 	"  --repeat=1             rounds over every column, interleaved; each cell is the\n"
 	"                         median of its rounds (a noisy machine: use 3 or more)\n"
@@ -57,7 +57,7 @@ static int uint_value(const char *s, unsigned int *out, unsigned int min, unsign
 
 static int parse_modes(const char *v, unsigned int *modes)
 {
-	static const char *const names[MODES] = { "coalesced", "callback", "polled" };
+	static const char *const names[MODES] = { "coalesced", "callback", "polled", "batch" };
 	char *copy = strdup(v), *save = NULL;
 	int ret = 0;
 

@@ -7,7 +7,7 @@
 
 #include "dmaperf.h"
 
-static const char *const mode_names[MODES] = { "coalesced", "callback", "polled" };
+static const char *const mode_names[MODES] = { "coalesced", "callback", "polled", "batch" };
 
 static double ratio(double a, double b)
 {
@@ -20,19 +20,21 @@ static void print_table(const struct opts *o, const struct row *rows, int have_d
 	for (int m = 0; m < MODES; m++)
 		if (o->modes & (1u << m))
 			printf(" %-24s |", m == MODE_COALESCED ? "udma coalesced" :
-					   m == MODE_CALLBACK ? "udma callback/op" : "udma polled");
+					   m == MODE_CALLBACK ? "udma callback/op" :
+					   m == MODE_POLLED ? "udma polled" : "udma batch");
 	if (have_dpdk)
-		printf(" %15s | %13s", "DPDK skeleton", "udma/skeleton");
+		printf(" %15s | %20s", "DPDK skeleton", "udma/skeleton");
 	if (o->ring)
-		printf("%s %15s | %13s", have_dpdk ? " |" : "", "bare ring", "udma/ring");
+		printf("%s %15s | %20s", have_dpdk ? " |" : "", "bare ring", "udma/ring");
 	printf("\n%9s | %6s %8s |", "bytes", "GB/s", "Mops/s");
 	for (int m = 0; m < MODES; m++)
 		if (o->modes & (1u << m))
 			printf(" %6s %8s %8s |", "GB/s", "Mops/s", "x memcpy");
 	if (have_dpdk)
-		printf(" %6s %8s | %6s %6s", "GB/s", "Mops/s", "coal", "cb");
+		printf(" %6s %8s | %6s %6s %6s", "GB/s", "Mops/s", "coal", "cb", "batch");
 	if (o->ring)
-		printf("%s %6s %8s | %6s %6s", have_dpdk ? " |" : "", "GB/s", "Mops/s", "coal", "cb");
+		printf("%s %6s %8s | %6s %6s %6s", have_dpdk ? " |" : "", "GB/s", "Mops/s", "coal", "cb",
+		       "batch");
 	printf("\n");
 	for (int i = 0; i < o->nsizes; i++) {
 		const struct row *r = &rows[i];
@@ -43,11 +45,11 @@ static void print_table(const struct opts *o, const struct row *rows, int have_d
 				printf(" %6.2f %8.3f %8.2f |", r->udma[m].gbps, r->udma[m].mops,
 				       ratio(r->udma[m].gbps, r->memcpy.gbps));
 		if (have_dpdk)
-			printf(" %6.2f %8.3f | %6.2f %6.2f", r->skeleton.gbps, r->skeleton.mops,
-			       r->skel[0].median, r->skel[1].median);
+			printf(" %6.2f %8.3f | %6.2f %6.2f %6.2f", r->skeleton.gbps, r->skeleton.mops,
+			       r->skel[0].median, r->skel[1].median, r->skel[2].median);
 		if (o->ring)
-			printf("%s %6.2f %8.3f | %6.2f %6.2f", have_dpdk ? " |" : "", r->ring.gbps,
-			       r->ring.mops, r->bare[0].median, r->bare[1].median);
+			printf("%s %6.2f %8.3f | %6.2f %6.2f %6.2f", have_dpdk ? " |" : "", r->ring.gbps,
+			       r->ring.mops, r->bare[0].median, r->bare[1].median, r->bare[2].median);
 		printf("\n");
 	}
 }
@@ -69,9 +71,10 @@ static void print_spread(const struct opts *o, const struct row *rows, int have_
 		for (int i = 0; i < o->nsizes; i++) {
 			const struct spread *sp = ref == 0 ? rows[i].skel : rows[i].bare;
 
-			printf("%9zu   coalesced %.2f (%.2f-%.2f)   callback/op %.2f (%.2f-%.2f)\n",
+			printf("%9zu   coalesced %.2f (%.2f-%.2f)   callback/op %.2f (%.2f-%.2f)"
+			       "   batch %.2f (%.2f-%.2f)\n",
 			       rows[i].size, sp[0].median, sp[0].lo, sp[0].hi, sp[1].median, sp[1].lo,
-			       sp[1].hi);
+			       sp[1].hi, sp[2].median, sp[2].lo, sp[2].hi);
 		}
 	}
 }
@@ -87,17 +90,24 @@ static int write_csv(const char *path, const struct opts *o, const struct row *r
 	fprintf(f, "size,memcpy_gbps,memcpy_mops");
 	for (int m = 0; m < MODES; m++)
 		fprintf(f, ",%s_gbps,%s_mops", mode_names[m], mode_names[m]);
-	fprintf(f, ",skeleton_gbps,skeleton_mops,ring_gbps,ring_mops,"
-		   "coalesced_per_skeleton,callback_per_skeleton,coalesced_per_ring,callback_per_ring\n");
+	fprintf(f, ",skeleton_gbps,skeleton_mops,ring_gbps,ring_mops");
+	for (int ref = 0; ref < 2; ref++)
+		for (int k = 0; k < RATIOS; k++)
+			fprintf(f, ",%s_per_%s", mode_names[ratio_modes[k]], ref ? "ring" : "skeleton");
+	fprintf(f, "\n");
 	for (int i = 0; i < o->nsizes; i++) {
 		const struct row *r = &rows[i];
 
 		fprintf(f, "%zu,%.4f,%.4f", r->size, r->memcpy.gbps, r->memcpy.mops);
 		for (int m = 0; m < MODES; m++)
 			fprintf(f, ",%.4f,%.4f", r->udma[m].gbps, r->udma[m].mops);
-		fprintf(f, ",%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f\n", r->skeleton.gbps,
-			r->skeleton.mops, r->ring.gbps, r->ring.mops, r->skel[0].median,
-			r->skel[1].median, r->bare[0].median, r->bare[1].median);
+		fprintf(f, ",%.4f,%.4f,%.4f,%.4f", r->skeleton.gbps, r->skeleton.mops, r->ring.gbps,
+			r->ring.mops);
+		for (int k = 0; k < RATIOS; k++)
+			fprintf(f, ",%.4f", r->skel[k].median);
+		for (int k = 0; k < RATIOS; k++)
+			fprintf(f, ",%.4f", r->bare[k].median);
+		fprintf(f, "\n");
 	}
 	return fclose(f);
 }

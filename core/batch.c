@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * udma_submit_memcpy_batch: many memcpy preps and submits in one call.
+ *
+ * The provider's batch op takes the copies it can; whatever it leaves (a
+ * provider without the op, strict mode, a copy it would refuse) goes
+ * through the kernel calls one by one, so every check, diagnostic and
+ * misuse report is theirs and a batch behaves exactly as its calls would.
+ */
+#include "internal.h"
+
+/* The first copies (up to @n) the core's memcpy checks pass. */
+static unsigned int fine_prefix(const struct dma_chan *chan, const struct udma_copy *copies,
+				unsigned int n, unsigned long flags)
+{
+	unsigned int i = 0;
+
+	while (i < n && udma_memcpy_args_fine(chan, copies[i].dst, copies[i].src, copies[i].len, flags))
+		i++;
+	return i;
+}
+
+/* One copy through the kernel calls; its cookie, or < 0 if refused. */
+static dma_cookie_t submit_one(struct dma_chan *chan, const struct udma_copy *c,
+			       unsigned long flags)
+{
+	struct dma_async_tx_descriptor *tx;
+
+	tx = dmaengine_prep_dma_memcpy(chan, c->dst, c->src, c->len, udma_copy_flags(c, flags));
+	if (!tx)
+		return -EINVAL;
+	tx->callback = c->callback;
+	tx->callback_result = c->callback_result;
+	tx->callback_param = c->callback_param;
+	return dmaengine_submit(tx);
+}
+
+int udma_submit_memcpy_batch(struct dma_chan *chan, const struct udma_copy *copies,
+			     unsigned int n, unsigned long flags, dma_cookie_t *last_cookie)
+{
+	const struct dma_device *dev;
+	dma_cookie_t cookie = 0;
+	unsigned int done = 0;
+	int err = udma_chan_check(chan, __func__);
+
+	if (err)
+		return err;
+	if (n && !copies) {
+		udma_chan_diag(chan, __func__, "copies is NULL (n %u)", n);
+		return -EINVAL;
+	}
+	if (flags & DMA_CTRL_REUSE) {
+		udma_chan_diag(chan, __func__, "flags: DMA_CTRL_REUSE, but a batch gives no "
+			       "descriptor back to submit again");
+		return -EINVAL;
+	}
+	dev = chan->device;
+	if (dev->udma_submit_memcpy_batch && udma_strict_now() == UDMA_STRICT_OFF)
+		done = dev->udma_submit_memcpy_batch(chan, copies, fine_prefix(chan, copies, n, flags),
+						     flags, &cookie);
+	for (; done < n; done++) {
+		dma_cookie_t c = submit_one(chan, &copies[done], flags);
+
+		if (c < 0) {
+			err = c;
+			break;
+		}
+		cookie = c;
+	}
+	if (!done)
+		return n ? err : 0;
+	if (last_cookie)
+		*last_cookie = cookie;
+	return (int)done;
+}
