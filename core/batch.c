@@ -2,9 +2,9 @@
 /*
  * udma_submit_memcpy_batch: many memcpy preps and submits in one call.
  *
- * The provider's batch op takes the copies it can; whatever it leaves (a
- * provider without the op, strict mode, a copy it would refuse) goes
- * through the kernel calls one by one, so every check, diagnostic and
+ * The provider's batch op takes the copies it can; whatever it leaves (all
+ * of them on a provider without the op; from a copy it would refuse on)
+ * goes through the kernel calls one by one, so every check, diagnostic and
  * misuse report is theirs and a batch behaves exactly as its calls would.
  */
 #include "internal.h"
@@ -55,7 +55,7 @@ int udma_submit_memcpy_batch(struct dma_chan *chan, const struct udma_copy *copi
 		return -EINVAL;
 	}
 	dev = chan->device;
-	if (dev->udma_submit_memcpy_batch && udma_strict_now() == UDMA_STRICT_OFF)
+	if (dev->udma_submit_memcpy_batch)
 		done = dev->udma_submit_memcpy_batch(chan, copies, fine_prefix(chan, copies, n, flags),
 						     flags, &cookie);
 	for (; done < n; done++) {

@@ -3,7 +3,8 @@
  * CUDA channels, memcpy: host->device, device->device and device->host in
  * one submission, byte-exact with guard bytes on both sides; callbacks in
  * order with NOERROR and residue 0; a long stream refilling the launch
- * window; descriptor reuse; two channels driven from two threads; and the
+ * window; descriptor reuse; udma_submit_memcpy_batch through the core's
+ * one-by-one path; two channels driven from two threads; and the
  * addresses a copy engine cannot reach are refused at prep.
  */
 #include "cuda-test.h"
@@ -148,6 +149,63 @@ static void reuse(struct dma_chan *chan)
 	free(back);
 }
 
+/*
+ * udma_submit_memcpy_batch on a provider without a batch op: the core's
+ * prep and submit calls one by one, with their cookies, order, callbacks
+ * and refusals.
+ */
+static void batch(struct dma_chan *chan)
+{
+	enum { N = 200, B = 50, LEN = 1000 };
+	unsigned char *src = t_dev_alloc(N * LEN), *dst = t_dev_alloc(N * LEN);
+	unsigned char *host = t_alloc(N * LEN), *back = t_alloc(N * LEN);
+	struct udma_copy c[N];
+	struct t_res r[N];
+	struct t_counter done;
+	dma_cookie_t last = 0, prev = 0;
+	int order = 0;
+
+	t_counter_init(&done);
+	t_fill(host, N * LEN, 77);
+	t_to_dev(src, host, N * LEN);
+	for (int i = 0; i < N; i++) {
+		t_res_init(&r[i], &done, &order);
+		c[i] = (struct udma_copy){ .dst = t_dptr(dst + i * LEN), .src = t_dptr(src + i * LEN),
+					   .len = LEN, .callback_result = t_res_callback,
+					   .callback_param = &r[i] };
+	}
+	for (int i = 0; i < N; i += B) {
+		CHECK_EQ(udma_submit_memcpy_batch(chan, &c[i], B, 0, &last), B);
+		if (prev)
+			CHECK_EQ(last, prev + B);
+		prev = last;
+	}
+	dma_async_issue_pending(chan);
+	CHECK(t_counter_wait(&done, N, 20000));
+	CHECK_EQ(dmaengine_tx_status(chan, last, NULL), DMA_COMPLETE);
+	for (int i = 0; i < N; i++) {
+		CHECK_EQ(r[i].calls, 1);
+		CHECK_EQ(r[i].seq, i);
+		CHECK_EQ(r[i].result, DMA_TRANS_NOERROR);
+	}
+	t_from_dev(back, dst, N * LEN);
+	CHECK(memcmp(back, host, N * LEN) == 0);
+
+	/* a copy the provider refuses stops the batch there, with its line */
+	c[3].dst = c[3].src + 10;
+	t_diag_reset();
+	CHECK_EQ(udma_submit_memcpy_batch(chan, c, 10, 0, &last), 3);
+	CHECK_EQ(t_diag_count(), 1);
+	CHECK_DIAG("overlap");
+	dma_async_issue_pending(chan);
+	CHECK(t_counter_wait(&done, N + 3, 10000));
+	CHECK_EQ(dmaengine_tx_status(chan, last, NULL), DMA_COMPLETE);
+	t_dev_free(src);
+	t_dev_free(dst);
+	free(host);
+	free(back);
+}
+
 /* Bad addresses: refused with a diagnostic naming them, channel still usable. */
 static void refusals(struct dma_chan *chan)
 {
@@ -212,6 +270,7 @@ int main(void)
 		roundtrip(chan, sizes[i], i % 5);
 	stream(chan, 300);
 	reuse(chan);
+	batch(chan);
 	refusals(chan);
 	roundtrip(chan, 12345, 3);	/* still usable after the refusals */
 	dma_release_channel(chan);
@@ -235,6 +294,6 @@ int main(void)
 #endif
 	CHECK_EQ(udma_cuda_destroy(dev), 0);
 	printf("cuda-memcpy: %zu sizes H2D+D2D+D2H byte-exact, 300-copy stream in order, reuse x3, "
-	       "refusals, two channels in parallel\n", sizeof(sizes) / sizeof(sizes[0]));
+	       "200 copies in batches, refusals, two channels in parallel\n", sizeof(sizes) / sizeof(sizes[0]));
 	return 0;
 }

@@ -376,8 +376,8 @@ struct dma_device {
 	 * queues the first copies it accepts, in order, and returns how many
 	 * (0..n), setting *last_cookie; it stops at one it would refuse, which
 	 * the core then takes through device_prep_dma_memcpy and tx_submit to
-	 * report. Called only with strict mode off, the channel held and
-	 * @flags checked; each copy passed the core's memcpy checks. */
+	 * report. Called with the channel held and @flags checked; each copy
+	 * passed the core's memcpy checks. */
 	unsigned int (*udma_submit_memcpy_batch)(struct dma_chan *chan,
 						 const struct udma_copy *copies, unsigned int n,
 						 unsigned long flags, dma_cookie_t *last_cookie);
