@@ -7,7 +7,7 @@
  *
  * Each thread, with its own PRNG seeded from --seed, repeatedly picks a
  * channel and an action: prep+submit a copy (with a callback, or polled),
- * issue_pending, terminate_async+synchronize, terminate_sync, pause+resume,
+ * submit a batch of copies with callbacks (udma_submit_memcpy_batch), issue_pending, terminate_async+synchronize, terminate_sync, pause+resume,
  * tx_status, or release the channel and request a new one. Every submitted
  * copy gets a record; the run checks that
  *   - a callback runs at most once per record, and only on a live record;
@@ -160,10 +160,11 @@ static void do_terminate(struct slot *s, bool sync_call)
 	pthread_mutex_unlock(&s->control);
 }
 
-static struct record *submit_copy(struct slot *s, uint64_t *rng, struct record **list)
+/* A record for a new copy of random length and bytes on @s, not yet
+ * prepared. */
+static struct record *new_record(struct slot *s, uint64_t *rng)
 {
 	struct record *r = calloc(1, sizeof(*r));
-	struct dma_async_tx_descriptor *tx;
 
 	r->len = 1 + rnd(rng) % opt.max_len;
 	r->src = malloc(r->len);
@@ -178,13 +179,36 @@ static struct record *submit_copy(struct slot *s, uint64_t *rng, struct record *
 		memcpy(r->src + i, &x, r->len - i < 8 ? r->len - i : 8);
 	}
 	memset(r->dst, 0, r->len);
+	return r;
+}
+
+static void drop_record(struct record *r)
+{
+	free(r->src);
+	free(r->dst);
+	free(r);
+}
+
+/* A submitted record goes on the owner's list. */
+static void submitted(struct record *r, dma_cookie_t cookie, struct record **list)
+{
+	r->cookie = cookie;
+	r->epoch = __atomic_load_n(&r->slot->term_started, __ATOMIC_ACQUIRE);
+	r->next = *list;
+	*list = r;
+}
+
+static struct record *submit_copy(struct slot *s, uint64_t *rng, struct record **list)
+{
+	struct record *r = new_record(s, rng);
+	struct dma_async_tx_descriptor *tx;
+	dma_cookie_t cookie;
+
 	tx = dmaengine_prep_dma_memcpy(s->chan, (dma_addr_t)(uintptr_t)r->dst,
 				       (dma_addr_t)(uintptr_t)r->src, r->len, DMA_PREP_INTERRUPT);
 	if (!tx) {
 		finding("prep failed", r);
-		free(r->src);
-		free(r->dst);
-		free(r);
+		drop_record(r);
 		return NULL;
 	}
 	r->polled = rnd(rng) % 8 == 0;
@@ -192,13 +216,39 @@ static struct record *submit_copy(struct slot *s, uint64_t *rng, struct record *
 		tx->callback = on_callback;
 		tx->callback_param = r;
 	}
-	r->cookie = dmaengine_submit(tx);
-	if (r->cookie < 0)
+	cookie = dmaengine_submit(tx);
+	if (cookie < 0)
 		finding("submit failed", r);
-	r->epoch = __atomic_load_n(&s->term_started, __ATOMIC_ACQUIRE);
-	r->next = *list;
-	*list = r;
+	submitted(r, cookie, list);
 	return r;
+}
+
+/* 1..8 copies with callbacks in one udma_submit_memcpy_batch. */
+#define STRESS_BATCH 8
+
+static void submit_batch(struct slot *s, uint64_t *rng, struct record **list)
+{
+	struct record *r[STRESS_BATCH];
+	struct udma_copy c[STRESS_BATCH];
+	unsigned int n = 1 + (unsigned int)(rnd(rng) % STRESS_BATCH);
+	dma_cookie_t last = 0;
+	int got;
+
+	for (unsigned int i = 0; i < n; i++) {
+		r[i] = new_record(s, rng);
+		c[i] = (struct udma_copy){ .dst = (dma_addr_t)(uintptr_t)r[i]->dst,
+					   .src = (dma_addr_t)(uintptr_t)r[i]->src, .len = r[i]->len,
+					   .callback = on_callback, .callback_param = r[i] };
+	}
+	got = udma_submit_memcpy_batch(s->chan, c, n, 0, &last);
+	if (got != (int)n)
+		finding("batch submit refused a copy", NULL);
+	for (unsigned int i = 0; i < n; i++) {
+		if ((int)i < got)
+			submitted(r[i], last, list);	/* tx_status looks at the batch's last */
+		else
+			drop_record(r[i]);
+	}
 }
 
 /*
@@ -282,10 +332,12 @@ static void *worker(void *arg)
 			continue;
 		}
 		pthread_rwlock_rdlock(&s->use);
-		if (action < 45) {
+		if (action < 35) {
 			r = submit_copy(s, &rng, &list);
 			if (r && r->polled)
 				poll_one(r);
+		} else if (action < 45) {
+			submit_batch(s, &rng, &list);
 		} else if (action < 75) {
 			dma_async_issue_pending(s->chan);
 		} else if (action < 82) {
