@@ -7,7 +7,8 @@
  *
  * Each thread, with its own PRNG seeded from --seed, repeatedly picks a
  * channel and an action: prep+submit a copy (with a callback, or polled),
- * submit a batch of copies with callbacks (udma_submit_memcpy_batch), issue_pending, terminate_async+synchronize, terminate_sync, pause+resume,
+ * a batch of copies with callbacks (udma_submit_memcpy_batch),
+ * issue_pending, terminate_async+synchronize, terminate_sync, pause+resume,
  * tx_status, or release the channel and request a new one. Every submitted
  * copy gets a record; the run checks that
  *   - a callback runs at most once per record, and only on a live record;
