@@ -31,9 +31,18 @@ thread_total() {
 hw=$(thread_total soft_hw_thread)
 pool=$(thread_total pool_thread)
 
+# The same copies through udma_submit_memcpy_batch, 32 per call (dmaperf's --batch).
+valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file="$out/bg" \
+	"$bin" --sizes=64 --time-ms=300 --latency=0 --modes=batch --no-dpdk >/dev/null 2>&1
+callgrind_annotate --auto=yes --context=0 "$out/bg-01" > "$out/batch.txt" 2>/dev/null
+batch_line=$(grep -E "=> .*[:/]udma_submit_memcpy_batch \(" "$out/batch.txt" | head -1)
+batch_calls=$(echo "$batch_line" | sed -E 's/.*\(([0-9,]+)x\).*/\1/' | tr -d ,)
+batch_cost=$(echo "$batch_line" | awk '{print $1}' | tr -d ,)
+
 echo "copies counted:             $copies"
 echo "client: prep (core + soft): $(( $(cost dmaengine_prep_dma_memcpy) / copies ))"
 echo "client: submit:             $(( $(cost dmaengine_submit) / copies ))"
 echo "client: dmaperf's loop, all:$(( $(cost stream_callbacks) / copies ))"
 echo "hardware thread:            $(( hw / copies ))"
 echo "tasklet pool:               $(( pool / copies ))"
+[ -z "$batch_calls" ] || echo "client: udma_submit_memcpy_batch, per copy: $(( batch_cost / (batch_calls * 32) ))"
