@@ -211,7 +211,7 @@ static void ring_grow(struct soft_chan *sc)
 #define SUB_PREFETCH 16
 
 /*
- * Queues claimed @d: in the submit ring, off every list, or behind the
+ * Queues claimed @d, off every list: in the submit ring, or behind the
  * overflow on desc_submitted. Returns its cookie. vc.submit_lock held, the
  * ring grown already if it was full.
  */
@@ -226,12 +226,11 @@ static inline dma_cookie_t queue_claimed(struct soft_chan *sc, struct soft_desc 
 		unsigned long head = sc->sub_head++;
 		struct soft_sub e = sub_entry(d, tag, cookie);
 
-		list_del_init(&d->vd.node);	/* off desc_allocated */
 		soft_sub_write(&sc->sub_ring[head & sc->sub_mask], &e);
 		soft_prefetch_w(&sc->sub_ring[(head + SUB_PREFETCH) & sc->sub_mask]);
 	} else {
 		sc->sub_overflow = true;
-		list_move_tail(&d->vd.node, &sc->vc.desc_submitted);
+		list_add_tail(&d->vd.node, &sc->vc.desc_submitted);
 	}
 	return cookie;
 }
@@ -266,6 +265,7 @@ static dma_cookie_t soft_tx_submit(struct dma_async_tx_descriptor *tx)
 		spin_unlock(&sc->vc.submit_lock);
 		return UDMA_SUBMIT_UNCLAIMED;
 	}
+	list_del(&d->vd.node);	/* off desc_allocated */
 	cookie = queue_claimed(sc, d, tag);
 	spin_unlock(&sc->vc.submit_lock);
 	return cookie;
@@ -388,49 +388,73 @@ struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *chan, dma_addr
 
 /*
  * udma_submit_memcpy_batch's fast path: soft_prep_memcpy's and
- * soft_tx_submit's work for up to BATCH_CHUNK copies at a time, their
- * descriptors taken and filled first, then queued in one hold of
- * submit_lock. No client ever sees these descriptors, so they go from the
- * stash to SUBMITTED directly. Stops at a copy memcpy_fine refuses (the
- * core reports it) or when memory runs out.
+ * soft_tx_submit's work for up to BATCH_CHUNK copies per hold of
+ * submit_lock. No client ever holds these descriptors, so they come from
+ * the cache (under the same lock) straight to SUBMITTED, never on
+ * desc_allocated, and their ring entries are written from the copies.
+ * Stops at a copy memcpy_fine refuses (the core reports it) or when
+ * memory runs out.
  */
 #define BATCH_CHUNK 32
+
+/* A free descriptor off every list; submit_lock held, and dropped only
+ * for a new one when the cache is empty. NULL: no memory. */
+static struct soft_desc *batch_desc(struct soft_chan *sc)
+{
+	struct soft_desc *d = soft_cache_get(sc);
+
+	if (__builtin_expect(d != NULL, 1)) {
+		INIT_LIST_HEAD(&d->vd.node);	/* its links are stale */
+		return d;
+	}
+	spin_unlock(&sc->vc.submit_lock);
+	d = soft_desc_new(sc);
+	spin_lock(&sc->vc.submit_lock);
+	if (d)
+		list_del_init(&d->vd.node);	/* off desc_allocated */
+	return d;
+}
 
 unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_copy *copies,
 				      unsigned int n, unsigned long flags,
 				      dma_cookie_t *last_cookie)
 {
 	struct soft_chan *sc = to_soft_chan(chan);
-	struct soft_desc *ds[BATCH_CHUNK];
-	unsigned int done = 0, k;
+	bool strict = udma_strict_now() != UDMA_STRICT_OFF;
+	unsigned int done = 0;
 
-	do {
-		for (k = 0; k < BATCH_CHUNK && done + k < n; k++) {
-			const struct udma_copy *c = &copies[done + k];
+	while (done < n) {
+		unsigned int end = n - done > BATCH_CHUNK ? done + BATCH_CHUNK : n;
+
+		spin_lock(&sc->vc.submit_lock);
+		for (; done < end; done++) {
+			const struct udma_copy *c = &copies[done];
 			struct soft_desc *d;
+			dma_cookie_t cookie;
+			bool plain;
 
-			if (!memcpy_fine(c->dst, c->src, c->len) || !(d = desc_take(sc)))
+			if (!memcpy_fine(c->dst, c->src, c->len))
 				break;
+			make_room(sc);
+			d = batch_desc(sc);
+			if (!d)
+				break;
+			plain = c->len <= sc->burst_bytes;
 			d->seg0 = (struct soft_seg){ c->dst, c->src, c->len };
 			d->total = c->len;
-			d->plain = c->len <= sc->burst_bytes;
+			d->plain = plain;
 			desc_ready(d, udma_copy_flags(c, flags));
 			d->vd.tx.callback = c->callback;
 			d->vd.tx.callback_result = c->callback_result;
 			d->vd.tx.callback_param = c->callback_param;
-			ds[k] = d;
-		}
-		if (!k)
-			break;
-		spin_lock(&sc->vc.submit_lock);
-		for (unsigned int i = 0; i < k; i++) {
-			make_room(sc);
-			__atomic_store_n(&ds[i]->vd.tx.udma_state, UDMA_DESC_SUBMITTED, __ATOMIC_RELAXED);
-			*last_cookie = queue_claimed(sc, ds[i], plain_now(ds[i]) ? SOFT_SUB_PLAIN : 0);
+			__atomic_store_n(&d->vd.tx.udma_state, UDMA_DESC_SUBMITTED, __ATOMIC_RELAXED);
+			cookie = queue_claimed(sc, d, plain && !strict ? SOFT_SUB_PLAIN : 0);
+			*last_cookie = cookie;
 		}
 		spin_unlock(&sc->vc.submit_lock);
-		done += k;
-	} while (k == BATCH_CHUNK && done < n);
+		if (done < end)
+			break;	/* refused, or out of memory */
+	}
 	return done;
 }
 
