@@ -13,9 +13,12 @@
 static unsigned int fine_prefix(const struct dma_chan *chan, const struct udma_copy *copies,
 				unsigned int n, unsigned long flags)
 {
+	const struct dma_device *dev = chan->device;
 	unsigned int i = 0;
 
-	while (i < n && udma_memcpy_args_fine(chan, copies[i].dst, copies[i].src, copies[i].len, flags))
+	if (!udma_memcpy_flags_fine(dev, flags))
+		return 0;
+	while (i < n && udma_memcpy_addrs_fine(dev, copies[i].dst, copies[i].src, copies[i].len))
 		i++;
 	return i;
 }

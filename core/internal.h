@@ -100,21 +100,31 @@ static inline bool udma_chan_usable(struct dma_chan *chan, const char *func)
 
 /*
  * The fast path of memcpy's checks (prep.c, batch.c): every one of
- * prep_ok's and mem_args_ok's but the channel's, as a single expression
- * with no diagnostics. When it fails they run again to say which argument
- * was wrong.
+ * prep_ok's and mem_args_ok's but the channel's, as single expressions
+ * with no diagnostics: the flags' (once per batch) and the addresses'.
+ * When they fail the checks run again to say which argument was wrong.
  */
+static inline bool udma_memcpy_flags_fine(const struct dma_device *dev, unsigned long flags)
+{
+	return dma_has_cap(DMA_MEMCPY, dev->cap_mask) &&
+	       !(flags & ~(unsigned long)KNOWN_PREP_FLAGS) &&
+	       (!(flags & DMA_CTRL_REUSE) || dev->descriptor_reuse);
+}
+
+static inline bool udma_memcpy_addrs_fine(const struct dma_device *dev, dma_addr_t dest,
+					  dma_addr_t src, size_t len)
+{
+	size_t mask = ((size_t)1 << dev->copy_align) - 1;
+
+	return len && dest != DMA_MAPPING_ERROR && src != DMA_MAPPING_ERROR &&
+	       dest + len >= dest && src + len >= src && !((dest | src | len) & mask);
+}
+
 static inline bool udma_memcpy_args_fine(const struct dma_chan *chan, dma_addr_t dest,
 					 dma_addr_t src, size_t len, unsigned long flags)
 {
-	const struct dma_device *dev = chan->device;
-	size_t mask = ((size_t)1 << dev->copy_align) - 1;
-
-	return dma_has_cap(DMA_MEMCPY, dev->cap_mask) &&
-	       !(flags & ~(unsigned long)KNOWN_PREP_FLAGS) &&
-	       (!(flags & DMA_CTRL_REUSE) || dev->descriptor_reuse) && len &&
-	       dest != DMA_MAPPING_ERROR && src != DMA_MAPPING_ERROR &&
-	       dest + len >= dest && src + len >= src && !((dest | src | len) & mask);
+	return udma_memcpy_flags_fine(chan->device, flags) &&
+	       udma_memcpy_addrs_fine(chan->device, dest, src, len);
 }
 
 /* A batch copy's prep flags: the batch's, and DMA_PREP_INTERRUPT when it

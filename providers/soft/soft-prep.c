@@ -420,7 +420,8 @@ unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_c
 				      dma_cookie_t *last_cookie)
 {
 	struct soft_chan *sc = to_soft_chan(chan);
-	bool strict = udma_strict_now() != UDMA_STRICT_OFF;
+	/* in strict mode no copy is plain: freed descriptors go to quarantine */
+	size_t plain_max = udma_strict_now() == UDMA_STRICT_OFF ? sc->burst_bytes : 0;
 	unsigned int done = 0;
 
 	while (done < n) {
@@ -439,7 +440,7 @@ unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_c
 			d = batch_desc(sc);
 			if (!d)
 				break;
-			plain = c->len <= sc->burst_bytes;
+			plain = c->len <= plain_max;
 			d->seg0 = (struct soft_seg){ c->dst, c->src, c->len };
 			d->total = c->len;
 			d->plain = plain;
@@ -448,7 +449,7 @@ unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_c
 			d->vd.tx.callback_result = c->callback_result;
 			d->vd.tx.callback_param = c->callback_param;
 			__atomic_store_n(&d->vd.tx.udma_state, UDMA_DESC_SUBMITTED, __ATOMIC_RELAXED);
-			cookie = queue_claimed(sc, d, plain && !strict ? SOFT_SUB_PLAIN : 0);
+			cookie = queue_claimed(sc, d, plain ? SOFT_SUB_PLAIN : 0);
 			*last_cookie = cookie;
 		}
 		spin_unlock(&sc->vc.submit_lock);
