@@ -125,7 +125,7 @@ int fuzz_api_run(const uint8_t *data, size_t size)
 		struct dma_async_tx_descriptor *tx = NULL;
 		bool made = false;
 
-		switch (op % 18) {
+		switch (op % 19) {
 		case 0: {	/* memcpy */
 			dma_addr_t d = addr(&in, dst), a = addr(&in, src);
 			size_t l = length(&in, d, dst);
@@ -244,6 +244,26 @@ int fuzz_api_run(const uint8_t *data, size_t size)
 						     u8(&in) % 4, u32(&in), u32(&in) % BUF, u8(&in) % 50 };
 
 			udma_soft_inject(chan, u8(&in) & 1 ? &f : NULL);
+			break;
+		}
+		case 18: {	/* a batch of up to 4 copies, any of them bad */
+			struct udma_copy c[4];
+			unsigned int n = u8(&in) % 5;
+			dma_cookie_t lc;
+
+			for (unsigned int i = 0; i < n; i++) {
+				c[i] = (struct udma_copy){ .dst = addr(&in, dst), .src = addr(&in, src) };
+				c[i].len = length(&in, c[i].dst, dst);
+				if (length(&in, c[i].src, src) < c[i].len)
+					c[i].len = 0;
+				if (u8(&in) & 1) {
+					c[i].callback = count_cb;
+					c[i].callback_param = &callbacks;
+				}
+			}
+			if (udma_submit_memcpy_batch(chan, u8(&in) == 0xff ? NULL : c, n,
+						     u8(&in) | (u8(&in) << 8), &lc) > 0)
+				last = lc;
 			break;
 		}
 		case 17:
