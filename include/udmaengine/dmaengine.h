@@ -474,8 +474,8 @@ void dma_async_issue_pending(struct dma_chan *chan);
  *
  * Returns how many were submitted, the first ones: n, or the index of the
  * copy refused (whose diagnostic names dmaengine_prep_dma_memcpy, the call
- * it stands for); a negative errno when none was (-EINVAL, -ENODEV,
- * -ENOMEM). *@last_cookie (may be NULL) gets the last submitted copy's
+ * it stands for); a negative errno when none was (-EINVAL, or -ENODEV
+ * for a channel whose device went away). *@last_cookie (may be NULL) gets the last submitted copy's
  * cookie, for dmaengine_tx_status. @flags apply to every copy, and a copy
  * with a callback gets DMA_PREP_INTERRUPT too; DMA_CTRL_REUSE is refused:
  * a batch gives no descriptor back to submit again.
