@@ -32,11 +32,15 @@ unsigned long udma_diag_count(void)
 	return __atomic_load_n(&diag_count, __ATOMIC_RELAXED);
 }
 
+_Thread_local const char *udma_diag_caller;
+
 static void emit(const char *chan_name, const char *func, const char *fmt, va_list ap)
 {
 	char msg[384], line[512];
 	struct diag_sink s;
 
+	if (udma_diag_caller)
+		func = udma_diag_caller;	/* the call the client made, not the op */
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (chan_name)
 		snprintf(line, sizeof(line), "udmaengine: %s: %s: %s", chan_name, func, msg);

@@ -94,6 +94,13 @@ static inline bool udma_chan_usable(struct dma_chan *chan, const char *func)
 	return udma_chan_check(chan, func) == 0;
 }
 
+/*
+ * Set by the core around a provider op that serves a different client call
+ * (dmaengine_prep_slave_single through device_prep_slave_sg): the
+ * provider's diagnostics then name the call the client made (diag.c).
+ */
+extern _Thread_local const char *udma_diag_caller __attribute__((visibility("hidden")));
+
 #define KNOWN_PREP_FLAGS (DMA_PREP_INTERRUPT | DMA_CTRL_ACK | DMA_PREP_CONTINUE | \
 			  DMA_PREP_FENCE | DMA_CTRL_REUSE | DMA_PREP_CMD | \
 			  DMA_PREP_REPEAT | DMA_PREP_LOAD_EOT)

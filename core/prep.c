@@ -198,6 +198,7 @@ static struct dma_async_tx_descriptor *prep_slave(
 	struct dma_chan *chan, struct scatterlist *sgl, unsigned int sg_len,
 	enum dma_transfer_direction dir, unsigned long flags, const char *f)
 {
+	struct dma_async_tx_descriptor *tx;
 	struct scatterlist *sg;
 	unsigned int i;
 
@@ -221,7 +222,10 @@ static struct dma_async_tx_descriptor *prep_slave(
 		if (!addr_ok(chan, f, "sgl dma address", sg_dma_address(sg), sg_dma_len(sg)))
 			return NULL;
 	}
-	return prepared(chan, f, chan->device->device_prep_slave_sg(chan, sgl, sg_len, dir, flags, NULL));
+	udma_diag_caller = f;
+	tx = chan->device->device_prep_slave_sg(chan, sgl, sg_len, dir, flags, NULL);
+	udma_diag_caller = NULL;
+	return prepared(chan, f, tx);
 }
 
 struct dma_async_tx_descriptor *dmaengine_prep_slave_sg(

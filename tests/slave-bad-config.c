@@ -176,6 +176,7 @@ static void bad_preps(struct dma_chan *chan, struct dma_chan *fresh)
 	REFUSED_NULL(dmaengine_prep_slave_sg(fresh, sg, 1, DMA_DEV_TO_MEM, 0), "src_addr");
 	REFUSED_NULL(dmaengine_prep_dma_cyclic(fresh, a, 256, 64, DMA_MEM_TO_DEV, 0), "no FIFO configured");
 	REFUSED_NULL(dmaengine_prep_slave_single(fresh, a, 64, DMA_DEV_TO_MEM, 0), "no FIFO configured");
+	CHECK_DIAG("dmaengine_prep_slave_single: ");	/* the call made, not the op serving it */
 
 	/* scatterlists */
 	sg_init_table(sg, 3);
@@ -200,6 +201,7 @@ static void bad_preps(struct dma_chan *chan, struct dma_chan *fresh)
 	/* slave_single */
 	REFUSED_NULL(dmaengine_prep_slave_single(chan, a, 0, DMA_MEM_TO_DEV, 0), "dmaengine_prep_slave_single: len 0");
 	REFUSED_NULL(dmaengine_prep_slave_single(chan, a, 6, DMA_MEM_TO_DEV, 0), "length 6");
+	CHECK_DIAG("dmaengine_prep_slave_single: ");
 	REFUSED_NULL(dmaengine_prep_slave_single(chan, a, 3, DMA_DEV_TO_MEM, 0), "length 3");
 	REFUSED_NULL(dmaengine_prep_slave_single(chan, 0, 64, DMA_MEM_TO_DEV, 0), "address is 0");
 	REFUSED_NULL(dmaengine_prep_slave_single(chan, DMA_MAPPING_ERROR, 64, DMA_MEM_TO_DEV, 0),
