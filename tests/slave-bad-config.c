@@ -358,6 +358,23 @@ int main(void)
 	bad_fifos();
 	good_transfers(chan, true, true);
 
+	/* a FIFO destroyed while a channel's config holds it: one line, and
+	 * freed when the channel lets go of it (a leak shows under ASan) */
+	{
+		struct udma_fifo *held = fifo_new("spi7-tx", DMA_MEM_TO_DEV, 16,
+						  DMA_SLAVE_BUSWIDTH_1_BYTE);
+		struct dma_slave_config c = { .direction = DMA_MEM_TO_DEV,
+					      .dst_addr = udma_fifo_addr(held),
+					      .dst_addr_width = DMA_SLAVE_BUSWIDTH_1_BYTE,
+					      .dst_maxburst = 4 };
+		int before = t_diag_count();
+
+		CHECK_EQ(dmaengine_slave_config(fresh, &c), 0);
+		udma_fifo_destroy(held);
+		CHECK_EQ(t_diag_count(), before + 1);
+		CHECK_DIAG("spi7-tx: still in use");
+	}
+
 	/* the refused calls took no FIFO reference: destroying after release is quiet */
 	diags = t_diag_count();
 	dma_release_channel(chan);

@@ -277,8 +277,8 @@ void udma_fifo_destroy(struct udma_fifo *fifo)
 	refs = --fifo->refs;
 	pthread_mutex_unlock(&fifo_list_lock);
 	if (refs)
-		udma_diag(__func__, "%s: a channel is still configured with it; "
-			  "freed when that channel is reconfigured or released", fifo->name);
+		udma_diag(__func__, "%s: still in use (a channel's slave config or a descriptor); "
+			  "freed when the last lets go of it", fifo->name);
 	else
 		fifo_free(fifo);
 }
