@@ -291,8 +291,10 @@ static struct result run_udma(const struct opts *o, struct dma_chan **chans, enu
 					.depth = depth_for(size, o->depth),
 					.batch = at_most_depth(size, o->depth, o->batch),
 					.every = at_most_depth(size, o->depth, o->every) };
-		if (mode == MODE_BATCH)
-			s[c].copies = calloc(s[c].batch, sizeof(*s[c].copies));
+		if (mode == MODE_BATCH && !(s[c].copies = calloc(s[c].batch, sizeof(*s[c].copies)))) {
+			fprintf(stderr, "dmaperf: out of memory\n");
+			exit(1);
+		}
 		if (c == 0)
 			continue;
 		pthread_create(&tid[c], NULL, stream_thread, &s[c]);
