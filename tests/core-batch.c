@@ -141,21 +141,35 @@ static void stream(struct dma_chan *chan, const char *what)
 	       COPIES, want);
 }
 
+/* Copies 0..n-1 in one batch, nothing issued; the last one's cookie. */
+static dma_cookie_t queue_batch(struct dma_chan *chan, struct udma_copy *c, int n)
+{
+	dma_cookie_t last = 0;
+
+	reset();
+	for (int i = 0; i < n; i++)
+		c[i] = copy_at(i);
+	CHECK_EQ(udma_submit_memcpy_batch(chan, c, (unsigned int)n, 0, &last), n);
+	return last;
+}
+
+/* A while later, copies 0..n-1 have neither moved a byte nor called back. */
+static void check_nothing_moved(int n)
+{
+	t_sleep_us(30000);
+	CHECK_EQ(t_counter_get(&order.done), 0);
+	for (int i = 0; i < n * SLOT; i++)
+		CHECK_EQ(dst[i], 0xa5);
+}
+
 /* Queued only: nothing moves before issue_pending. */
 static void waits_for_issue(struct dma_chan *chan)
 {
 	struct udma_copy c[40];
-	dma_cookie_t last;
+	dma_cookie_t last = queue_batch(chan, c, 40);
 
-	reset();
-	for (int i = 0; i < 40; i++)
-		c[i] = copy_at(i);
-	CHECK_EQ(udma_submit_memcpy_batch(chan, c, 40, 0, &last), 40);
-	t_sleep_us(30000);
+	check_nothing_moved(40);
 	CHECK_EQ(dmaengine_tx_status(chan, last, NULL), DMA_IN_PROGRESS);
-	CHECK_EQ(t_counter_get(&order.done), 0);
-	for (int i = 0; i < 40 * SLOT; i++)
-		CHECK_EQ(dst[i], 0xa5);
 	dma_async_issue_pending(chan);
 	CHECK_EQ(dma_sync_wait(chan, last), DMA_COMPLETE);
 	CHECK(t_counter_wait(&order.done, callbacks_for(40), 10000));
@@ -250,17 +264,10 @@ static void long_copy(struct dma_chan *chan)
 static void terminated(struct dma_chan *chan)
 {
 	struct udma_copy c[64];
-	dma_cookie_t last;
 
-	reset();
-	for (int i = 0; i < 64; i++)
-		c[i] = copy_at(i);
-	CHECK_EQ(udma_submit_memcpy_batch(chan, c, 64, 0, &last), 64);
+	queue_batch(chan, c, 64);
 	CHECK_EQ(dmaengine_terminate_sync(chan), 0);
-	t_sleep_us(20000);
-	CHECK_EQ(t_counter_get(&order.done), 0);
-	for (int i = 0; i < 64 * SLOT; i++)
-		CHECK_EQ(dst[i], 0xa5);
+	check_nothing_moved(64);
 	waits_for_issue(chan);
 }
 
