@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -34,6 +35,23 @@ unsigned long udma_diag_count(void)
 
 _Thread_local const char *udma_diag_caller;
 
+/* Between udma_diag_once_begin and _end: a line the same as the last one
+ * this thread reported there is not reported again. */
+static _Thread_local int once_depth;
+static _Thread_local bool once_have;
+static _Thread_local char once_last[512];
+
+void udma_diag_once_begin(void)
+{
+	if (once_depth++ == 0)
+		once_have = false;
+}
+
+void udma_diag_once_end(void)
+{
+	once_depth--;
+}
+
 static void emit(const char *chan_name, const char *func, const char *fmt, va_list ap)
 {
 	char msg[384], line[512];
@@ -46,6 +64,12 @@ static void emit(const char *chan_name, const char *func, const char *fmt, va_li
 		snprintf(line, sizeof(line), "udmaengine: %s: %s: %s", chan_name, func, msg);
 	else
 		snprintf(line, sizeof(line), "udmaengine: %s: %s", func, msg);
+	if (once_depth) {
+		if (once_have && !strcmp(line, once_last))
+			return;
+		snprintf(once_last, sizeof(once_last), "%s", line);
+		once_have = true;
+	}
 
 	__atomic_fetch_add(&diag_count, 1, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&sink_lock);

@@ -101,6 +101,14 @@ static inline bool udma_chan_usable(struct dma_chan *chan, const char *func)
  */
 extern _Thread_local const char *udma_diag_caller __attribute__((visibility("hidden")));
 
+/*
+ * Around a loop that asks a provider the same question of many channels (a
+ * request's filter calls): the same refusal reported for each is one line
+ * (diag.c). Nests.
+ */
+void udma_diag_once_begin(void);
+void udma_diag_once_end(void);
+
 #define KNOWN_PREP_FLAGS (DMA_PREP_INTERRUPT | DMA_CTRL_ACK | DMA_PREP_CONTINUE | \
 			  DMA_PREP_FENCE | DMA_CTRL_REUSE | DMA_PREP_CMD | \
 			  DMA_PREP_REPEAT | DMA_PREP_LOAD_EOT)

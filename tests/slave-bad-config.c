@@ -346,9 +346,19 @@ int main(void)
 	tx_fifo = fifo_new("spi9-tx", DMA_MEM_TO_DEV, 32, DMA_SLAVE_BUSWIDTH_4_BYTES);
 	rx_fifo = fifo_new("uart9-rx", DMA_DEV_TO_MEM, 32, DMA_SLAVE_BUSWIDTH_2_BYTES);
 	other_rx = fifo_new("uart8-rx", DMA_DEV_TO_MEM, 16, DMA_SLAVE_BUSWIDTH_1_BYTE);
-	chan = t_request(DMA_SLAVE);
 	dma_cap_zero(mask);
 	dma_cap_set(DMA_SLAVE, mask);
+	{
+		/* the filter refuses each of the 4 free channels: one line */
+		static int not_a_fifo;
+
+		CHECK(!dma_request_channel(mask, udma_soft_filter, &not_a_fifo));
+		CHECK_EQ(t_diag_count(), 1);
+		CHECK_DIAG("udma_soft_filter: fifo is not a live FIFO");
+		CHECK(!dma_request_channel(mask, udma_soft_filter, &not_a_fifo));
+		CHECK_EQ(t_diag_count(), 2);	/* the next request says it again */
+	}
+	chan = t_request(DMA_SLAVE);
 	bound = dma_request_channel(mask, udma_soft_filter, other_rx);
 	fresh = t_request(DMA_SLAVE);
 	CHECK(bound && chan != bound && fresh != bound && fresh != chan);
