@@ -282,33 +282,45 @@ struct dma_async_tx_descriptor *dmaengine_prep_dma_cyclic(
 
 /*
  * One memory side of an interleaved transfer: its start is an address, and
- * the bytes it spans (every frame's chunks and the gaps after them, or on a
- * side that does not increment the largest chunk, read or written in place)
- * do not wrap around the address space.
+ * the bytes it spans do not wrap around the address space: every frame's
+ * chunks and the gaps after them, but for the gap after the very last
+ * chunk, which no transfer crosses (on a side that does not increment,
+ * the largest chunk, read or written in place).
  */
 static bool xt_side_ok(struct dma_chan *chan, const char *f, const char *what, dma_addr_t start,
 		       bool inc, const struct dma_interleaved_template *xt,
 		       size_t (*gap)(const struct dma_interleaved_template *,
 				     const struct data_chunk *))
 {
-	size_t frame = 0, span = 0;
+	size_t body = 0, frame, span = 0;	/* body: a frame without its last gap */
 
 	for (size_t i = 0; i < xt->frame_size; i++) {
 		const struct data_chunk *c = &xt->sgl[i];
 
 		if (!inc) {
 			span = c->size > span ? c->size : span;
-		} else if (__builtin_add_overflow(frame, c->size, &frame) ||
-			   __builtin_add_overflow(frame, gap(xt, c), &frame)) {
+		} else if (__builtin_add_overflow(body, c->size, &body) ||
+			   (i + 1 < xt->frame_size &&
+			    __builtin_add_overflow(body, gap(xt, c), &body))) {
 			udma_chan_diag(chan, f, "%s side: a frame's chunks and gaps add up past "
 				       "the address space", what);
 			return false;
 		}
 	}
-	if (inc && __builtin_mul_overflow(frame, xt->numf, &span)) {
-		udma_chan_diag(chan, f, "%s side: xt->numf %zu frames of %zu bytes (gaps included) "
-			       "add up past the address space", what, xt->numf, frame);
-		return false;
+	if (inc && xt->numf == 1) {
+		span = body;
+	} else if (inc) {
+		if (__builtin_add_overflow(body, gap(xt, &xt->sgl[xt->frame_size - 1]), &frame)) {
+			udma_chan_diag(chan, f, "%s side: a frame's chunks and gaps add up past "
+				       "the address space", what);
+			return false;
+		}
+		if (__builtin_mul_overflow(frame, xt->numf - 1, &span) ||
+		    __builtin_add_overflow(span, body, &span)) {
+			udma_chan_diag(chan, f, "%s side: xt->numf %zu frames of %zu bytes (gaps "
+				       "included) add up past the address space", what, xt->numf, frame);
+			return false;
+		}
 	}
 	return addr_ok(chan, f, what, start, span);
 }

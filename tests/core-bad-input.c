@@ -275,6 +275,17 @@ static int slave_args(struct dma_chan *chan)
 	REFUSED(CHECK(!dmaengine_prep_interleaved_dma(chan, &x.xt, 0)),
 		"xt->numf 2 frames of"); n++;
 	x.xt.sgl[0].icg = 0;
+	/* the gap after the very last chunk is never crossed: any size will do */
+	x.xt.numf = 1;
+	x.xt.sgl[1].icg = SIZE_MAX;
+	{	/* accepted; freed unsubmitted, as the pending transfer must not be issued yet */
+		struct dma_async_tx_descriptor *tx = dmaengine_prep_interleaved_dma(chan, &x.xt,
+										    DMA_CTRL_REUSE);
+
+		CHECK(tx);
+		CHECK_EQ(dmaengine_desc_free(tx), 0);
+	}
+	x.xt.sgl[1].icg = 0;
 	x.xt.src_sgl = false;
 	return n;
 }
