@@ -292,7 +292,7 @@ static bool xt_side_ok(struct dma_chan *chan, const char *f, const char *what, d
 		       size_t (*gap)(const struct dma_interleaved_template *,
 				     const struct data_chunk *))
 {
-	size_t body = 0, frame, span = 0;	/* body: a frame without its last gap */
+	size_t body = 0, span = 0;	/* body: a frame without its last gap */
 
 	for (size_t i = 0; i < xt->frame_size; i++) {
 		const struct data_chunk *c = &xt->sgl[i];
@@ -307,18 +307,15 @@ static bool xt_side_ok(struct dma_chan *chan, const char *f, const char *what, d
 			return false;
 		}
 	}
-	if (inc && xt->numf == 1) {
-		span = body;
-	} else if (inc) {
-		if (__builtin_add_overflow(body, gap(xt, &xt->sgl[xt->frame_size - 1]), &frame)) {
-			udma_chan_diag(chan, f, "%s side: a frame's chunks and gaps add up past "
-				       "the address space", what);
-			return false;
-		}
-		if (__builtin_mul_overflow(frame, xt->numf - 1, &span) ||
+	if (inc) {	/* numf - 1 whole frames, then the last one's body */
+		size_t last = gap(xt, &xt->sgl[xt->frame_size - 1]), frame;
+
+		if ((xt->numf > 1 && (__builtin_add_overflow(body, last, &frame) ||
+				      __builtin_mul_overflow(frame, xt->numf - 1, &span))) ||
 		    __builtin_add_overflow(span, body, &span)) {
-			udma_chan_diag(chan, f, "%s side: xt->numf %zu frames of %zu bytes (gaps "
-				       "included) add up past the address space", what, xt->numf, frame);
+			udma_chan_diag(chan, f, "%s side: xt->numf %zu frames of %zu bytes and a "
+				       "%zu-byte gap add up past the address space", what, xt->numf,
+				       body, last);
 			return false;
 		}
 	}

@@ -297,6 +297,18 @@ static inline struct dma_async_tx_descriptor *desc_ready(struct soft_desc *d, un
 	return &d->vd.tx;
 }
 
+/* desc_ready for a one-segment copy: the fields a copy sets, then those
+ * every prep sets (memcpy's fast path and the batch). */
+static inline struct dma_async_tx_descriptor *copy_ready(struct soft_desc *d, dma_addr_t dst,
+							 dma_addr_t src, size_t len, bool plain,
+							 unsigned long flags)
+{
+	d->seg0 = (struct soft_seg){ dst, src, len };
+	d->total = len;
+	d->plain = plain;
+	return desc_ready(d, flags);
+}
+
 static struct dma_async_tx_descriptor *submit_prep(struct soft_chan *sc,
 						   struct soft_desc *d,
 						   unsigned long flags, const char *func)
@@ -366,10 +378,8 @@ struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *chan, dma_addr
 		d = desc_take(sc);
 		if (__builtin_expect(!d, 0))
 			return no_mem(chan, f);
-		d->seg0 = (struct soft_seg){ dst, src, len };
-		d->total = len;
-		d->plain = len <= sc->burst_bytes && !(flags & DMA_CTRL_REUSE);
-		return desc_ready(d, flags);
+		return copy_ready(d, dst, src, len,
+				  len <= sc->burst_bytes && !(flags & DMA_CTRL_REUSE), flags);
 	}
 	if (!len_ok(chan, f, len) || !mem_ok(chan, f, "dest", dst) || !mem_ok(chan, f, "src", src))
 		return NULL;
@@ -430,9 +440,8 @@ unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_c
 		spin_lock(&sc->vc.submit_lock);
 		for (; done < end; done++) {
 			const struct udma_copy *c = &copies[done];
+			bool plain = c->len <= plain_max;
 			struct soft_desc *d;
-			dma_cookie_t cookie;
-			bool plain;
 
 			if (!memcpy_fine(c->dst, c->src, c->len))
 				break;
@@ -440,17 +449,12 @@ unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_c
 			d = batch_desc(sc);
 			if (!d)
 				break;
-			plain = c->len <= plain_max;
-			d->seg0 = (struct soft_seg){ c->dst, c->src, c->len };
-			d->total = c->len;
-			d->plain = plain;
-			desc_ready(d, udma_copy_flags(c, flags));
+			copy_ready(d, c->dst, c->src, c->len, plain, udma_copy_flags(c, flags));
 			d->vd.tx.callback = c->callback;
 			d->vd.tx.callback_result = c->callback_result;
 			d->vd.tx.callback_param = c->callback_param;
 			__atomic_store_n(&d->vd.tx.udma_state, UDMA_DESC_SUBMITTED, __ATOMIC_RELAXED);
-			cookie = queue_claimed(sc, d, plain ? SOFT_SUB_PLAIN : 0);
-			*last_cookie = cookie;
+			*last_cookie = queue_claimed(sc, d, plain ? SOFT_SUB_PLAIN : 0);
 		}
 		spin_unlock(&sc->vc.submit_lock);
 		if (done < end)
