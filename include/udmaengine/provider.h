@@ -71,18 +71,23 @@ static inline void dma_cookie_init(struct dma_chan *chan)
 	__atomic_store_n(&chan->completed_cookie, DMA_MIN_COOKIE, __ATOMIC_RELEASE);
 }
 
-/* Gives @tx the next cookie; call with the lock that serializes submits held. */
-static inline dma_cookie_t dma_cookie_assign(struct dma_async_tx_descriptor *tx)
+/* Takes @chan's next cookie, for a transfer with no descriptor (a batch
+ * copy's ring entry); call with the lock that serializes submits held. */
+static inline dma_cookie_t udma_cookie_take(struct dma_chan *chan)
 {
-	struct dma_chan *chan = tx->chan;
 	dma_cookie_t last = __atomic_load_n(&chan->cookie, __ATOMIC_RELAXED);
 	dma_cookie_t cookie = last == INT32_MAX ? DMA_MIN_COOKIE : last + 1;
 
 	if (cookie < DMA_MIN_COOKIE)
 		cookie = DMA_MIN_COOKIE;
-	tx->cookie = cookie;
 	__atomic_store_n(&chan->cookie, cookie, __ATOMIC_RELEASE);
 	return cookie;
+}
+
+/* Gives @tx the next cookie; call with the lock that serializes submits held. */
+static inline dma_cookie_t dma_cookie_assign(struct dma_async_tx_descriptor *tx)
+{
+	return tx->cookie = udma_cookie_take(tx->chan);
 }
 
 /* Marks @tx the channel's last completed; call with the channel's lock held. */

@@ -409,7 +409,7 @@ void soft_take_plain(struct soft_chan *sc, struct list_head *head)
 	for (size_t i = 0; i < sc->hwq_len; i++) {
 		uintptr_t d = hwq_d(sc, i);
 
-		if (d & SOFT_SUB_PLAIN)
+		if ((d & SOFT_SUB_PLAIN) && soft_tagged_desc(d))
 			list_add_tail(&soft_tagged_desc(d)->vd.node, head);
 	}
 	sc->hwq_len = 0;	/* @active goes with them: the caller takes it */
@@ -421,6 +421,8 @@ void soft_take_held(struct soft_chan *sc, struct list_head *head)
 		uintptr_t tagged = hwq_d(sc, i);
 		struct soft_desc *d = soft_tagged_desc(tagged);
 
+		if (!d)
+			continue;	/* bare */
 		if (!(tagged & SOFT_SUB_PLAIN))
 			list_del(&d->vd.node);	/* off @active */
 		else if (tagged & SOFT_SUB_MOVED)	/* its progress is not tracked */
@@ -435,8 +437,12 @@ void soft_take_ring(struct soft_chan *sc, struct list_head *head)
 	unsigned long taken = __atomic_load_n(&sc->sub_taken, __ATOMIC_RELAXED);
 
 	spin_lock(&sc->vc.submit_lock);
-	for (unsigned long i = taken; i != sc->sub_head; i++)
-		list_add_tail(&sub_desc(&sc->sub_ring[i & sc->sub_mask])->vd.node, head);
+	for (unsigned long i = taken; i != sc->sub_head; i++) {
+		struct soft_desc *d = sub_desc(&sc->sub_ring[i & sc->sub_mask]);
+
+		if (d)	/* not bare */
+			list_add_tail(&d->vd.node, head);
+	}
 	__atomic_store_n(&sc->sub_taken, sc->sub_head, __ATOMIC_RELEASE);
 	__atomic_store_n(&sc->sub_issued, sc->sub_head, __ATOMIC_RELEASE);
 	sc->sub_published = sc->sub_head;
@@ -447,20 +453,28 @@ void soft_take_ring(struct soft_chan *sc, struct list_head *head)
 	spin_unlock(&sc->vc.submit_lock);
 }
 
-struct soft_desc *soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie, bool *held)
+bool soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie, struct soft_sub *e, bool *held)
 {
-	struct soft_desc *found = NULL;
 	unsigned long taken = __atomic_load_n(&sc->sub_taken, __ATOMIC_RELAXED);
+	bool found = false;
 
 	*held = true;
-	for (size_t i = 0; i < sc->hwq_len; i++)
-		if (hwq_at(sc, i)->cookie == cookie)
-			return soft_tagged_desc(hwq_d(sc, i));
+	for (size_t i = 0; i < sc->hwq_len; i++) {
+		if (hwq_at(sc, i)->cookie == cookie) {
+			/* d by itself: the hardware thread may be tagging it MOVED */
+			*e = (struct soft_sub){ .d = hwq_d(sc, i), .len = hwq_at(sc, i)->len,
+						.cookie = cookie };
+			return true;
+		}
+	}
 	*held = false;
 	spin_lock(&sc->vc.submit_lock);
-	for (unsigned long i = taken; i != sc->sub_head && !found; i++)
-		if (sc->sub_ring[i & sc->sub_mask].cookie == cookie)
-			found = sub_desc(&sc->sub_ring[i & sc->sub_mask]);
+	for (unsigned long i = taken; i != sc->sub_head && !found; i++) {
+		if (sc->sub_ring[i & sc->sub_mask].cookie == cookie) {
+			soft_sub_read(&sc->sub_ring[i & sc->sub_mask], e);
+			found = true;
+		}
+	}
 	spin_unlock(&sc->vc.submit_lock);
 	return found;
 }
@@ -493,7 +507,7 @@ static bool flush(struct soft_chan *sc, const struct soft_sub *done, unsigned in
 					soft_cq_add(sc, &(struct soft_done){ done[i].d, done[i].cb,
 									    done[i].param });
 					callbacks = true;
-				} else {
+				} else if (d) {	/* bare: nothing to free */
 					soft_put_add(sc, &idle, d);
 				}
 				if (i + 1 == n || !sub_plain(&done[i + 1]))
@@ -573,7 +587,8 @@ static void run_batch(struct soft_chan *sc, struct soft_sub *batch, unsigned int
 	set_hw_state(sc, SOFT_HW_RUNNING);
 	if (sc->hw_fault.kind != UDMA_FAULT_NONE) {	/* faults are decided per descriptor */
 		for (unsigned int i = 0; i < n; i++)
-			batch[i].d &= ~SOFT_SUB_PLAIN;
+			if (!sub_bare(&batch[i]))	/* submitted before the fault was set */
+				batch[i].d &= ~SOFT_SUB_PLAIN;
 	}
 	for (unsigned int i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		prefetch_entry(&batch[i]);

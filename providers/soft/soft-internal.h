@@ -59,6 +59,12 @@ struct soft_desc {
  * this entry alone, its callback included: neither the hardware thread nor
  * the tasklet touches the descriptor, whose lines stay on the client's CPU,
  * and it goes back to the cache untouched. Anything else goes through @d.
+ *
+ * A bare entry (plain, @d NULL) has no descriptor at all: a batch copy
+ * with no callback (udma_submit_memcpy_batch), which no client ever holds,
+ * is its entry and its cookie, as a DPDK dmadev copy is. Whatever takes
+ * entries frees, completes or reports their descriptors and skips bare
+ * ones; tx_status finds them by cookie like the rest.
  */
 struct soft_sub {
 	uintptr_t d;		/* struct soft_desc *, | SOFT_SUB_* */
@@ -89,6 +95,11 @@ static inline struct soft_desc *sub_desc(const struct soft_sub *e)
 static inline bool sub_plain(const struct soft_sub *e)
 {
 	return e->d & SOFT_SUB_PLAIN;
+}
+
+static inline bool sub_bare(const struct soft_sub *e)
+{
+	return sub_desc(e) == NULL;
 }
 
 /* Entries are written under submit_lock and read by the hardware thread
@@ -183,6 +194,8 @@ struct soft_chan {
 	/* Fault injection: set under vc.lock, copied by the hardware thread. */
 	struct udma_soft_fault fault;	/* under vc.lock */
 	unsigned int fault_gen;		/* under vc.lock: bumped on every change */
+	int fault_set;			/* atomic, written under vc.lock: fault.kind is
+					   not NONE (batch copies then get descriptors) */
 	uint64_t fault_hits;		/* atomic */
 	uint64_t hw_callbacks_since;		/* hardware thread only: when callbacks
 						   began to wait for the tasklet; 0: none */
@@ -382,14 +395,15 @@ void soft_free_batch_end(struct virt_dma_chan *vc);
  * vc.lock held. soft_take_plain: the plain descriptors the hardware holds,
  * onto @head (the rest are on @active). soft_take_held: all it holds, in
  * order. soft_take_ring: everything submitted and not taken (the ring,
- * then desc_submitted). soft_find_queued: the held or ringed descriptor
- * with @cookie, or NULL; *@held says the hardware holds it (and may have
- * moved some of it).
+ * then desc_submitted). Bare entries have nothing to take: they are
+ * dropped. soft_find_queued: the held or ringed entry with @cookie into
+ * *@e, or false; *@held says the hardware holds it (and may have moved
+ * some of it).
  */
 void soft_take_plain(struct soft_chan *sc, struct list_head *head);
 void soft_take_held(struct soft_chan *sc, struct list_head *head);
 void soft_take_ring(struct soft_chan *sc, struct list_head *head);
-struct soft_desc *soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie, bool *held);
+bool soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie, struct soft_sub *e, bool *held);
 
 /* The completion queue (soft-complete.c). soft_cq_add: @dn queued for the
  * tasklet, in order (vc.lock held). soft_cq_drop: every queued completion's

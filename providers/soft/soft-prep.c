@@ -210,6 +210,21 @@ static void ring_grow(struct soft_chan *sc)
  * them last, a lap ago, on its own CPU. */
 #define SUB_PREFETCH 16
 
+/* Can the next submit go in the ring? vc.submit_lock held. */
+static inline bool ring_open(struct soft_chan *sc)
+{
+	return !sc->sub_overflow && ring_room(sc);
+}
+
+/* Writes the ring's next entry; ring_open said there is room. */
+static inline void ring_put(struct soft_chan *sc, const struct soft_sub *e)
+{
+	unsigned long head = sc->sub_head++;
+
+	soft_sub_write(&sc->sub_ring[head & sc->sub_mask], e);
+	soft_prefetch_w(&sc->sub_ring[(head + SUB_PREFETCH) & sc->sub_mask]);
+}
+
 /*
  * Queues claimed @d, off every list: in the submit ring, or behind the
  * overflow on desc_submitted. Returns its cookie. vc.submit_lock held, the
@@ -222,12 +237,10 @@ static inline dma_cookie_t queue_claimed(struct soft_chan *sc, struct soft_desc 
 	__atomic_store_n(&d->moved, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&d->moved_segs, 0, __ATOMIC_RELAXED);
 	cookie = dma_cookie_assign(&d->vd.tx);
-	if (!sc->sub_overflow && ring_room(sc)) {
-		unsigned long head = sc->sub_head++;
+	if (ring_open(sc)) {
 		struct soft_sub e = sub_entry(d, tag, cookie);
 
-		soft_sub_write(&sc->sub_ring[head & sc->sub_mask], &e);
-		soft_prefetch_w(&sc->sub_ring[(head + SUB_PREFETCH) & sc->sub_mask]);
+		ring_put(sc, &e);
 	} else {
 		sc->sub_overflow = true;
 		list_add_tail(&d->vd.node, &sc->vc.desc_submitted);
@@ -402,10 +415,24 @@ struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *chan, dma_addr
  * submit_lock. No client ever holds these descriptors, so they come from
  * the cache (under the same lock) straight to SUBMITTED, never on
  * desc_allocated, and their ring entries are written from the copies.
+ * A plain copy with no callback needs no descriptor at all: its ring
+ * entry is bare (soft-internal.h), unless the ring is full or faults are
+ * injected (faults are decided per descriptor).
  * Stops at a copy memcpy_fine refuses (the core reports it) or when
  * memory runs out.
  */
 #define BATCH_CHUNK 32
+
+/* Queues @c as a bare entry if the ring has room; its cookie in *@cookie. */
+static inline bool queue_bare(struct soft_chan *sc, const struct udma_copy *c, dma_cookie_t *cookie)
+{
+	if (!ring_open(sc))
+		return false;
+	*cookie = udma_cookie_take(&sc->vc.chan);
+	ring_put(sc, &(struct soft_sub){ .d = SOFT_SUB_PLAIN, .dst = c->dst, .src = c->src,
+					 .len = (uint32_t)c->len, .cookie = *cookie });
+	return true;
+}
 
 /* A free descriptor off every list; submit_lock held, and dropped only
  * for a new one when the cache is empty. NULL: no memory. */
@@ -432,6 +459,7 @@ unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_c
 	struct soft_chan *sc = to_soft_chan(chan);
 	/* in strict mode no copy is plain: freed descriptors go to quarantine */
 	size_t plain_max = udma_strict_now() == UDMA_STRICT_OFF ? sc->burst_bytes : 0;
+	bool bare_ok = !__atomic_load_n(&sc->fault_set, __ATOMIC_RELAXED);
 	unsigned int done = 0;
 
 	while (done < n) {
@@ -446,6 +474,9 @@ unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_c
 			if (!memcpy_fine(c->dst, c->src, c->len))
 				break;
 			make_room(sc);
+			if (plain && bare_ok && !c->callback && !c->callback_result &&
+			    queue_bare(sc, c, last_cookie))
+				continue;
 			d = batch_desc(sc);
 			if (!d)
 				break;

@@ -44,6 +44,7 @@ static int soft_alloc_chan_resources(struct dma_chan *chan)
 	memset(&sc->cfg, 0, sizeof(sc->cfg));
 	memset(&sc->fault, 0, sizeof(sc->fault));	/* a new client starts healthy */
 	sc->fault_gen++;
+	__atomic_store_n(&sc->fault_set, 0, __ATOMIC_RELAXED);
 	spin_unlock(&sc->vc.lock);
 	__atomic_store_n(&sc->fault_hits, 0, __ATOMIC_RELAXED);
 	return 0;
@@ -278,6 +279,7 @@ static enum dma_status soft_tx_status(struct dma_chan *chan, dma_cookie_t cookie
 	struct soft_chan *sc = to_soft_chan(chan);
 	struct virt_dma_desc *vd;
 	struct soft_desc *d;
+	struct soft_sub e;
 	enum dma_status status;
 	uint32_t residue = 0;
 	bool held;
@@ -297,11 +299,15 @@ static enum dma_status soft_tx_status(struct dma_chan *chan, dma_cookie_t cookie
 				goto found;
 			}
 		}
-		d = soft_find_queued(sc, cookie, &held);
-		if (d) {
+		if (soft_find_queued(sc, cookie, &e, &held)) {
 			/* held: a plain copy, whose progress stays 0 unless a fault
-			 * made the engine run it burst by burst */
-			residue = residue_of(sc->sd, d, held);
+			 * made the engine run it burst by burst; a bare one has
+			 * none to track */
+			d = sub_desc(&e);
+			if (d)
+				residue = residue_of(sc->sd, d, held);
+			else if (sc->sd->dma.residue_granularity != DMA_RESIDUE_GRANULARITY_DESCRIPTOR)
+				residue = e.len;
 			goto found;
 		}
 		vd = vchan_find_desc(&sc->vc, cookie);
@@ -344,6 +350,7 @@ int udma_soft_inject(struct dma_chan *chan, const struct udma_soft_fault *fault)
 	spin_lock(&sc->vc.lock);
 	sc->fault = *fault;
 	sc->fault_gen++;
+	__atomic_store_n(&sc->fault_set, fault->kind != UDMA_FAULT_NONE, __ATOMIC_RELAXED);
 	spin_unlock(&sc->vc.lock);
 	return 0;
 }
@@ -585,6 +592,11 @@ static void abort_all(struct soft_chan *sc)
 		}
 		vchan_cookie_complete(&d->vd);
 	}
+	/* every cookie given out is complete now, bare entries' too */
+	spin_lock(&sc->vc.submit_lock);
+	__atomic_store_n(&sc->vc.chan.completed_cookie,
+			 __atomic_load_n(&sc->vc.chan.cookie, __ATOMIC_RELAXED), __ATOMIC_RELEASE);
+	spin_unlock(&sc->vc.submit_lock);
 	spin_unlock(&sc->vc.lock);
 }
 
