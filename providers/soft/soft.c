@@ -592,11 +592,6 @@ static void abort_all(struct soft_chan *sc)
 		}
 		vchan_cookie_complete(&d->vd);
 	}
-	/* every cookie given out is complete now, bare entries' too */
-	spin_lock(&sc->vc.submit_lock);
-	__atomic_store_n(&sc->vc.chan.completed_cookie,
-			 __atomic_load_n(&sc->vc.chan.cookie, __ATOMIC_RELAXED), __ATOMIC_RELEASE);
-	spin_unlock(&sc->vc.submit_lock);
 	spin_unlock(&sc->vc.lock);
 }
 

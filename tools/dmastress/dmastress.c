@@ -7,7 +7,8 @@
  *
  * Each thread, with its own PRNG seeded from --seed, repeatedly picks a
  * channel and an action: prep+submit a copy (with a callback, or polled),
- * a batch of copies with callbacks (udma_submit_memcpy_batch),
+ * a batch of copies (udma_submit_memcpy_batch; some polled, which the soft
+ * controller queues with no descriptor),
  * issue_pending, terminate_async+synchronize, terminate_sync, pause+resume,
  * tx_status, or release the channel and request a new one. Every submitted
  * copy gets a record; the run checks that
@@ -224,7 +225,9 @@ static struct record *submit_copy(struct slot *s, uint64_t *rng, struct record *
 	return r;
 }
 
-/* 1..8 copies with callbacks in one udma_submit_memcpy_batch. */
+static void poll_one(struct record *r);
+
+/* 1..8 copies in one udma_submit_memcpy_batch, an eighth of them polled. */
 #define STRESS_BATCH 8
 
 static void submit_batch(struct slot *s, uint64_t *rng, struct record **list)
@@ -237,19 +240,26 @@ static void submit_batch(struct slot *s, uint64_t *rng, struct record **list)
 
 	for (unsigned int i = 0; i < n; i++) {
 		r[i] = new_record(s, rng);
+		r[i]->polled = rnd(rng) % 8 == 0;
 		c[i] = (struct udma_copy){ .dst = (dma_addr_t)(uintptr_t)r[i]->dst,
-					   .src = (dma_addr_t)(uintptr_t)r[i]->src, .len = r[i]->len,
-					   .callback = on_callback, .callback_param = r[i] };
+					   .src = (dma_addr_t)(uintptr_t)r[i]->src, .len = r[i]->len };
+		if (!r[i]->polled) {
+			c[i].callback = on_callback;
+			c[i].callback_param = r[i];
+		}
 	}
 	got = udma_submit_memcpy_batch(s->chan, c, n, 0, &last);
 	if (got != (int)n)
 		finding("batch submit refused a copy", NULL);
 	for (unsigned int i = 0; i < n; i++) {
-		if ((int)i < got)
-			submitted(r[i], last, list);	/* tx_status looks at the batch's last */
+		if ((int)i < got)	/* cookies run on by one within the batch */
+			submitted(r[i], last - (dma_cookie_t)(got - 1 - (int)i), list);
 		else
 			drop_record(r[i]);
 	}
+	for (int i = 0; i < got; i++)
+		if (r[i]->polled)
+			poll_one(r[i]);
 }
 
 /*
