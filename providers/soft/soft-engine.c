@@ -556,12 +556,36 @@ static bool may_take_long(const struct soft_chan *sc, const struct soft_sub *e)
 	       sc->hw_fault.kind != UDMA_FAULT_NONE;
 }
 
-/* Runs a plain copy from its submit entry: one burst, no fault. */
-static enum run_result run_plain(struct soft_chan *sc, const struct soft_sub *e, unsigned int gen)
+/*
+ * Runs plain copies from their submit entries, batch[*i] on, as one burst:
+ * as many as fit in burst_bytes (at least one), and not past @end. One
+ * look at stop_gen and paused for them all, as for any burst. Advances *@i
+ * past them and adds their bytes to *@bytes. @first: batch[first] is hwq's
+ * head.
+ */
+static enum run_result run_plain_burst(struct soft_chan *sc, const struct soft_sub *batch,
+				       unsigned int *i, unsigned int end, unsigned int first,
+				       size_t *bytes, unsigned int gen)
 {
+	unsigned int j = *i;
+	size_t burst = 0;
+
 	if (!may_run(sc, gen))
 		return RUN_STOPPED;
-	memcpy(addr(e->dst), addr(e->src), e->len);
+	do {
+		const struct soft_sub *e = &batch[j];
+
+		memcpy(addr(e->dst), addr(e->src), e->len);
+		/* unplug reports a moved plain copy as done (bare ones have
+		 * nothing to report) */
+		if (!sub_bare(e))
+			__atomic_store_n(&hwq_at(sc, j - first)->d, e->d | SOFT_SUB_MOVED,
+					 __ATOMIC_RELEASE);
+		burst += e->len;
+		j++;
+	} while (j < end && sub_plain(&batch[j]) && burst + batch[j].len <= sc->burst_bytes);
+	*i = j;
+	*bytes += burst;
 	return RUN_DONE;
 }
 
@@ -592,32 +616,34 @@ static void run_batch(struct soft_chan *sc, struct soft_sub *batch, unsigned int
 	}
 	for (unsigned int i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		prefetch_entry(&batch[i]);
-	for (unsigned int i = 0; i < n; i++) {
+	for (unsigned int i = 0; i < n;) {
 		const struct soft_sub *e = &batch[i];
 
-		if (i + PREFETCH_AHEAD < n)
-			prefetch_entry(&batch[i + PREFETCH_AHEAD]);
-		if ((sub_plain(e) ? run_plain(sc, e, gen) : run_desc(sc, sub_desc(e), gen)) ==
-		    RUN_STOPPED)
-			break;
-		/* unplug reports a moved plain copy as done (its hwq slot:
-		 * entries before first are popped) */
-		if (sub_plain(e))
-			__atomic_store_n(&hwq_at(sc, i - first)->d, e->d | SOFT_SUB_MOVED,
-					 __ATOMIC_RELEASE);
-		bytes += sub_plain(e) ? e->len : sub_desc(e)->total;
+		if (sub_plain(e)) {
+			unsigned int end = first + FLUSH_DESCS < n ? first + FLUSH_DESCS : n;
+
+			if (run_plain_burst(sc, batch, &i, end, first, &bytes, gen) == RUN_STOPPED)
+				break;
+		} else {
+			if (i + PREFETCH_AHEAD < n)
+				prefetch_entry(&batch[i + PREFETCH_AHEAD]);
+			if (run_desc(sc, sub_desc(e), gen) == RUN_STOPPED)
+				break;
+			bytes += sub_desc(e)->total;
+			i++;
+		}
 		/* the next may take long (or wait on its FIFO's request line
 		 * indefinitely): report what is done first, and wake its callbacks */
-		bool next_long = i + 1 < n && may_take_long(sc, &batch[i + 1]);
+		bool next_long = i < n && may_take_long(sc, &batch[i]);
 
-		if (i + 1 == n || next_long || i + 1 - first >= FLUSH_DESCS || bytes >= FLUSH_BYTES) {
-			if (flush(sc, batch + first, i + 1 - first, gen) && !sc->hw_callbacks_since)
+		if (i == n || next_long || i - first >= FLUSH_DESCS || bytes >= FLUSH_BYTES) {
+			if (flush(sc, batch + first, i - first, gen) && !sc->hw_callbacks_since)
 				sc->hw_callbacks_since = udma_now_ns();
-			sc->hw_done += i + 1 - first;
+			sc->hw_done += i - first;
 			if (sc->hw_callbacks_since &&
 			    (next_long || udma_now_ns() - sc->hw_callbacks_since >= MODERATION_NS))
 				announce(sc);
-			first = i + 1;
+			first = i;
 			bytes = 0;
 		}
 	}
