@@ -690,10 +690,11 @@ static void ran_dry(struct soft_chan *sc, struct hw_wait *w)
 void *soft_hw_thread(void *arg)
 {
 	struct soft_chan *sc = arg;
-	struct soft_sub batch[BATCH];
+	struct soft_sub copied[BATCH];
 
 	for (;;) {
 		struct hw_wait w = { sc, 0, load(&sc->doorbell) };
+		struct soft_sub *batch = copied;
 		unsigned int n = 0;
 
 		spin_lock(&sc->vc.lock);
@@ -708,10 +709,18 @@ void *soft_hw_thread(void *arg)
 		if (!__atomic_load_n(&sc->paused, __ATOMIC_SEQ_CST) &&
 		    !__atomic_load_n(&sc->unplugged, __ATOMIC_SEQ_CST)) {
 			take_issued(sc);
-			while (n < BATCH && n < sc->hwq_len) {
-				batch[n] = *hwq_at(sc, n);
-				n++;
-			}
+			n = sc->hwq_len < BATCH ? (unsigned int)sc->hwq_len : BATCH;
+			/*
+			 * Run from hwq itself where the batch does not wrap:
+			 * only this thread writes its entries (terminate and
+			 * unplug only read them, and reset hwq_len). A fault
+			 * rewrites the batch's tags: then a copy.
+			 */
+			if (sc->hwq_head + n <= SOFT_HWQ && sc->hw_fault.kind == UDMA_FAULT_NONE)
+				batch = hwq_at(sc, 0);
+			else
+				for (unsigned int i = 0; i < n; i++)
+					batch[i] = *hwq_at(sc, i);
 		}
 		spin_unlock(&sc->vc.lock);
 		udma_park_wake(&sc->ack_park);	/* synchronize may wait for the ack */
