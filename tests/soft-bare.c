@@ -6,7 +6,8 @@
  * whole length as residue, then complete; terminate drops it while the
  * hardware holds it (nothing more moves, the channel goes on); unplug
  * aborts what is queued around it; and while a fault is injected batch
- * copies take descriptors again, so the fault reaches every one of them.
+ * copies take descriptors again, so the fault reaches every one of them
+ * (a bare one batched before the fault was set is not hit).
  */
 #include "helpers.h"
 
@@ -169,13 +170,23 @@ static void fault_reaches_all(struct dma_chan *chan)
 	uint64_t hits = udma_soft_fault_hits(chan);
 	dma_cookie_t last;
 
+	/* batched before the fault was set: bare, so not hit */
+	reset();
+	for (int i = 0; i < BARE; i++)
+		c[i] = bare_copy(i);
+	CHECK_EQ(udma_submit_memcpy_batch(chan, c, BARE, 0, &last), BARE);
+	CHECK_EQ(udma_soft_inject(chan, &fault), 0);
+	dma_async_issue_pending(chan);
+	CHECK_EQ(dma_sync_wait(chan, last), DMA_COMPLETE);
+	check_copied(0, BARE);
+	CHECK_EQ(udma_soft_fault_hits(chan), hits);
+
 	reset();
 	t_counter_init(&seen.calls);
 	for (int i = 0; i <= BARE; i++)
 		c[i] = bare_copy(i);
 	c[BARE].callback_result = result_callback;
 	c[BARE].callback_param = &seen;
-	CHECK_EQ(udma_soft_inject(chan, &fault), 0);
 	CHECK_EQ(udma_submit_memcpy_batch(chan, c, BARE + 1, 0, &last), BARE + 1);
 	dma_async_issue_pending(chan);
 	CHECK(t_counter_wait(&seen.calls, 1, 10000));
@@ -192,7 +203,7 @@ static void fault_reaches_all(struct dma_chan *chan)
 	check_copied(0, BARE);
 	CHECK_EQ(udma_soft_fault_hits(chan) - hits, BARE + 1);
 	printf("soft-bare: a READ fault set before the batch hits all %d copies, not only the "
-	       "one with a callback\n", BARE + 1);
+	       "one with a callback; bare copies batched before it are not hit\n", BARE + 1);
 }
 
 /* Unplugged while the hardware holds bare copies and more wait in the
