@@ -5,7 +5,8 @@
  * at the queue still accounts for it: tx_status reports it queued with its
  * whole length as residue, then complete; terminate drops it while the
  * hardware holds it (nothing more moves, the channel goes on); unplug
- * aborts what is queued around it; and while a fault is injected batch
+ * aborts what is queued around it; past a full ring copies wait with
+ * descriptors, in order behind the bare ones; and while a fault is injected batch
  * copies take descriptors again, so the fault reaches every one of them
  * (a bare one batched before the fault was set is not hit).
  */
@@ -206,6 +207,63 @@ static void fault_reaches_all(struct dma_chan *chan)
 	       "one with a callback; bare copies batched before it are not hit\n", BARE + 1);
 }
 
+/*
+ * More copies than the submit ring holds at its largest (65536 entries),
+ * none issued: the ring fills with bare entries, the rest wait on
+ * desc_submitted with descriptors (a bare entry needs the ring). Both
+ * report their residue; issued, all run in submit order.
+ */
+#define FLOOD 70000
+#define FLOOD_LEN 16
+#define FLOOD_MARK 5000		/* every this many, a copy with a callback */
+
+static void overflow_keeps_order(struct dma_chan *chan)
+{
+	struct udma_copy *c = calloc(FLOOD, sizeof(*c));
+	unsigned char *s = t_alloc((size_t)FLOOD * FLOOD_LEN), *d = t_alloc((size_t)FLOOD * FLOOD_LEN);
+	struct t_order_arg marks[FLOOD / FLOOD_MARK];
+	struct t_order_log log = { .lock = PTHREAD_MUTEX_INITIALIZER,
+				   .seen = calloc(FLOOD / FLOOD_MARK, sizeof(int)) };
+	struct dma_tx_state state;
+	dma_cookie_t first = 0, last = 0;
+
+	CHECK(c && log.seen);
+	t_counter_init(&log.done);
+	t_fill(s, (size_t)FLOOD * FLOOD_LEN, 9);
+	memset(d, 0, (size_t)FLOOD * FLOOD_LEN);
+	for (int i = 0; i < FLOOD; i++) {
+		c[i] = (struct udma_copy){ .dst = t_addr(d + (size_t)i * FLOOD_LEN),
+					   .src = t_addr(s + (size_t)i * FLOOD_LEN), .len = FLOOD_LEN };
+		if (i % FLOOD_MARK == FLOOD_MARK - 1) {
+			marks[i / FLOOD_MARK] = (struct t_order_arg){ &log, i / FLOOD_MARK };
+			c[i].callback = t_order_callback;
+			c[i].callback_param = &marks[i / FLOOD_MARK];
+		}
+	}
+	for (int i = 0; i < FLOOD; i += 1000) {
+		CHECK_EQ(udma_submit_memcpy_batch(chan, c + i, 1000, 0, &last), 1000);
+		if (i == 0)
+			first = last - 999;
+	}
+	CHECK_EQ(last - first, FLOOD - 1);
+	CHECK_EQ(dmaengine_tx_status(chan, first, &state), DMA_IN_PROGRESS);	/* bare, in the ring */
+	CHECK_EQ(state.residue, FLOOD_LEN);
+	CHECK_EQ(dmaengine_tx_status(chan, last, &state), DMA_IN_PROGRESS);	/* on desc_submitted */
+	CHECK_EQ(state.residue, FLOOD_LEN);
+	dma_async_issue_pending(chan);
+	CHECK_EQ(dma_sync_wait(chan, last), DMA_COMPLETE);
+	CHECK(t_counter_wait(&log.done, FLOOD / FLOOD_MARK, 10000));
+	for (int k = 0; k < FLOOD / FLOOD_MARK; k++)
+		CHECK_EQ(log.seen[k], k);
+	CHECK(memcmp(s, d, (size_t)FLOOD * FLOOD_LEN) == 0);
+	free(c);
+	free(s);
+	free(d);
+	free(log.seen);
+	printf("soft-bare: %d copies queued before issue (past the ring: the rest on "
+	       "desc_submitted): residue reported, all copied, callbacks in order\n", FLOOD);
+}
+
 /* Unplugged while the hardware holds bare copies and more wait in the
  * ring: unplug returns, the copy with a callback reports ABORTED once. */
 static void unplugged_while_held(struct dma_device *dev, struct dma_chan *chan)
@@ -247,6 +305,7 @@ int main(void)
 	status_of_queued(chan);
 	terminated_while_held(chan);
 	fault_reaches_all(chan);
+	overflow_keeps_order(chan);
 	unplugged_while_held(dev, chan);
 
 	dma_release_channel(chan);
