@@ -127,6 +127,48 @@ int main(void)
 #if T_DOUBLE
 	CHECK_EQ(stats().live_registrations, 2);	/* [0, 8K) and the gap [8K, 12K) */
 #endif
+	/*
+	 * b's range is two registrations: the page it shares with a, and the
+	 * gap after it. The runtime refuses one operation across both, so the
+	 * controller cuts there: a copy, a memset and an interleaved copy of
+	 * the whole of b still move every byte.
+	 */
+	t_fill(big, 5 * 4096, 3);
+	memcpy(want, big + 5000, 6000);
+	CHECK_EQ(dma_sync_wait(chan, t_submit(dmaengine_prep_dma_memcpy(chan, t_dptr(dbuf), b, 6000,
+									 DMA_PREP_INTERRUPT), NULL)),
+		 DMA_COMPLETE);
+	memset(big + 5000, 0, 6000);
+	CHECK_EQ(dma_sync_wait(chan, t_submit(dmaengine_prep_dma_memcpy(chan, b, t_dptr(dbuf), 6000,
+									 DMA_PREP_INTERRUPT), NULL)),
+		 DMA_COMPLETE);
+	CHECK(memcmp(big + 5000, want, 6000) == 0);
+	CHECK_EQ(dma_sync_wait(chan, t_submit(dmaengine_prep_dma_memset(chan, b, 0x77, 6000,
+									 DMA_PREP_INTERRUPT), NULL)),
+		 DMA_COMPLETE);
+	for (int i = 0; i < 6000; i++)
+		CHECK_EQ(big[5000 + i], 0x77);
+	{
+		/* 3 frames of 1500 bytes, 2000 apart in b: rows 2 and 3 cross */
+		struct dma_interleaved_template *xt = calloc(1, sizeof(*xt) + sizeof(xt->sgl[0]));
+
+		CHECK(xt != NULL);
+		t_fill(want, 6000, 4);
+		t_to_dev(dbuf, want, 6000);
+		xt->src_start = t_dptr(dbuf);
+		xt->dst_start = b;
+		xt->dir = DMA_MEM_TO_MEM;
+		xt->src_inc = xt->dst_inc = xt->dst_sgl = true;
+		xt->numf = 3;
+		xt->frame_size = 1;
+		xt->sgl[0].size = 1500;
+		xt->sgl[0].icg = 500;
+		CHECK_EQ(dma_sync_wait(chan, t_submit(dmaengine_prep_interleaved_dma(chan, xt,
+							DMA_PREP_INTERRUPT), NULL)), DMA_COMPLETE);
+		for (int i = 0; i < 6000; i++)
+			CHECK_EQ(big[5000 + i], i % 2000 < 1500 ? want[i / 2000 * 1500 + i % 2000] : 0x77);
+		free(xt);
+	}
 	dma_unmap_single(d, a, 6000, DMA_TO_DEVICE);
 	CHECK_EQ(t_mem_type(big + 5000), cudaMemoryTypeHost);
 	CHECK_EQ(t_mem_type(big + 10999), cudaMemoryTypeHost);

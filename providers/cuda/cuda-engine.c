@@ -105,21 +105,19 @@ static cudaError_t enqueue(struct cuda_chan *cc, struct cuda_desc *d)
 {
 	cudaError_t err = cudaSuccess;
 
-	switch (d->kind) {
-	case CUDA_COPY:
-		return cudaMemcpyAsync(d->dst, d->src, d->len, cudaMemcpyDefault, cc->stream);
-	case CUDA_FILL:
-		return cudaMemsetAsync(d->dst, d->value, d->len, cc->stream);
-	case CUDA_COPY2D:
-		for (unsigned int i = 0; i < d->nops && err == cudaSuccess; i++) {
-			const struct cuda_op2d *op = &d->ops[i];
+	for (unsigned int i = 0; i < d->nops && err == cudaSuccess; i++) {
+		const struct cuda_op2d *op = &d->ops[i];
 
+		if (d->kind == CUDA_FILL)
+			err = cudaMemsetAsync(op->dst, d->value, op->width, cc->stream);
+		else if (op->height == 1)
+			err = cudaMemcpyAsync(op->dst, op->src, op->width, cudaMemcpyDefault,
+					      cc->stream);
+		else
 			err = cudaMemcpy2DAsync(op->dst, op->dpitch, op->src, op->spitch,
 						op->width, op->height, cudaMemcpyDefault, cc->stream);
-		}
-		return err;
 	}
-	return cudaErrorInvalidValue;
+	return err;
 }
 
 /*

@@ -16,12 +16,17 @@
 #define CUDA_MAX_LEN		UINT32_MAX	/* residue and result.residue are u32 */
 
 enum cuda_kind {
-	CUDA_COPY,	/* memcpy: one cudaMemcpyAsync */
-	CUDA_FILL,	/* memset: one cudaMemsetAsync */
-	CUDA_COPY2D,	/* interleaved: one cudaMemcpy2DAsync per chunk of the frame */
+	CUDA_COPY,	/* memcpy: a cudaMemcpyAsync per piece */
+	CUDA_FILL,	/* memset: a cudaMemsetAsync per piece */
+	CUDA_COPY2D,	/* interleaved: a cudaMemcpy2DAsync per chunk of the frame,
+			   a cudaMemcpyAsync per row piece where it crosses regions */
 };
 
-/* One cudaMemcpy2DAsync: @height rows of @width bytes. */
+/*
+ * One runtime call: @height rows of @width bytes (a plain copy or memset
+ * when @height is 1). A memcpy or memset is one op unless a side crosses
+ * from one pinned region into another (cuda_pins_piece): then one per piece.
+ */
 struct cuda_op2d {
 	void *dst;
 	size_t dpitch;
@@ -34,11 +39,8 @@ struct cuda_op2d {
 struct cuda_desc {
 	struct virt_dma_desc vd;
 	enum cuda_kind kind;
-	void *dst;			/* CUDA_COPY, CUDA_FILL */
-	const void *src;		/* CUDA_COPY */
-	size_t len;
 	int value;			/* CUDA_FILL byte */
-	unsigned int nops;		/* CUDA_COPY2D */
+	unsigned int nops;
 	struct cuda_op2d *ops;		/* == &op0 when nops <= 1 */
 	struct cuda_op2d op0;
 	size_t total;			/* bytes the descriptor moves */
@@ -173,6 +175,13 @@ void cuda_cache_drain(struct cuda_chan *cc);
 /* cuda-map.c */
 extern const struct dma_map_ops cuda_map_ops;
 void cuda_pins_init(struct cuda_pins *pins);
+/*
+ * The length of the first piece of a @len-byte copy from @src to @dst (or
+ * memset of @dst, @src 0) that neither side carries from one of this
+ * controller's registrations into another or into memory outside them:
+ * the runtime refuses an operation that does.
+ */
+size_t cuda_pins_piece(struct cuda_dev *cd, uintptr_t dst, uintptr_t src, size_t len);
 /* Unpins what clients left mapped; returns how many mappings that was. */
 unsigned long cuda_pins_release(struct cuda_dev *cd);
 

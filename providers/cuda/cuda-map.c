@@ -11,7 +11,10 @@
  * registered, each counting the mappings that use it, and each mapping
  * remembers the regions it took. A new mapping takes the regions that
  * already cover part of it and registers only the gaps; unmap drops its
- * references and unregisters a region nobody uses. Memory the program
+ * references and unregisters a region nobody uses. A copy engine reaches
+ * one registration per operation, even where two are adjacent, so prep
+ * cuts a copy or memset wherever either side crosses from one region into
+ * another (cuda_pins_piece). Memory the program
  * pinned itself (cudaMallocHost, its own cudaHostRegister) is used as it is
  * and never unregistered here. The returned dma_addr_t is the host address:
  * with unified addressing a copy engine takes it as it is.
@@ -173,11 +176,13 @@ static dma_addr_t cuda_map(struct device *dev, void *ptr, size_t size, enum dma_
 		cudaError_t err;
 
 		if (!r) {
+			/* the program's own pinned memory (the runtime refuses to
+			 * register cudaMallocHost memory again) */
+			if (pinned_elsewhere(p[i].base, p[i].len))
+				continue;
 			err = cudaHostRegister((void *)p[i].base, p[i].len, cudaHostRegisterDefault);
 			if (err == cudaErrorHostMemoryAlreadyRegistered) {
 				cudaGetLastError();
-				if (pinned_elsewhere(p[i].base, p[i].len))
-					continue;	/* the program's own pinned memory */
 				udma_diag(f, "%s: [%p, +%zu) is partly pinned outside udmaengine; "
 					  "map it whole or not at all", cd->name, (void *)p[i].base, p[i].len);
 				goto fail_dev;
@@ -259,6 +264,33 @@ static void cuda_unmap(struct device *dev, dma_addr_t addr, size_t size, enum dm
 	if (!m)
 		udma_diag("dma_unmap_single", "%s: 0x%" PRIx64 " (size %zu) is not mapped on this controller",
 			  cd->name, addr, size);
+}
+
+/* How far [addr, addr + len) stays in one registration; pins->lock held. */
+static size_t same_registration(const struct cuda_pins *pins, uintptr_t addr, size_t len)
+{
+	for (const struct cuda_region *r = pins->regions; r; r = r->next) {
+		if (r->base > addr)	/* the first region after addr: cut where it starts */
+			return r->base - addr < len ? r->base - addr : len;
+		if (addr < r->base + r->len)	/* in r: cut where it ends */
+			return r->base + r->len - addr < len ? r->base + r->len - addr : len;
+	}
+	return len;
+}
+
+size_t cuda_pins_piece(struct cuda_dev *cd, uintptr_t dst, uintptr_t src, size_t len)
+{
+	struct cuda_pins *pins = &cd->pins;
+	size_t n = len;
+
+	pthread_mutex_lock(&pins->lock);
+	if (pins->regions) {
+		n = same_registration(pins, dst, n);
+		if (src)
+			n = same_registration(pins, src, n);
+	}
+	pthread_mutex_unlock(&pins->lock);
+	return n;
 }
 
 const struct dma_map_ops cuda_map_ops = {

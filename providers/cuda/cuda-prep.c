@@ -168,6 +168,46 @@ static bool mem_ok(struct dma_chan *chan, const char *func, const char *what,
 	return true;
 }
 
+/*
+ * Pieces of a @len-byte copy (or memset: @src 0) that each stay in one
+ * registration per side: one, unless a side crosses regions. @ops NULL:
+ * only counts; else fills at most @max, the last taking what is left.
+ */
+static unsigned int pieces(struct cuda_dev *cd, uintptr_t dst, uintptr_t src, size_t len,
+			   struct cuda_op2d *ops, unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (size_t off = 0; off < len; n++) {
+		size_t k = len - off;
+
+		if (!ops || n + 1 < max)
+			k = cuda_pins_piece(cd, dst + off, src ? src + off : 0, k);
+		if (ops)
+			ops[n] = (struct cuda_op2d){ .dst = (void *)(dst + off),
+						     .src = (const void *)(src ? src + off : 0),
+						     .width = k, .height = 1,
+						     .dpitch = k, .spitch = k };
+		off += k;
+	}
+	return n;
+}
+
+/* A memcpy or memset as its pieces. */
+static struct cuda_desc *linear_desc(struct cuda_chan *cc, enum cuda_kind kind,
+				     uintptr_t dst, uintptr_t src, size_t len)
+{
+	unsigned int n = pieces(cc->cd, dst, src, len, NULL, 0);
+	struct cuda_desc *d = desc_alloc(cc, n);
+
+	if (!d)
+		return NULL;
+	pieces(cc->cd, dst, src, len, d->ops, n);
+	d->kind = kind;
+	d->total = len;
+	return d;
+}
+
 struct dma_async_tx_descriptor *cuda_prep_memcpy(struct dma_chan *chan, dma_addr_t dst,
 						 dma_addr_t src, size_t len, unsigned long flags)
 {
@@ -185,13 +225,9 @@ struct dma_async_tx_descriptor *cuda_prep_memcpy(struct dma_chan *chan, dma_addr
 	if (!mem_ok(chan, f, "dest", dst, dst + len - 1, NULL) ||
 	    !mem_ok(chan, f, "src", src, src + len - 1, NULL))
 		return NULL;
-	d = desc_alloc(cc, 1);
+	d = linear_desc(cc, CUDA_COPY, (uintptr_t)dst, (uintptr_t)src, len);
 	if (!d)
 		return no_mem(chan, f);
-	d->kind = CUDA_COPY;
-	d->dst = (void *)(uintptr_t)dst;
-	d->src = (const void *)(uintptr_t)src;
-	d->len = d->total = len;
 	return vchan_tx_prep(&cc->vc, &d->vd, flags);
 }
 
@@ -219,13 +255,10 @@ struct dma_async_tx_descriptor *cuda_prep_memset(struct dma_chan *chan, dma_addr
 		}
 		p = at.devicePointer;
 	}
-	d = desc_alloc(cc, 1);
+	d = linear_desc(cc, CUDA_FILL, (uintptr_t)p, 0, len);
 	if (!d)
 		return no_mem(chan, f);
-	d->kind = CUDA_FILL;
-	d->dst = p;
 	d->value = value & 0xff;	/* cudaMemset, like memset, stores the low byte */
-	d->len = d->total = len;
 	return vchan_tx_prep(&cc->vc, &d->vd, flags);
 }
 
@@ -235,6 +268,47 @@ static bool add_ok(size_t *acc, size_t v)
 		return false;
 	*acc += v;
 	return true;
+}
+
+/*
+ * The ops of an interleaved transfer (@ops NULL: only counts them): chunk j
+ * of every frame as one 2D copy, or, where either side of that copy crosses
+ * from one pinned region into another, as a copy per row, cut where the row
+ * crosses.
+ */
+static size_t chunk_ops(struct cuda_dev *cd, const struct dma_interleaved_template *xt,
+			size_t dstride, size_t sstride, struct cuda_op2d *ops)
+{
+	size_t n = 0, soff = 0, doff = 0;
+
+	for (size_t j = 0; j < xt->frame_size; j++) {
+		const struct data_chunk *c = &xt->sgl[j];
+		uintptr_t dst = (uintptr_t)(xt->dst_start + doff), src = (uintptr_t)(xt->src_start + soff);
+		size_t dext = (xt->numf - 1) * dstride + c->size;
+		size_t sext = (xt->numf - 1) * sstride + c->size;
+
+		if (cuda_pins_piece(cd, dst, 0, dext) == dext &&
+		    cuda_pins_piece(cd, src, 0, sext) == sext) {
+			if (ops)	/* one row: the pitch is never used, so no limit applies */
+				ops[n] = (struct cuda_op2d){ .dst = (void *)dst, .src = (const void *)src,
+							     .width = c->size, .height = xt->numf,
+							     .dpitch = xt->numf > 1 ? dstride : c->size,
+							     .spitch = xt->numf > 1 ? sstride : c->size };
+			n++;
+		} else {
+			for (size_t r = 0; r < xt->numf; r++) {
+				uintptr_t rd = dst + r * dstride, rs = src + r * sstride;
+				unsigned int k = pieces(cd, rd, rs, c->size, NULL, 0);
+
+				if (ops)
+					pieces(cd, rd, rs, c->size, &ops[n], k);
+				n += k;
+			}
+		}
+		soff += c->size + dmaengine_get_src_icg(xt, c);
+		doff += c->size + dmaengine_get_dst_icg(xt, c);
+	}
+	return n;
 }
 
 /*
@@ -249,9 +323,10 @@ struct dma_async_tx_descriptor *cuda_prep_interleaved(struct dma_chan *chan,
 {
 	const char *f = "dmaengine_prep_interleaved_dma";
 	struct cuda_chan *cc = to_cuda_chan(chan);
-	size_t sstride = 0, dstride = 0, frame = 0, soff = 0, doff = 0, total;
+	size_t sstride = 0, dstride = 0, frame = 0, total;
 	size_t slast, dlast;	/* offset of the last byte touched on each side */
 	struct cuda_desc *d;
+	size_t nops;
 
 	if (xt->dir != DMA_MEM_TO_MEM || !xt->src_inc || !xt->dst_inc) {
 		udma_chan_diag(chan, f, "xt: only memory to memory with src_inc and dst_inc "
@@ -306,24 +381,17 @@ struct dma_async_tx_descriptor *cuda_prep_interleaved(struct dma_chan *chan,
 	    !mem_ok(chan, f, "xt->src_start", xt->src_start, xt->src_start + slast, NULL))
 		return NULL;
 
-	d = desc_alloc(cc, (unsigned int)xt->frame_size);
+	nops = chunk_ops(cc->cd, xt, dstride, sstride, NULL);
+	if (nops > UINT32_MAX) {
+		udma_chan_diag(chan, f, "xt: %zu frames cross pinned regions in %zu pieces: too many",
+			       xt->numf, nops);
+		return NULL;
+	}
+	d = desc_alloc(cc, (unsigned int)nops);
 	if (!d)
 		return no_mem(chan, f);
 	d->kind = CUDA_COPY2D;
 	d->total = total;
-	for (size_t j = 0; j < xt->frame_size; j++) {
-		const struct data_chunk *c = &xt->sgl[j];
-		struct cuda_op2d *op = &d->ops[j];
-
-		op->dst = (void *)(uintptr_t)(xt->dst_start + doff);
-		op->src = (const void *)(uintptr_t)(xt->src_start + soff);
-		op->width = c->size;
-		op->height = xt->numf;
-		/* one row: the pitch is never used, so no limit applies */
-		op->dpitch = xt->numf > 1 ? dstride : c->size;
-		op->spitch = xt->numf > 1 ? sstride : c->size;
-		soff += c->size + dmaengine_get_src_icg(xt, c);
-		doff += c->size + dmaengine_get_dst_icg(xt, c);
-	}
+	chunk_ops(cc->cd, xt, dstride, sstride, d->ops);
 	return vchan_tx_prep(&cc->vc, &d->vd, flags);
 }

@@ -114,6 +114,25 @@ static enum cudaMemoryType type_of(const void *p)
 	return t;
 }
 
+/*
+ * Whether [p, p + len) starts in one allocation or registration and ends in
+ * another. The runtime refuses such an operation (cudaErrorInvalidValue):
+ * an asynchronous copy or memset reaches one allocation per side, even
+ * when two registrations are adjacent (seen on an H200, CUDA 13.0).
+ */
+static bool spans_two(const void *p, size_t len)
+{
+	struct range *first, *last;
+
+	if (!p || !len)
+		return false;
+	pthread_mutex_lock(&g_lock);
+	first = find_range((uintptr_t)p);
+	last = find_range((uintptr_t)p + len - 1);
+	pthread_mutex_unlock(&g_lock);
+	return first && last && first != last;
+}
+
 static void add_range(uintptr_t base, size_t len, enum range_kind kind)
 {
 	struct range *r = malloc(sizeof(*r));
@@ -517,6 +536,8 @@ cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t count,
 		return fail(cudaErrorInvalidMemcpyDirection);
 	if (count && (!dst || !src))
 		return fail(cudaErrorInvalidValue);
+	if (spans_two(dst, count) || spans_two(src, count))
+		return fail(cudaErrorInvalidValue);
 	note_pageable(dst, count);
 	note_pageable(src, count);
 	op = new_op(CUDART_DOUBLE_MEMCPY);
@@ -532,7 +553,8 @@ cudaError_t cudaMemsetAsync(void *dst, int value, size_t count, cudaStream_t str
 
 	/* a memset is GPU work: it reaches device and pinned memory only */
 	if (count && (!dst || type_of(dst) == cudaMemoryTypeUnregistered ||
-		      type_of((const char *)dst + count - 1) == cudaMemoryTypeUnregistered))
+		      type_of((const char *)dst + count - 1) == cudaMemoryTypeUnregistered ||
+		      spans_two(dst, count)))
 		return fail(cudaErrorInvalidValue);
 	op = new_op(CUDART_DOUBLE_MEMSET);
 	op->dst = dst;
@@ -558,6 +580,9 @@ cudaError_t cudaMemcpy2DAsync(void *dst, size_t dpitch, const void *src, size_t 
 	if (height > 1 && (dpitch > max_pitch || spitch > max_pitch))
 		return fail(cudaErrorInvalidPitchValue);
 	if (width && height && (!dst || !src))
+		return fail(cudaErrorInvalidValue);
+	if (spans_two(dst, extent(dpitch, width, height)) ||
+	    spans_two(src, extent(spitch, width, height)))
 		return fail(cudaErrorInvalidValue);
 	if (width && height) {
 		note_pageable(dst, extent(dpitch, width, height));
@@ -651,7 +676,7 @@ cudaError_t cudaHostRegister(void *ptr, size_t size, unsigned int flags)
 	enum cudart_double_when when;
 	uintptr_t lo, hi;
 	cudaError_t err;
-	bool overlap = false;
+	bool overlap = false, host_alloc = false;
 
 	(void)flags;
 	if (sticky() != cudaSuccess)
@@ -669,8 +694,13 @@ cudaError_t cudaHostRegister(void *ptr, size_t size, unsigned int flags)
 		if (r->kind == R_DEVICE)
 			continue;
 		overlap = lo < page_up(r->base + r->len) && page_down(r->base) < hi;
+		host_alloc = overlap && r->kind == R_HOST_ALLOC;
 	}
 	pthread_mutex_unlock(&g_lock);
+	/* cudaMallocHost memory is refused as an invalid value, not as
+	 * registered already (seen on an H200, CUDA 13.0) */
+	if (host_alloc)
+		return fail(cudaErrorInvalidValue);
 	if (overlap)
 		return fail(cudaErrorHostMemoryAlreadyRegistered);
 	add_range((uintptr_t)ptr, size, R_REGISTERED);

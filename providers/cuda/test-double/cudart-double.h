@@ -14,7 +14,12 @@
  *     them; an execution fault is sticky, as on a GPU: every later call
  *     returns it and no later operation runs;
  *   - cudaHostRegister keeps page-granular books and refuses overlaps with
- *     cudaErrorHostMemoryAlreadyRegistered, as the runtime does.
+ *     cudaErrorHostMemoryAlreadyRegistered, and cudaMallocHost memory with
+ *     cudaErrorInvalidValue, as the runtime does;
+ *   - an asynchronous copy or memset whose range on one side starts in one
+ *     allocation or registration and ends in another is refused with
+ *     cudaErrorInvalidValue, as the runtime does even for adjacent
+ *     registrations.
  * The functions below let a test look inside and steer it.
  */
 #ifndef UDMA_CUDART_DOUBLE_H
