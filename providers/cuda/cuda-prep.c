@@ -171,7 +171,8 @@ static bool mem_ok(struct dma_chan *chan, const char *func, const char *what,
 /*
  * Pieces of a @len-byte copy (or memset: @src 0) that each stay in one
  * registration per side: one, unless a side crosses regions. @ops NULL:
- * only counts; else fills at most @max, the last taking what is left.
+ * only counts; else fills at most @max, the last taking what is left, and
+ * returns how many it filled.
  */
 static unsigned int pieces(struct cuda_dev *cd, uintptr_t dst, uintptr_t src, size_t len,
 			   struct cuda_op2d *ops, unsigned int max)
@@ -202,7 +203,7 @@ static struct cuda_desc *linear_desc(struct cuda_chan *cc, enum cuda_kind kind,
 
 	if (!d)
 		return NULL;
-	pieces(cc->cd, dst, src, len, d->ops, n);
+	d->nops = pieces(cc->cd, dst, src, len, d->ops, n);
 	d->kind = kind;
 	d->total = len;
 	return d;
@@ -301,7 +302,7 @@ static size_t chunk_ops(struct cuda_dev *cd, const struct dma_interleaved_templa
 				unsigned int k = pieces(cd, rd, rs, c->size, NULL, 0);
 
 				if (ops)
-					pieces(cd, rd, rs, c->size, &ops[n], k);
+					k = pieces(cd, rd, rs, c->size, &ops[n], k);
 				n += k;
 			}
 		}
@@ -392,6 +393,6 @@ struct dma_async_tx_descriptor *cuda_prep_interleaved(struct dma_chan *chan,
 		return no_mem(chan, f);
 	d->kind = CUDA_COPY2D;
 	d->total = total;
-	chunk_ops(cc->cd, xt, dstride, sstride, d->ops);
+	d->nops = (unsigned int)chunk_ops(cc->cd, xt, dstride, sstride, d->ops);
 	return vchan_tx_prep(&cc->vc, &d->vd, flags);
 }

@@ -116,9 +116,11 @@ static enum cudaMemoryType type_of(const void *p)
 
 /*
  * Whether [p, p + len) starts in one allocation or registration and ends in
- * another. The runtime refuses such an operation (cudaErrorInvalidValue):
- * an asynchronous copy or memset reaches one allocation per side, even
- * when two registrations are adjacent (seen on an H200, CUDA 13.0).
+ * another, or outside any. The runtime refuses such an operation
+ * (cudaErrorInvalidValue): a copy or memset reaches one allocation per
+ * side, even when two registrations are adjacent, and pageable memory that
+ * shares a page with a registration counts as part of it (both seen on an
+ * H200, CUDA 13.0).
  */
 static bool spans_two(const void *p, size_t len)
 {
@@ -130,7 +132,7 @@ static bool spans_two(const void *p, size_t len)
 	first = find_range((uintptr_t)p);
 	last = find_range((uintptr_t)p + len - 1);
 	pthread_mutex_unlock(&g_lock);
-	return first && last && first != last;
+	return first != last;
 }
 
 static void add_range(uintptr_t base, size_t len, enum range_kind kind)
@@ -610,6 +612,8 @@ cudaError_t cudaMemcpy(void *dst, const void *src, size_t count, enum cudaMemcpy
 		return fail(sticky());
 	if (count && (!dst || !src))
 		return fail(cudaErrorInvalidValue);
+	if (spans_two(dst, count) || spans_two(src, count))
+		return fail(cudaErrorInvalidValue);
 	if (count)
 		memcpy(dst, src, count);
 	return cudaSuccess;
@@ -637,9 +641,11 @@ static cudaError_t alloc_range(void **ptr, size_t size, size_t align, enum range
 	return cudaSuccess;
 }
 
+/* Pages of its own: device memory shares no page with host memory, whose
+ * registrations count whole pages. */
 cudaError_t cudaMalloc(void **ptr, size_t size)
 {
-	return alloc_range(ptr, size, 256, R_DEVICE);
+	return alloc_range(ptr, size, PAGE, R_DEVICE);
 }
 
 cudaError_t cudaMallocHost(void **ptr, size_t size)
