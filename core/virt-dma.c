@@ -1,11 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * virt-dma: descriptor lists and the completion tasklet shared by providers.
- * See <udmaengine/virt-dma.h> for the lists and how a descriptor moves.
+ * virt-dma: descriptor lists and the completion tasklet shared by drivers.
+ * See <udmaengine/virt-dma.h> for the lists, how a descriptor moves and the
+ * locking rules, and virt-dma-fast.h for the providers' extensions.
  */
-#include <udmaengine/virt-dma.h>
+#include "virt-dma-fast.h"
 
 #include "internal.h"
+
+/* Lock order: vc->lock, then submit_lock; the fast path takes submit_lock alone. */
+static void lists_lock(struct virt_dma_chan *vc)
+{
+	spin_lock(&vc->lock);
+	spin_lock(&vc->submit_lock);
+}
+
+static void lists_unlock(struct virt_dma_chan *vc)
+{
+	spin_unlock(&vc->submit_lock);
+	spin_unlock(&vc->lock);
+}
 
 dma_cookie_t vchan_tx_submit(struct dma_async_tx_descriptor *tx)
 {
@@ -13,10 +27,10 @@ dma_cookie_t vchan_tx_submit(struct dma_async_tx_descriptor *tx)
 	struct virt_dma_desc *vd = to_virt_desc(tx);
 	dma_cookie_t cookie;
 
-	spin_lock(&vc->submit_lock);
+	lists_lock(vc);
 	cookie = dma_cookie_assign(tx);
 	list_move_tail(&vd->node, &vc->desc_submitted);
-	spin_unlock(&vc->submit_lock);
+	lists_unlock(vc);
 	return cookie;
 }
 
@@ -32,9 +46,9 @@ int vchan_tx_desc_free(struct dma_async_tx_descriptor *tx)
 	struct virt_dma_chan *vc = to_virt_chan(tx->chan);
 	struct virt_dma_desc *vd = to_virt_desc(tx);
 
-	spin_lock(&vc->submit_lock);
+	lists_lock(vc);
 	list_del(&vd->node);
-	spin_unlock(&vc->submit_lock);
+	lists_unlock(vc);
 	vdesc_release(vc, vd);
 	return 0;
 }
@@ -44,19 +58,28 @@ struct dma_async_tx_descriptor *vchan_tx_prep(struct virt_dma_chan *vc,
 					      unsigned long tx_flags)
 {
 	vchan_tx_init(vc, vd, tx_flags);
-	spin_lock(&vc->submit_lock);
+	lists_lock(vc);
 	list_add_tail(&vd->node, &vc->desc_allocated);
-	spin_unlock(&vc->submit_lock);
+	lists_unlock(vc);
 	return &vd->tx;
 }
 
 struct virt_dma_desc *vchan_find_desc(struct virt_dma_chan *vc, dma_cookie_t cookie)
 {
-	struct virt_dma_desc *vd, *found = NULL;
+	struct virt_dma_desc *vd;
 
 	list_for_each_entry(vd, &vc->desc_issued, struct virt_dma_desc, node)
 		if (vd->tx.cookie == cookie)
 			return vd;
+	return NULL;
+}
+
+struct virt_dma_desc *vchan_find_desc_queued(struct virt_dma_chan *vc, dma_cookie_t cookie)
+{
+	struct virt_dma_desc *vd = vchan_find_desc(vc, cookie), *found = NULL;
+
+	if (vd)
+		return vd;
 	spin_lock(&vc->submit_lock);
 	list_for_each_entry(vd, &vc->desc_submitted, struct virt_dma_desc, node) {
 		if (vd->tx.cookie == cookie) {
@@ -68,19 +91,68 @@ struct virt_dma_desc *vchan_find_desc(struct virt_dma_chan *vc, dma_cookie_t coo
 	return found;
 }
 
+/* A reusable descriptor goes back to desc_allocated; the caller holds
+ * what protects that list. */
+static void hand_back(struct virt_dma_chan *vc, struct virt_dma_desc *vd)
+{
+	list_add(&vd->node, &vc->desc_allocated);
+}
+
+/* Last: the client may submit it again as soon as it sees this. */
+static void reusable_again(struct virt_dma_desc *vd)
+{
+	__atomic_store_n(&vd->tx.udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
+}
+
 void vchan_vdesc_fini(struct virt_dma_desc *vd)
 {
 	struct virt_dma_chan *vc = to_virt_chan(vd->tx.chan);
 
 	if (dmaengine_desc_test_reuse(&vd->tx)) {
-		spin_lock(&vc->submit_lock);
-		list_add(&vd->node, &vc->desc_allocated);
-		spin_unlock(&vc->submit_lock);
-		/* Last: the client may submit it again as soon as it sees this. */
-		__atomic_store_n(&vd->tx.udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
+		lists_lock(vc);
+		hand_back(vc, vd);
+		lists_unlock(vc);
+		reusable_again(vd);
 	} else {
 		vdesc_release(vc, vd);
 	}
+}
+
+void vchan_vdesc_fini_locked(struct virt_dma_desc *vd)
+{
+	struct virt_dma_chan *vc = to_virt_chan(vd->tx.chan);
+
+	if (dmaengine_desc_test_reuse(&vd->tx)) {
+		spin_lock(&vc->submit_lock);
+		hand_back(vc, vd);
+		spin_unlock(&vc->submit_lock);
+		reusable_again(vd);
+	} else {
+		vdesc_release(vc, vd);
+	}
+}
+
+void vchan_cookie_complete(struct virt_dma_desc *vd)
+{
+	struct virt_dma_chan *vc = to_virt_chan(vd->tx.chan);
+
+	if (dmaengine_desc_test_reuse(&vd->tx) && !vd->tx.callback && !vd->tx.callback_result) {
+		struct dma_chan *chan = vd->tx.chan;
+		dma_cookie_t cookie = vd->tx.cookie;
+
+		/* nothing for the tasklet to run: the client's again before a
+		 * poller can see the cookie complete */
+		vd->tx.cookie = 0;
+		spin_lock(&vc->submit_lock);
+		hand_back(vc, vd);
+		spin_unlock(&vc->submit_lock);
+		reusable_again(vd);
+		__atomic_store_n(&chan->completed_cookie, cookie, __ATOMIC_RELEASE);
+		return;
+	}
+	dma_cookie_complete(&vd->tx);
+	list_add_tail(&vd->node, &vc->desc_completed);
+	tasklet_schedule(&vc->task);
 }
 
 static void free_begin(struct virt_dma_chan *vc)
@@ -195,10 +267,14 @@ void vchan_exit(struct virt_dma_chan *vc)
 
 void vchan_get_all_descriptors(struct virt_dma_chan *vc, struct list_head *head)
 {
+	/* the kernel's order: allocated, submitted, issued, completed, terminated */
 	spin_lock(&vc->submit_lock);
 	list_splice_tail_init(&vc->desc_allocated, head);
+	list_splice_tail_init(&vc->desc_submitted, head);
+	vc->issued_upto = NULL;
 	spin_unlock(&vc->submit_lock);
-	vchan_get_queued_descriptors(vc, head);
+	list_splice_tail_init(&vc->desc_issued, head);
+	list_splice_tail_init(&vc->desc_completed, head);
 	list_splice_tail_init(&vc->desc_terminated, head);
 }
 

@@ -13,8 +13,8 @@
  *
  * Completion. A thread per channel waits (cudaEventSynchronize) for the
  * oldest recorded event, then completes every descriptor up to it with
- * vchan_cookie_complete under the channel lock: callbacks run later in the
- * channel's tasklet, never on this thread and never on one of CUDA's. The
+ * vchan_cookie_complete under the channel lock: callbacks, and freeing, run
+ * later in the channel's tasklet, never on this thread nor one of CUDA's. The
  * thread does not use cudaLaunchHostFunc: a host function gets no error
  * status and does not run once the context has failed, while an event wait
  * returns the error, which becomes the descriptors' callback_result.

@@ -9,6 +9,7 @@
 #include <udmaengine/cuda.h>
 
 #include "cuda-rt.h"
+#include "../../core/virt-dma-fast.h"
 
 #define CUDA_MAX_CHANNELS	64
 #define CUDA_MAX_INFLIGHT	1024

@@ -7,6 +7,7 @@
 #include <udmaengine/soft.h>
 
 #include "../../core/internal.h"
+#include "../../core/virt-dma-fast.h"
 #include "../../core/poll.h"
 
 #define SOFT_QUARANTINE 256	/* freed descriptors held back in strict mode */

@@ -310,7 +310,7 @@ static enum dma_status soft_tx_status(struct dma_chan *chan, dma_cookie_t cookie
 				residue = e.len;
 			goto found;
 		}
-		vd = vchan_find_desc(&sc->vc, cookie);
+		vd = vchan_find_desc_queued(&sc->vc, cookie);
 		if (vd)
 			residue = residue_of(sc->sd, container_of(vd, struct soft_desc, vd), false);
 found:
