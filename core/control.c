@@ -13,8 +13,9 @@ int dmaengine_terminate_async(struct dma_chan *chan)
 	if (ret)
 		return ret;
 	if (!chan->device->device_terminate_all) {
+		/* -EINVAL as in the kernel (pause and resume say -ENOSYS) */
 		udma_chan_diag(chan, __func__, "device cannot terminate (no device_terminate_all)");
-		return -ENOSYS;
+		return -EINVAL;
 	}
 	chan_set(chan, UDMA_CHAN_TERMINATING);
 	ret = chan->device->device_terminate_all(chan);

@@ -70,6 +70,11 @@ int dma_async_device_register(struct dma_device *device)
 		udma_diag(__func__, "device is NULL");
 		return -EINVAL;
 	}
+	if (!device->dev) {
+		/* the kernel's answer too: mapping and names go through it */
+		udma_diag(__func__, "device has no dev (struct device)");
+		return -EIO;
+	}
 	if (device->udma_registered) {
 		udma_diag(__func__, "device %s is registered already", dev_name(device->dev));
 		return -EEXIST;
@@ -306,7 +311,11 @@ struct dma_chan *dma_request_chan(struct device *dev, const char *name)
 				continue;
 			if (chan_get(chan) == 0) {
 				chan->slave = dev;
-				chan->name = map->slave;
+				/* the kernel's "dma:<name>"; one that does not
+				   fit is cut, as a name only */
+				snprintf(chan->udma_slave_name, sizeof(chan->udma_slave_name),
+					 "dma:%s", map->slave);
+				chan->name = chan->udma_slave_name;
 				found = chan;
 				goto out;
 			}

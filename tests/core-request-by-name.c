@@ -86,7 +86,7 @@ int main(void)
 	CHECK(!IS_ERR_OR_NULL(tx));
 	CHECK(tx->device == dev);
 	CHECK(tx->slave == &uart);
-	CHECK(tx->name && strcmp(tx->name, "tx") == 0);
+	CHECK(tx->name && strcmp(tx->name, "dma:tx") == 0);
 	CHECK_EQ(tx->client_count, 1);
 
 	/* It is bound to uart0-tx's request line: another TX FIFO is refused ... */
@@ -119,7 +119,7 @@ int main(void)
 	rx = dma_request_chan(&uart, "rx");
 	CHECK(!IS_ERR_OR_NULL(rx));
 	CHECK(rx != tx);
-	CHECK(strcmp(rx->name, "rx") == 0);
+	CHECK(strcmp(rx->name, "dma:rx") == 0);
 
 	/* ... and with both channels held, mapped names get -EBUSY. */
 	t_diag_reset();
@@ -169,7 +169,7 @@ int main(void)
 	tx = dma_request_chan(&uart, "tx");
 	CHECK(!IS_ERR_OR_NULL(tx));
 	tx_through(tx, utx);
-	CHECK(rx->client_count == 1 && strcmp(rx->name, "rx") == 0);
+	CHECK(rx->client_count == 1 && strcmp(rx->name, "dma:rx") == 0);
 
 	dma_release_channel(tx);
 	dma_release_channel(rx);

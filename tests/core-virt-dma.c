@@ -323,6 +323,45 @@ static void driver_walks_lists(struct dma_chan *chan)
 	wait_for(&frees, before + 2000);
 }
 
+/*
+ * Where the kernel's answers apply: a device without dev is refused at
+ * register (-EIO), terminate on a device without device_terminate_all is
+ * -EINVAL (pause and resume without their ops are -ENOSYS).
+ */
+static void kernel_error_codes(void)
+{
+	static struct dma_device bare;
+	static struct virt_dma_chan bare_vc;
+	static struct device bare_dev = { .name = "bare" };
+	struct dma_chan *chan;
+	dma_cap_mask_t mask;
+
+	dma_cap_zero(bare.cap_mask);
+	dma_cap_set(DMA_MEMCPY, bare.cap_mask);
+	bare.device_prep_dma_memcpy = vt_prep_memcpy;
+	bare.device_issue_pending = vt_issue_pending;
+	bare.device_tx_status = vt_tx_status;
+	INIT_LIST_HEAD(&bare.channels);
+	bare_vc.desc_free = vt_desc_free;
+	vchan_init(&bare_vc, &bare);
+	t_diag_reset();
+	CHECK_EQ(dma_async_device_register(&bare), -EIO);
+	CHECK_DIAG("no dev");
+	bare.dev = &bare_dev;
+	CHECK_EQ(dma_async_device_register(&bare), 0);
+	dma_cap_zero(mask);
+	dma_cap_set(DMA_MEMCPY, mask);
+	chan = dma_request_channel(mask, NULL, NULL);
+	CHECK(chan && chan->device == &bare);
+	CHECK_EQ(dmaengine_terminate_async(chan), -EINVAL);
+	CHECK_DIAG("device_terminate_all");
+	CHECK_EQ(dmaengine_pause(chan), -ENOSYS);
+	CHECK_DIAG("device_pause");
+	dma_release_channel(chan);
+	dma_async_device_unregister(&bare);
+	t_diag_reset();
+}
+
 int main(void)
 {
 	struct dma_chan *chan;
@@ -337,9 +376,10 @@ int main(void)
 	driver_walks_lists(chan);
 	CHECK_EQ(dmaengine_terminate_sync(chan), 0);
 	dma_release_channel(chan);
-	dma_async_device_unregister(&vt_dma);
 	CHECK_EQ(t_diag_count(), 0);
+	dma_async_device_unregister(&vt_dma);
+	kernel_error_codes();
 	printf("core-virt-dma: deferred free in the tasklet without the lock, issued-only "
-	       "find, polled reuse, terminate, lists walked under vc->lock\n");
+	       "find, polled reuse, terminate, lists walked under vc->lock, kernel error codes\n");
 	return 0;
 }

@@ -116,7 +116,7 @@ int main(void)
 	CHECK(!IS_ERR(rx));
 	CHECK(rx->device == dev);
 	CHECK(rx->slave == &uart0);
-	CHECK(rx->name && strcmp(rx->name, "rx") == 0);
+	CHECK(rx->name && strcmp(rx->name, "dma:rx") == 0);
 	tx = dma_request_chan(&uart0, "tx");
 	CHECK(!IS_ERR(tx));
 	CHECK(tx != rx && tx->device == dev);

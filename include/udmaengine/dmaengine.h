@@ -98,6 +98,28 @@ enum dma_ctrl_flags {
 	DMA_PREP_LOAD_EOT = (1 << 9),
 };
 
+/* Kernel-internal errno the metadata calls return; not in <errno.h>. */
+#ifndef ENOTSUPP
+#define ENOTSUPP 524
+#endif
+
+/*
+ * Descriptor metadata (<linux/dmaengine.h>): who owns the buffer.
+ * CLIENT: the client attaches its own buffer (dmaengine_desc_attach_metadata):
+ *   MEM_TO_DEV/MEM_TO_MEM before submit; DEV_TO_MEM the engine fills it by
+ *   completion.
+ * ENGINE: the descriptor holds the buffer; the client gets a pointer to it
+ *   (dmaengine_desc_get_metadata_ptr): MEM_TO_DEV it writes it and sets the
+ *   length before submit; DEV_TO_MEM it reads it in the completion
+ *   callback, after which the buffer is gone.
+ * One descriptor uses one mode.
+ */
+enum dma_desc_metadata_mode {
+	DESC_METADATA_NONE = 0,
+	DESC_METADATA_CLIENT = (1 << 0),
+	DESC_METADATA_ENGINE = (1 << 1),
+};
+
 enum dma_slave_buswidth {
 	DMA_SLAVE_BUSWIDTH_UNDEFINED = 0,
 	DMA_SLAVE_BUSWIDTH_1_BYTE = 1,
@@ -286,6 +308,20 @@ static inline size_t dmaengine_get_dst_icg(const struct dma_interleaved_template
 }
 
 /*
+ * A provider's metadata ops, set on its descriptors (tx->metadata_ops):
+ * attach takes a client's buffer (CLIENT mode); get_ptr returns the
+ * descriptor's own buffer with its used and maximum lengths, set_len
+ * records how much of it the client filled (ENGINE mode). Clients call
+ * them through dmaengine_desc_* below, which check the mode first.
+ */
+struct dma_descriptor_metadata_ops {
+	int (*attach)(struct dma_async_tx_descriptor *desc, void *data, size_t len);
+	void *(*get_ptr)(struct dma_async_tx_descriptor *desc, size_t *payload_len,
+			 size_t *max_len);
+	int (*set_len)(struct dma_async_tx_descriptor *desc, size_t payload_len);
+};
+
+/*
  * A prepared transfer. The provider allocates it in prep and owns it; the
  * client sets callback/callback_result/callback_param before submit.
  */
@@ -299,6 +335,9 @@ struct dma_async_tx_descriptor {
 	dma_async_tx_callback callback;
 	dma_async_tx_callback_result callback_result;
 	void *callback_param;
+	/* the mode the client's first metadata call chose; every prep resets it */
+	enum dma_desc_metadata_mode desc_metadata_mode;
+	struct dma_descriptor_metadata_ops *metadata_ops;
 	/* udmaengine: lifecycle tag the core checks on submit (UDMA_DESC_*). */
 	int udma_state;
 };
@@ -316,7 +355,7 @@ struct dma_chan {
 	 * completions do not steal the submitters' line */
 	dma_cookie_t completed_cookie UDMA_CACHELINE_ALIGNED;
 	int chan_id UDMA_CACHELINE_ALIGNED;	/* read-mostly from here on */
-	const char *name;		/* slave name given to dma_request_chan */
+	const char *name;		/* "dma:<name>" after dma_request_chan(dev, name) */
 	struct list_head device_node;	/* on dma_device.channels */
 	int client_count;		/* 1 while a client holds the channel */
 	void *private;
@@ -325,6 +364,8 @@ struct dma_chan {
 	unsigned int udma_reported;	/* misuse kinds reported (strict mode) */
 	void *udma_unsubmitted;		/* last prep not yet submitted (strict mode) */
 	char udma_name[32];		/* "dma0chan1" */
+	char udma_slave_name[40];	/* "dma:rx", what name points to after
+					   dma_request_chan (as the kernel names it) */
 };
 
 static inline const char *dma_chan_name(const struct dma_chan *chan)
@@ -356,6 +397,7 @@ struct dma_device {
 	struct list_head global_node;
 	struct dma_filter filter;
 	dma_cap_mask_t cap_mask;
+	enum dma_desc_metadata_mode desc_metadata_modes;	/* modes its descriptors offer */
 	unsigned int copy_align;	/* log2 of the required alignment */
 	unsigned int fill_align;
 	int dev_id;
@@ -405,6 +447,8 @@ struct dma_device {
 		struct dma_chan *chan, struct dma_interleaved_template *xt,
 		unsigned long flags);
 
+	/* optional: channel-specific caps, called last by dma_get_slave_caps */
+	void (*device_caps)(struct dma_chan *chan, struct dma_slave_caps *caps);
 	int (*device_config)(struct dma_chan *chan, struct dma_slave_config *config);
 	int (*device_pause)(struct dma_chan *chan);
 	int (*device_resume)(struct dma_chan *chan);
@@ -421,6 +465,47 @@ struct dma_device {
 	int udma_registered;
 };
 
+/* copy_align / fill_align values: log2 of the alignment in bytes. */
+enum dmaengine_alignment {
+	DMAENGINE_ALIGN_1_BYTE = 0,
+	DMAENGINE_ALIGN_2_BYTES = 1,
+	DMAENGINE_ALIGN_4_BYTES = 2,
+	DMAENGINE_ALIGN_8_BYTES = 3,
+	DMAENGINE_ALIGN_16_BYTES = 4,
+	DMAENGINE_ALIGN_32_BYTES = 5,
+	DMAENGINE_ALIGN_64_BYTES = 6,
+	DMAENGINE_ALIGN_128_BYTES = 7,
+	DMAENGINE_ALIGN_256_BYTES = 8,
+};
+
+/* Both offsets and the length are multiples of 1 << @align. */
+static inline bool dmaengine_check_align(enum dmaengine_alignment align, size_t off1,
+					 size_t off2, size_t len)
+{
+	return !((((size_t)1 << align) - 1) & (off1 | off2 | len));
+}
+
+static inline bool is_dma_copy_aligned(struct dma_device *dev, size_t off1, size_t off2,
+				       size_t len)
+{
+	return dmaengine_check_align((enum dmaengine_alignment)dev->copy_align, off1, off2, len);
+}
+
+static inline bool is_dma_fill_aligned(struct dma_device *dev, size_t off1, size_t off2,
+				       size_t len)
+{
+	return dmaengine_check_align((enum dmaengine_alignment)dev->fill_align, off1, off2, len);
+}
+
+/*
+ * The device to map buffers for when using @chan: the controller's, as
+ * udmaengine has no per-channel DMA device.
+ */
+static inline struct device *dmaengine_get_dma_device(struct dma_chan *chan)
+{
+	return chan->device->dev;
+}
+
 /* ---- channel allocation (R1, R10) ---- */
 
 struct dma_chan *__dma_request_channel(const dma_cap_mask_t *mask,
@@ -433,6 +518,23 @@ struct dma_chan *__dma_request_channel(const dma_cap_mask_t *mask,
 struct dma_chan *dma_request_chan(struct device *dev, const char *name);
 struct dma_chan *dma_request_chan_by_mask(const dma_cap_mask_t *mask);
 void dma_release_channel(struct dma_chan *chan);
+
+/* Deprecated in the kernel: dma_request_chan, with NULL for every error. */
+static inline struct dma_chan *dma_request_slave_channel(struct device *dev, const char *name)
+{
+	struct dma_chan *ch = dma_request_chan(dev, name);
+
+	return IS_ERR(ch) ? NULL : ch;
+}
+
+/*
+ * For providers' channel lookups (the kernel's of_xlate helpers): take
+ * @chan itself if no client holds it, or the first free channel of
+ * @device (which must have DMA_SLAVE). NULL when taken. The channel is
+ * then held as if dma_request_channel had returned it.
+ */
+struct dma_chan *dma_get_slave_channel(struct dma_chan *chan);
+struct dma_chan *dma_get_any_slave_channel(struct dma_device *device);
 
 int dma_get_slave_caps(struct dma_chan *chan, struct dma_slave_caps *caps);
 int dmaengine_slave_config(struct dma_chan *chan, struct dma_slave_config *config);
@@ -546,6 +648,39 @@ static inline bool dmaengine_desc_test_reuse(const struct dma_async_tx_descripto
 	return (tx->flags & DMA_CTRL_REUSE) == DMA_CTRL_REUSE;
 }
 int dmaengine_desc_free(struct dma_async_tx_descriptor *desc);
+
+/* DMA_CTRL_ACK: the client is done with @tx (the kernel's async_tx use). */
+static inline void async_tx_ack(struct dma_async_tx_descriptor *tx)
+{
+	tx->flags = (enum dma_ctrl_flags)(tx->flags | DMA_CTRL_ACK);
+}
+static inline void async_tx_clear_ack(struct dma_async_tx_descriptor *tx)
+{
+	tx->flags = (enum dma_ctrl_flags)(tx->flags & ~DMA_CTRL_ACK);
+}
+static inline bool async_tx_test_ack(struct dma_async_tx_descriptor *tx)
+{
+	return (tx->flags & DMA_CTRL_ACK) == DMA_CTRL_ACK;
+}
+
+/* ---- descriptor metadata (see enum dma_desc_metadata_mode) ---- */
+
+/* Does @chan's device offer @mode? false, with a diagnostic, for a bad @chan. */
+bool dmaengine_is_metadata_mode_supported(struct dma_chan *chan,
+					  enum dma_desc_metadata_mode mode);
+/*
+ * CLIENT mode. The first metadata call on a descriptor fixes its mode:
+ * -ENOTSUPP if the device lacks the mode, -EINVAL if the descriptor is in
+ * the other one; -ENOTSUPP without the provider's op. The getter returns
+ * these as ERR_PTR. Each refusal reports one diagnostic line.
+ */
+int dmaengine_desc_attach_metadata(struct dma_async_tx_descriptor *desc, void *data,
+				   size_t len);
+/* ENGINE mode: the descriptor's buffer, its used and its maximum length. */
+void *dmaengine_desc_get_metadata_ptr(struct dma_async_tx_descriptor *desc,
+				      size_t *payload_len, size_t *max_len);
+/* ENGINE mode: how many bytes the client wrote at the pointer (MEM_TO_DEV). */
+int dmaengine_desc_set_metadata_len(struct dma_async_tx_descriptor *desc, size_t payload_len);
 
 /* ---- mapping host memory for a controller ---- */
 
