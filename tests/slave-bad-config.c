@@ -243,8 +243,8 @@ static void bad_preps(struct dma_chan *chan, struct dma_chan *fresh)
 	xt->sgl[1].size = 0;
 	REFUSED_NULL(dmaengine_prep_interleaved_dma(chan, xt, 0), "sgl[1].size 0");
 	xt->sgl[1].size = 8;
-	xt->dir = DMA_DEV_TO_MEM;
-	REFUSED_NULL(dmaengine_prep_interleaved_dma(chan, xt, 0), "only DMA_MEM_TO_MEM and DMA_MEM_TO_DEV");
+	xt->dir = DMA_DEV_TO_MEM;	/* a FIFO's data register does not increment */
+	REFUSED_NULL(dmaengine_prep_interleaved_dma(chan, xt, 0), "device to memory needs !src_inc and dst_inc");
 	xt->dir = DMA_DEV_TO_DEV;
 	REFUSED_NULL(dmaengine_prep_interleaved_dma(chan, xt, 0), "DMA_DEV_TO_DEV is not supported");
 	xt->dir = (enum dma_transfer_direction)9;

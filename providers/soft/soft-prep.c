@@ -672,8 +672,23 @@ struct dma_async_tx_descriptor *soft_prep_interleaved(struct dma_chan *chan,
 		spin_unlock(&sc->vc.lock);
 		if (!ok)
 			return NULL;
+	} else if (xt->dir == DMA_DEV_TO_MEM) {
+		bool ok;
+
+		if (xt->src_inc || !xt->dst_inc) {
+			udma_chan_diag(chan, f, "xt: device to memory needs !src_inc and dst_inc");
+			return NULL;
+		}
+		if (!mem_ok(chan, f, "xt->dst_start", dst))
+			return NULL;
+		spin_lock(&sc->vc.lock);
+		ok = slave_side(sc, f, DMA_DEV_TO_MEM, &fifo, &burst);
+		spin_unlock(&sc->vc.lock);
+		if (!ok)
+			return NULL;
 	} else {
-		udma_chan_diag(chan, f, "xt->dir %d: only DMA_MEM_TO_MEM and DMA_MEM_TO_DEV", (int)xt->dir);
+		udma_chan_diag(chan, f, "xt->dir %d: only DMA_MEM_TO_MEM, DMA_MEM_TO_DEV and "
+			       "DMA_DEV_TO_MEM", (int)xt->dir);
 		return NULL;
 	}
 	if (xt->numf > SOFT_MAX_SEGS / xt->frame_size) {
@@ -699,16 +714,19 @@ struct dma_async_tx_descriptor *soft_prep_interleaved(struct dma_chan *chan,
 		no_mem(chan, f);
 		goto fail;
 	}
-	d->kind = fifo ? SOFT_TO_DEV : SOFT_COPY;
+	d->kind = !fifo ? SOFT_COPY : xt->dir == DMA_MEM_TO_DEV ? SOFT_TO_DEV : SOFT_FROM_DEV;
 	d->fifo = fifo;
 	d->burst = burst;
+	/* the FIFO's side has no address: its data register */
 	for (size_t fr = 0; fr < xt->numf; fr++) {
 		for (size_t j = 0; j < xt->frame_size; j++) {
 			const struct data_chunk *c = &xt->sgl[j];
 
-			d->segs[k++] = (struct soft_seg){ fifo ? 0 : dst, src, c->size };
-			src += c->size + dmaengine_get_src_icg(xt, c);
-			if (!fifo)
+			d->segs[k++] = (struct soft_seg){ d->kind == SOFT_TO_DEV ? 0 : dst,
+							  d->kind == SOFT_FROM_DEV ? 0 : src, c->size };
+			if (d->kind != SOFT_FROM_DEV)
+				src += c->size + dmaengine_get_src_icg(xt, c);
+			if (d->kind != SOFT_TO_DEV)
 				dst += c->size + dmaengine_get_dst_icg(xt, c);
 		}
 	}
