@@ -33,6 +33,9 @@ int dma_get_slave_caps(struct dma_chan *chan, struct dma_slave_caps *caps)
 	caps->cmd_pause = device->device_pause != NULL;
 	caps->cmd_resume = device->device_resume != NULL;
 	caps->cmd_terminate = device->device_terminate_all != NULL;
+	/* last, as in the kernel: a channel's own caps override the device's */
+	if (device->device_caps)
+		device->device_caps(chan, caps);
 	return 0;
 }
 

@@ -19,8 +19,10 @@ int dmaengine_terminate_async(struct dma_chan *chan)
 	}
 	chan_set(chan, UDMA_CHAN_TERMINATING);
 	ret = chan->device->device_terminate_all(chan);
-	if (ret == 0)
+	if (ret == 0) {
 		chan_clear(chan, UDMA_CHAN_PAUSED);	/* a terminated channel is idle, not paused */
+		udma_stats_terminated(chan);	/* what was in flight was dropped (stats.c) */
+	}
 	return ret;
 }
 

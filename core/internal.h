@@ -61,6 +61,22 @@ int udma_chan_check_slow(struct dma_chan *chan, const char *func);
 extern int udma_forked __attribute__((visibility("hidden")));
 void udma_fork_watch(void);
 
+/* Calls @fn on every registered device in registration order, with
+ * dma_list_mutex held (registry.c). */
+void udma_devices_walk(void (*fn)(struct dma_device *device, void *arg), void *arg);
+
+/*
+ * Statistics (stats.c). udma_stats_terminated: @chan's provider has just
+ * dropped its queue (terminate, release, unregister): what was in flight
+ * counts as terminated. udma_stats_reset: zeroes @chan's counters at
+ * registration. udma_summary_arm reads UDMA_SUMMARY (once); retire
+ * records a device being unregistered for it, dma_list_mutex held.
+ */
+void udma_stats_terminated(struct dma_chan *chan);
+void udma_stats_reset(struct dma_chan *chan);
+void udma_summary_arm(void);
+void udma_summary_retire(struct dma_device *device);
+
 /* Is @chan held, on a registered device, not unplugged? No diagnostic. */
 static inline bool udma_chan_fine(const struct dma_chan *chan)
 {
@@ -113,6 +129,14 @@ void udma_diag_once_end(void);
 			  DMA_PREP_FENCE | DMA_CTRL_REUSE | DMA_PREP_CMD | \
 			  DMA_PREP_REPEAT | DMA_PREP_LOAD_EOT)
 
+/* DMA_PREP_REPEAT and DMA_PREP_LOAD_EOT only on a device with the matching cap. */
+static inline bool udma_repeat_flags_fine(const struct dma_device *dev, unsigned long flags)
+{
+	return !(flags & (DMA_PREP_REPEAT | DMA_PREP_LOAD_EOT)) ||
+	       ((!(flags & DMA_PREP_REPEAT) || dma_has_cap(DMA_REPEAT, dev->cap_mask)) &&
+		(!(flags & DMA_PREP_LOAD_EOT) || dma_has_cap(DMA_LOAD_EOT, dev->cap_mask)));
+}
+
 /*
  * The fast path of memcpy's checks (prep.c, batch.c): every one of
  * prep_ok's and mem_args_ok's but the channel's, as single expressions
@@ -123,7 +147,8 @@ static inline bool udma_memcpy_flags_fine(const struct dma_device *dev, unsigned
 {
 	return dma_has_cap(DMA_MEMCPY, dev->cap_mask) &&
 	       !(flags & ~(unsigned long)KNOWN_PREP_FLAGS) &&
-	       (!(flags & DMA_CTRL_REUSE) || dev->descriptor_reuse);
+	       (!(flags & DMA_CTRL_REUSE) || dev->descriptor_reuse) &&
+	       udma_repeat_flags_fine(dev, flags);
 }
 
 static inline bool udma_memcpy_addrs_fine(const struct dma_device *dev, dma_addr_t dest,

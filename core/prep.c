@@ -42,6 +42,17 @@ static bool cap_flags_ok(struct dma_chan *chan, const char *func,
 		udma_chan_diag(chan, func, "flags: DMA_CTRL_REUSE but the device has no descriptor reuse");
 		return false;
 	}
+	/* the kernel refuses these in interleaved preps; every prep here, as no
+	 * device would honour them without the capability */
+	if (!udma_repeat_flags_fine(chan->device, flags)) {
+		bool repeat = (flags & DMA_PREP_REPEAT) &&
+			      !dma_has_cap(DMA_REPEAT, chan->device->cap_mask);
+
+		udma_chan_diag(chan, func, "flags: %s but the device has no %s capability",
+			       repeat ? "DMA_PREP_REPEAT" : "DMA_PREP_LOAD_EOT",
+			       repeat ? "DMA_REPEAT" : "DMA_LOAD_EOT");
+		return false;
+	}
 	return true;
 }
 
@@ -91,6 +102,8 @@ static inline void client_owns(struct dma_async_tx_descriptor *tx)
 	tx->callback = NULL;
 	tx->callback_result = NULL;
 	tx->callback_param = NULL;
+	/* a recycled descriptor starts without a metadata mode, as a fresh one */
+	tx->desc_metadata_mode = DESC_METADATA_NONE;
 	__atomic_store_n(&tx->udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
 }
 
@@ -114,9 +127,20 @@ prepared(struct dma_chan *chan, const char *func, struct dma_async_tx_descriptor
 					    "this prep would deadlock)");
 		}
 		client_owns(tx);
+		/* a recycled descriptor must not count as what it was last */
+		tx->udma_acct = udma_acct(UDMA_ACCT_OTHER, 0);
 		return tx;
 	}
 	return NULL;
+}
+
+/* What submitting @tx (prepared()'s result, or NULL) counts as. */
+static inline struct dma_async_tx_descriptor *counted(struct dma_async_tx_descriptor *tx,
+						      enum udma_acct_kind kind, uint64_t bytes)
+{
+	if (tx)	/* saturated: the count has 61 bits */
+		tx->udma_acct = udma_acct(kind, bytes < UINT64_MAX >> 3 ? bytes : UINT64_MAX >> 3);
+	return tx;
 }
 
 /*
@@ -155,7 +179,8 @@ static __attribute__((noinline)) struct dma_async_tx_descriptor *prep_memcpy_che
 	if (udma_chan_check(chan, f) || !cap_flags_ok(chan, f, DMA_MEMCPY, flags) ||
 	    !mem_args_ok(chan, f, dest, &src, len, chan->device->copy_align, "copy_align"))
 		return NULL;
-	return prepared(chan, f, chan->device->device_prep_dma_memcpy(chan, dest, src, len, flags));
+	return counted(prepared(chan, f, chan->device->device_prep_dma_memcpy(chan, dest, src, len, flags)),
+		       UDMA_ACCT_MEMCPY, len);
 }
 
 /*
@@ -178,6 +203,7 @@ struct dma_async_tx_descriptor *dmaengine_prep_dma_memcpy(
 	if (__builtin_expect(!tx || IS_ERR(tx), 0))
 		return NULL;
 	client_owns(tx);
+	tx->udma_acct = udma_acct(UDMA_ACCT_MEMCPY, len);
 	return tx;
 }
 
@@ -190,7 +216,8 @@ struct dma_async_tx_descriptor *dmaengine_prep_dma_memset(
 	if (!prep_ok(chan, f, DMA_MEMSET, flags) ||
 	    !mem_args_ok(chan, f, dest, NULL, len, chan->device->fill_align, "fill_align"))
 		return NULL;
-	return prepared(chan, f, chan->device->device_prep_dma_memset(chan, dest, value, len, flags));
+	return counted(prepared(chan, f, chan->device->device_prep_dma_memset(chan, dest, value, len, flags)),
+		       UDMA_ACCT_MEMSET, len);
 }
 
 /* slave_sg and slave_single, each reporting under its own name as @f. */
@@ -200,6 +227,7 @@ static struct dma_async_tx_descriptor *prep_slave(
 {
 	struct dma_async_tx_descriptor *tx;
 	struct scatterlist *sg;
+	uint64_t bytes = 0;
 	unsigned int i;
 
 	if (!prep_ok(chan, f, DMA_SLAVE, flags))
@@ -221,11 +249,12 @@ static struct dma_async_tx_descriptor *prep_slave(
 		}
 		if (!addr_ok(chan, f, "sgl dma address", sg_dma_address(sg), sg_dma_len(sg)))
 			return NULL;
+		bytes += sg_dma_len(sg);
 	}
 	udma_diag_caller = f;
 	tx = chan->device->device_prep_slave_sg(chan, sgl, sg_len, dir, flags, NULL);
 	udma_diag_caller = NULL;
-	return prepared(chan, f, tx);
+	return counted(prepared(chan, f, tx), UDMA_ACCT_SLAVE, bytes);
 }
 
 struct dma_async_tx_descriptor *dmaengine_prep_slave_sg(
@@ -276,8 +305,9 @@ struct dma_async_tx_descriptor *dmaengine_prep_dma_cyclic(
 	}
 	if (!dir_ok(chan, f, dir, true) || !addr_ok(chan, f, "buf_addr", buf_addr, buf_len))
 		return NULL;
-	return prepared(chan, f, chan->device->device_prep_dma_cyclic(chan, buf_addr, buf_len,
-							     period_len, dir, flags));
+	return counted(prepared(chan, f, chan->device->device_prep_dma_cyclic(chan, buf_addr, buf_len,
+								     period_len, dir, flags)),
+		       UDMA_ACCT_SLAVE, buf_len);
 }
 
 /*
@@ -322,6 +352,17 @@ static bool xt_side_ok(struct dma_chan *chan, const char *f, const char *what, d
 	return addr_ok(chan, f, what, start, span);
 }
 
+/* The bytes @xt moves: numf frames of its chunks (saturated). */
+static uint64_t xt_bytes(const struct dma_interleaved_template *xt)
+{
+	uint64_t frame = 0, total;
+
+	for (size_t i = 0; i < xt->frame_size; i++)
+		if (__builtin_add_overflow(frame, (uint64_t)xt->sgl[i].size, &frame))
+			return UINT64_MAX;
+	return __builtin_mul_overflow(frame, (uint64_t)xt->numf, &total) ? UINT64_MAX : total;
+}
+
 struct dma_async_tx_descriptor *dmaengine_prep_interleaved_dma(
 	struct dma_chan *chan, struct dma_interleaved_template *xt,
 	unsigned long flags)
@@ -352,5 +393,6 @@ struct dma_async_tx_descriptor *dmaengine_prep_interleaved_dma(
 	if ((xt->dir == DMA_MEM_TO_MEM || xt->dir == DMA_DEV_TO_MEM) &&
 	    !xt_side_ok(chan, f, "xt->dst_start", xt->dst_start, xt->dst_inc, xt, dmaengine_get_dst_icg))
 		return NULL;
-	return prepared(chan, f, chan->device->device_prep_interleaved_dma(chan, xt, flags));
+	return counted(prepared(chan, f, chan->device->device_prep_interleaved_dma(chan, xt, flags)),
+		       UDMA_ACCT_INTERLEAVE, xt_bytes(xt));
 }

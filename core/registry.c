@@ -89,6 +89,7 @@ int dma_async_device_register(struct dma_device *device)
 		return -ENODEV;
 	}
 
+	udma_summary_arm();	/* UDMA_SUMMARY, before any device can unregister */
 	pthread_mutex_lock(&dma_list_mutex);
 	device->dev_id = free_dev_id();
 	list_for_each_entry(chan, &device->channels, struct dma_chan, device_node) {
@@ -98,6 +99,7 @@ int dma_async_device_register(struct dma_device *device)
 		chan->udma_flags = 0;
 		snprintf(chan->udma_name, sizeof(chan->udma_name), "dma%dchan%d",
 			 device->dev_id, chan->chan_id);
+		udma_stats_reset(chan);	/* counters are per registration */
 	}
 	device->chancnt = n;
 	device->privatecnt = 0;
@@ -108,6 +110,16 @@ int dma_async_device_register(struct dma_device *device)
 	pthread_mutex_unlock(&dma_list_mutex);
 	udma_fork_watch();	/* its controller's threads will not be in a child */
 	return 0;
+}
+
+void udma_devices_walk(void (*fn)(struct dma_device *device, void *arg), void *arg)
+{
+	struct dma_device *d;
+
+	pthread_mutex_lock(&dma_list_mutex);
+	list_for_each_entry(d, &dma_device_list, struct dma_device, global_node)
+		fn(d, arg);
+	pthread_mutex_unlock(&dma_list_mutex);
 }
 
 bool dma_device_busy(struct dma_device *device)
@@ -139,6 +151,7 @@ static void chan_put(struct dma_chan *chan)
 	}
 	if (device->device_free_chan_resources)
 		device->device_free_chan_resources(chan);
+	udma_stats_terminated(chan);	/* what release terminated, or let go of */
 	__atomic_store_n(&chan->udma_flags, 0, __ATOMIC_RELEASE);
 
 	pthread_mutex_lock(&dma_list_mutex);
@@ -184,10 +197,12 @@ void dma_async_device_unregister(struct dma_device *device)
 				device->device_terminate_all(chan);
 				if (device->device_synchronize && !udma_in_tasklet())
 					device->device_synchronize(chan);
+				udma_stats_terminated(chan);
 			}
 		}
 	}
 	pthread_mutex_lock(&dma_list_mutex);
+	udma_summary_retire(device);	/* for UDMA_SUMMARY at exit, as it is now */
 	list_del(&device->global_node);
 	__atomic_store_n(&device->udma_registered, 0, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&dma_list_mutex);
@@ -264,6 +279,84 @@ struct dma_chan *dma_request_chan_by_mask(const dma_cap_mask_t *mask)
 	chan = __dma_request_channel(mask, NULL, NULL, NULL);
 
 	return chan ? chan : ERR_PTR(-ENODEV);
+}
+
+/* @device is registered; dma_list_mutex held. */
+static bool device_listed(const struct dma_device *device)
+{
+	const struct dma_device *d;
+
+	list_for_each_entry(d, &dma_device_list, struct dma_device, global_node)
+		if (d == device)
+			return true;
+	return false;
+}
+
+/* chan_get for the provider-side lookups, its diagnostic naming @func. */
+static int chan_get_for(struct dma_chan *chan, const char *func)
+{
+	int ret;
+
+	udma_diag_caller = func;
+	ret = chan_get(chan);
+	udma_diag_caller = NULL;
+	return ret;
+}
+
+struct dma_chan *dma_get_slave_channel(struct dma_chan *chan)
+{
+	struct dma_chan *found = NULL;
+
+	if (udma_forked_child(__func__))
+		return NULL;
+	if (!chan || IS_ERR(chan)) {
+		udma_diag(__func__, chan ? "chan is an error pointer (%ld)" : "chan is NULL",
+			  PTR_ERR(chan));
+		return NULL;
+	}
+	pthread_mutex_lock(&dma_list_mutex);
+	if (!chan->device || !device_listed(chan->device)) {
+		pthread_mutex_unlock(&dma_list_mutex);
+		udma_diag(__func__, "chan is not a channel of a registered device");
+		return NULL;
+	}
+	/* a held channel (or one being released) is someone else's: NULL, as
+	 * in the kernel, which is an answer, not a misuse */
+	if (chan_holders(chan) == 0 && chan_get_for(chan, __func__) == 0)
+		found = chan;
+	pthread_mutex_unlock(&dma_list_mutex);
+	return found;
+}
+
+struct dma_chan *dma_get_any_slave_channel(struct dma_device *device)
+{
+	struct dma_chan *chan, *found = NULL;
+
+	if (udma_forked_child(__func__))
+		return NULL;
+	if (!device || IS_ERR(device)) {
+		udma_diag(__func__, device ? "device is an error pointer" : "device is NULL");
+		return NULL;
+	}
+	pthread_mutex_lock(&dma_list_mutex);
+	if (!device_listed(device)) {
+		pthread_mutex_unlock(&dma_list_mutex);
+		udma_diag(__func__, "device %s is not registered", dev_name(device->dev));
+		return NULL;
+	}
+	if (!dma_has_cap(DMA_SLAVE, device->cap_mask)) {
+		pthread_mutex_unlock(&dma_list_mutex);
+		udma_diag(__func__, "device %s has no DMA_SLAVE capability", dev_name(device->dev));
+		return NULL;
+	}
+	list_for_each_entry(chan, &device->channels, struct dma_chan, device_node) {
+		if (chan_holders(chan) == 0 && chan_get_for(chan, __func__) == 0) {
+			found = chan;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&dma_list_mutex);
+	return found;
 }
 
 static const struct dma_slave_map *find_map(const struct dma_device *device,

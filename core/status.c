@@ -23,6 +23,11 @@ enum dma_status dmaengine_tx_status(struct dma_chan *chan, dma_cookie_t cookie,
 {
 	if (!status_args_ok(chan, cookie, __func__))
 		return DMA_ERROR;
+	/* a provider that reports no residue or bytes in flight leaves 0 */
+	if (state) {
+		state->residue = 0;
+		state->in_flight_bytes = 0;
+	}
 	return chan->device->device_tx_status(chan, cookie, state);
 }
 

@@ -290,6 +290,45 @@ static int slave_args(struct dma_chan *chan)
 	return n;
 }
 
+/*
+ * DMA_PREP_REPEAT and DMA_PREP_LOAD_EOT ask for what only a device with
+ * DMA_REPEAT / DMA_LOAD_EOT does: refused by every prep elsewhere.
+ */
+static int repeat_flags(struct dma_chan *chan)
+{
+	static const struct {
+		unsigned long flag;
+		const char *needle;
+	} f[2] = {
+		{ DMA_PREP_REPEAT, "flags: DMA_PREP_REPEAT but the device has no DMA_REPEAT capability" },
+		{ DMA_PREP_LOAD_EOT, "flags: DMA_PREP_LOAD_EOT but the device has no DMA_LOAD_EOT capability" },
+	};
+	dma_addr_t d = t_addr(g_dst), s = t_addr(g_src);
+	struct udma_copy copy = { .dst = d, .src = s, .len = 64 };
+	int n = 0;
+
+	for (int i = 0; i < 2; i++) {
+		unsigned long fl = f[i].flag | DMA_PREP_INTERRUPT;
+
+		REFUSED(CHECK(!dmaengine_prep_dma_memcpy(chan, d, s, 64, fl)), f[i].needle); n++;
+		CHECK_DIAG("dmaengine_prep_dma_memcpy");
+		REFUSED(CHECK(!dmaengine_prep_dma_memset(chan, d, 0, 64, fl)), f[i].needle); n++;
+		REFUSED(CHECK(!dmaengine_prep_slave_single(chan, t_addr(sbuf), 64, DMA_MEM_TO_DEV, fl)),
+			f[i].needle); n++;
+		REFUSED(CHECK(!dmaengine_prep_slave_sg(chan, &g_sg, 1, DMA_MEM_TO_DEV, fl)),
+			f[i].needle); n++;
+		REFUSED(CHECK(!dmaengine_prep_dma_cyclic(chan, t_addr(sbuf), 64, 16, DMA_MEM_TO_DEV, fl)),
+			f[i].needle); n++;
+		REFUSED(CHECK(!dmaengine_prep_interleaved_dma(chan, &g_xt.xt, fl)), f[i].needle); n++;
+		CHECK_DIAG("dmaengine_prep_interleaved_dma");
+		REFUSED(CHECK_EQ(udma_submit_memcpy_batch(chan, &copy, 1, f[i].flag, NULL), -EINVAL),
+			f[i].needle); n++;
+	}
+	REFUSED(CHECK(!dmaengine_prep_dma_memcpy(chan, d, s, 64, DMA_PREP_REPEAT | DMA_PREP_LOAD_EOT)),
+		"DMA_PREP_REPEAT"); n++;
+	return n;
+}
+
 static int misc_chan_args(struct dma_chan *chan)
 {
 	int n = 0;
@@ -312,9 +351,9 @@ static int misc_chan_args(struct dma_chan *chan)
 static int no_chan_args(void)
 {
 	struct scatterlist sg;
-	struct udma_soft_config bad[6];
-	const char *why[6] = { "nr_channels", "residue_granularity", "copy_align",
-			       "burst_bytes", "flags", "name" };
+	struct udma_soft_config bad[7];
+	const char *why[7] = { "nr_channels", "residue_granularity", "copy_align",
+			       "burst_bytes", "flags", "name", "cap_mask has DMA_REPEAT" };
 	struct dma_device *d;
 	int n = 0;
 
@@ -360,7 +399,9 @@ static int no_chan_args(void)
 	bad[4].flags = 1u << 7;
 	bad[5].name = "a-controller-name-of-32-chars-xx";
 	CHECK_EQ(strlen(bad[5].name), 32);
-	for (int i = 0; i < 6; i++) {
+	dma_cap_set(DMA_MEMCPY, bad[6].cap_mask);
+	dma_cap_set(DMA_LOAD_EOT, bad[6].cap_mask);	/* the soft controller has neither */
+	for (int i = 0; i < 7; i++) {
 		REFUSED(d = udma_soft_create(&bad[i]), why[i]);
 		CHECK(IS_ERR(d));
 		CHECK_EQ(PTR_ERR(d), -EINVAL);
@@ -452,6 +493,7 @@ int main(void)
 	n += memcpy_args(chan);
 	n += slave_args(chan);
 	n += misc_chan_args(chan);
+	n += repeat_flags(chan);
 	CHECK_EQ(dmaengine_tx_status(chan, pcookie, NULL), DMA_IN_PROGRESS);
 	CHECK(pdst[0] == 0x5a && pdst[GLEN - 1] == 0x5a);
 	CHECK_EQ(dma_sync_wait(chan, pcookie), DMA_COMPLETE);

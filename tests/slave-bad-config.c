@@ -148,6 +148,26 @@ static void bad_configs(struct dma_chan *chan, struct dma_chan *bound)
 	REFUSED(dmaengine_slave_config(chan, &c), -EINVAL, "direction 7");
 	REFUSED(dmaengine_slave_config(chan, NULL), -EINVAL, "config is NULL");
 
+	/* what a FIFO's single data register cannot honour: refused, not ignored */
+	c = good;
+	c.src_port_window_size = 4;
+	REFUSED(dmaengine_slave_config(chan, &c), -EINVAL,
+		"src_port_window_size is set: the soft controller does not support it");
+	c = good;
+	c.dst_port_window_size = 1;
+	REFUSED(dmaengine_slave_config(chan, &c), -EINVAL, "dst_port_window_size is set");
+	c = good;
+	c.device_fc = true;
+	REFUSED(dmaengine_slave_config(chan, &c), -EINVAL, "device_fc is set");
+	c = good;
+	c.peripheral_config = &c;
+	c.peripheral_size = sizeof(c);
+	REFUSED(dmaengine_slave_config(chan, &c), -EINVAL, "peripheral_config is set");
+	c = good;
+	c.peripheral_size = 8;
+	REFUSED(dmaengine_slave_config(chan, &c), -EINVAL, "peripheral_size is set");
+	CHECK_DIAG("dmaengine_slave_config");
+
 	/* the request line: a channel bound to other_rx takes no other FIFO */
 	c = good;
 	c.dst_addr = 0;

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <errno.h>
 
 #include <udmaengine/err.h>
@@ -198,7 +199,10 @@ struct dma_async_tx_descriptor;
  */
 struct dma_map_ops;
 struct device {
-	const char *name;
+	union {
+		const char *name;
+		const char *init_name;	/* the kernel's spelling for a static device */
+	};
 	const struct dma_map_ops *dma_ops;
 	void *driver_data;
 };
@@ -340,6 +344,9 @@ struct dma_async_tx_descriptor {
 	struct dma_descriptor_metadata_ops *metadata_ops;
 	/* udmaengine: lifecycle tag the core checks on submit (UDMA_DESC_*). */
 	int udma_state;
+	/* udmaengine: what its submit counts in the channel's statistics, set
+	 * by prep (udma_acct() in <udmaengine/provider.h>) */
+	uint64_t udma_acct;
 };
 
 /*
@@ -351,6 +358,10 @@ struct dma_chan {
 	struct dma_device *device;
 	struct device *slave;
 	dma_cookie_t cookie;		/* written by submitters */
+	/* udmaengine statistics written with the cookie, under the same lock,
+	 * on the same line (udma_chan_get_stats) */
+	uint64_t udma_submitted;	/* cookies taken */
+	uint64_t udma_bytes;		/* bytes of the transfers submitted */
 	/* written by the provider's completion path: its own cache line, so
 	 * completions do not steal the submitters' line */
 	dma_cookie_t completed_cookie UDMA_CACHELINE_ALIGNED;
@@ -366,6 +377,13 @@ struct dma_chan {
 	char udma_name[32];		/* "dma0chan1" */
 	char udma_slave_name[40];	/* "dma:rx", what name points to after
 					   dma_request_chan (as the kernel names it) */
+	/* udmaengine statistics off the memcpy fast path (core/stats.c) */
+	uint64_t udma_kind_count[4];	/* submits of UDMA_ACCT_MEMSET.. _OTHER */
+	uint64_t udma_errors;		/* callbacks given an error result */
+	uint64_t udma_terminated;	/* transfers dropped by terminates */
+	uint64_t udma_stats_floor;	/* udma_submitted at the last terminate */
+	uint64_t udma_cookie_origin;	/* udma_submitted minus the cookie at
+					   dma_cookie_init */
 };
 
 static inline const char *dma_chan_name(const struct dma_chan *chan)
@@ -691,6 +709,12 @@ struct dma_map_ops {
 			  enum dma_data_direction dir);
 	void (*unmap)(struct device *dev, dma_addr_t addr, size_t size,
 		      enum dma_data_direction dir);
+	/* optional: hand a mapped range to the CPU / back to the device
+	 * (dma_sync_*); without them the calls are a full memory fence */
+	void (*sync_for_cpu)(struct device *dev, dma_addr_t addr, size_t size,
+			     enum dma_data_direction dir);
+	void (*sync_for_device)(struct device *dev, dma_addr_t addr, size_t size,
+				enum dma_data_direction dir);
 };
 
 dma_addr_t dma_map_single(struct device *dev, void *ptr, size_t size,
@@ -707,6 +731,92 @@ static inline int dma_mapping_error(struct device *dev, dma_addr_t addr)
 	(void)dev;
 	return addr == DMA_MAPPING_ERROR ? -ENOMEM : 0;
 }
+
+/* The _attrs forms: no DMA_ATTR_* changes what an identity or pinning
+ * mapping does, so @attrs is not looked at. */
+static inline dma_addr_t dma_map_single_attrs(struct device *dev, void *ptr, size_t size,
+					      enum dma_data_direction dir, unsigned long attrs)
+{
+	(void)attrs;
+	return dma_map_single(dev, ptr, size, dir);
+}
+static inline void dma_unmap_single_attrs(struct device *dev, dma_addr_t addr, size_t size,
+					  enum dma_data_direction dir, unsigned long attrs)
+{
+	(void)attrs;
+	dma_unmap_single(dev, addr, size, dir);
+}
+static inline unsigned int dma_map_sg_attrs(struct device *dev, struct scatterlist *sg,
+					    int nents, enum dma_data_direction dir,
+					    unsigned long attrs)
+{
+	(void)attrs;
+	return (unsigned int)dma_map_sg(dev, sg, nents, dir);
+}
+static inline void dma_unmap_sg_attrs(struct device *dev, struct scatterlist *sg, int nents,
+				      enum dma_data_direction dir, unsigned long attrs)
+{
+	(void)attrs;
+	dma_unmap_sg(dev, sg, nents, dir);
+}
+
+/*
+ * Ownership of a mapped buffer: _for_cpu before the CPU reads what the
+ * device wrote, _for_device before the device reads what the CPU wrote.
+ * The device's sync op if it has one, else a full fence. A bad @dir or
+ * @addr is refused with a diagnostic (nothing to return).
+ */
+void dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size,
+			     enum dma_data_direction dir);
+void dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size,
+				enum dma_data_direction dir);
+/* Each mapped entry of the first @nelems, by its dma address and length. */
+void dma_sync_sg_for_cpu(struct device *dev, struct scatterlist *sg, int nelems,
+			 enum dma_data_direction dir);
+void dma_sync_sg_for_device(struct device *dev, struct scatterlist *sg, int nelems,
+			    enum dma_data_direction dir);
+static inline void dma_sync_single_range_for_cpu(struct device *dev, dma_addr_t addr,
+						 size_t offset, size_t size,
+						 enum dma_data_direction dir)
+{
+	dma_sync_single_for_cpu(dev, addr + offset, size, dir);
+}
+static inline void dma_sync_single_range_for_device(struct device *dev, dma_addr_t addr,
+						    size_t offset, size_t size,
+						    enum dma_data_direction dir)
+{
+	dma_sync_single_for_device(dev, addr + offset, size, dir);
+}
+
+#ifndef DMA_BIT_MASK
+#define DMA_BIT_MASK(n)	(((n) == 64) ? ~0ULL : ((1ULL << (n)) - 1))
+#endif
+
+/*
+ * Addressing limits. Every udmaengine device reaches all of host memory
+ * (identity) or maps through its own ops, so any mask is accepted and
+ * none is enforced: 0, or -EINVAL with a diagnostic for a NULL @dev.
+ */
+int dma_set_mask(struct device *dev, uint64_t mask);
+int dma_set_coherent_mask(struct device *dev, uint64_t mask);
+int dma_set_mask_and_coherent(struct device *dev, uint64_t mask);
+
+/* Allocation flags; <linux/types.h> of a kernel tree defines the same type. */
+#ifndef UDMA_GFP_T_DEFINED
+#define UDMA_GFP_T_DEFINED
+typedef unsigned int gfp_t;
+#endif
+
+/*
+ * Zeroed, page-aligned memory both the CPU and @dev's controller use
+ * without syncs; *@dma_handle is its DMA address (the host address for a
+ * device without map ops, else the ops' mapping, DMA_BIDIRECTIONAL).
+ * @gfp is not looked at: user space allocates without context limits.
+ * NULL, with a diagnostic, when refused or out of memory.
+ */
+void *dma_alloc_coherent(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t gfp);
+/* Unmaps and frees what dma_alloc_coherent returned; NULL @cpu_addr: nothing. */
+void dma_free_coherent(struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle);
 
 /* ---- udmaengine diagnostics (R2, R11) ---- */
 
@@ -744,6 +854,51 @@ enum udma_strict {
 };
 void udma_set_strict(enum udma_strict mode);
 enum udma_strict udma_get_strict(void);
+
+/* ---- udmaengine statistics (the kernel's dma_chan_percpu, and more) ---- */
+
+/*
+ * A channel's counters, since its device registered (they outlive clients,
+ * as the kernel's per-channel counters do). Transfers count at submit, one
+ * per cookie, by the prep call that made them; a reusable descriptor
+ * counts at each submit. submitted = completed + terminated + in_flight.
+ */
+struct udma_chan_stats {
+	bool in_use;			/* a client holds it (the kernel's client_count) */
+	uint64_t memcpy_count;		/* dmaengine_prep_dma_memcpy, batch copies */
+	uint64_t memset_count;		/* dmaengine_prep_dma_memset */
+	uint64_t slave_count;		/* dmaengine_prep_slave_sg / _single / _dma_cyclic */
+	uint64_t interleave_count;	/* dmaengine_prep_interleaved_dma */
+	uint64_t bytes_transferred;	/* their bytes, counted at submit as the kernel
+					   counted them (a cyclic buffer once) */
+	uint64_t submitted;		/* transfers submitted: cookies taken */
+	uint64_t completed;		/* their cookies completed, with an error or not,
+					   called back or not */
+	uint64_t errors;		/* callbacks run with a result other than
+					   DMA_TRANS_NOERROR */
+	uint64_t terminated;		/* dropped by a terminate (or a release or an
+					   unregister, which terminate) before completing */
+	uint64_t in_flight;		/* queued or running now */
+};
+
+/*
+ * Fills @st for any channel of a registered device, held or not (or held
+ * and unplugged). Safe from any thread, callbacks included, while the
+ * channel runs: each counter is a value it had during the call. 0, or
+ * -EINVAL with a diagnostic (NULL or ERR_PTR @chan or @st, a channel of no
+ * registered device).
+ */
+int udma_chan_get_stats(struct dma_chan *chan, struct udma_chan_stats *st);
+
+/*
+ * Writes every registered device and its held channels to @f in the format
+ * of the kernel's /sys/kernel/debug/dmaengine/summary, then, after a line
+ * "udmaengine counters:", one line per channel with udma_chan_get_stats'
+ * counters. UDMA_SUMMARY=1 in the environment prints it to stderr at exit,
+ * UDMA_SUMMARY=PATH writes it to PATH (devices unregistered before exit
+ * included, as they were then).
+ */
+void udma_dmaengine_summary(FILE *f);
 
 #ifdef __cplusplus
 }

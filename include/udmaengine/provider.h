@@ -63,16 +63,65 @@ static inline void dma_async_tx_descriptor_init(struct dma_async_tx_descriptor *
 	tx->chan = chan;
 }
 
+/* ---- statistics (udma_chan_get_stats, core/stats.c) ---- */
+
+/*
+ * What a submit counts as: dma_async_tx_descriptor.udma_acct holds the kind
+ * in its low 3 bits and the bytes above them. The core's prep calls set it;
+ * a provider that submits descriptors no prep call returned sets it with
+ * udma_acct() first (0 counts a memcpy of no bytes).
+ */
+enum udma_acct_kind {
+	UDMA_ACCT_MEMCPY,	/* counted as submitted minus the others */
+	UDMA_ACCT_MEMSET,
+	UDMA_ACCT_SLAVE,	/* slave_sg, slave_single, cyclic */
+	UDMA_ACCT_INTERLEAVE,
+	UDMA_ACCT_OTHER,	/* a prep with no kind of its own above */
+};
+
+static inline uint64_t udma_acct(enum udma_acct_kind kind, uint64_t bytes)
+{
+	return bytes << 3 | (uint64_t)kind;
+}
+
+/* A counter only threads holding one lock write: a plain add, which
+ * unlocked readers load whole. */
+static inline void udma_stat_add(uint64_t *counter, uint64_t n)
+{
+	__atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
+}
+
+/* Counts a submit of @acct; with the lock that serializes submits held,
+ * after its cookie was taken. Memcpy, the fast path's kind, writes only
+ * the submitters' line. */
+static inline void udma_count_submit(struct dma_chan *chan, uint64_t acct)
+{
+	unsigned int kind = (unsigned int)(acct & 7);
+
+	udma_stat_add(&chan->udma_bytes, acct >> 3);
+	if (__builtin_expect(kind != UDMA_ACCT_MEMCPY, 0)) {
+		uint64_t *n = &chan->udma_kind_count[(kind - 1) & 3];
+
+		/* release: a reader that sees it sees the submit counted */
+		__atomic_store_n(n, __atomic_load_n(n, __ATOMIC_RELAXED) + 1, __ATOMIC_RELEASE);
+	}
+}
+
 /* ---- cookies (drivers/dma/dmaengine.h) ---- */
 
 static inline void dma_cookie_init(struct dma_chan *chan)
 {
 	__atomic_store_n(&chan->cookie, DMA_MIN_COOKIE, __ATOMIC_RELAXED);
 	__atomic_store_n(&chan->completed_cookie, DMA_MIN_COOKIE, __ATOMIC_RELEASE);
+	/* the submit count at which the cookie restarts (core/stats.c) */
+	__atomic_store_n(&chan->udma_cookie_origin,
+			 __atomic_load_n(&chan->udma_submitted, __ATOMIC_RELAXED) - DMA_MIN_COOKIE,
+			 __ATOMIC_RELAXED);
 }
 
 /* Takes @chan's next cookie, for a transfer with no descriptor (a batch
- * copy's ring entry); call with the lock that serializes submits held. */
+ * copy's ring entry); call with the lock that serializes submits held.
+ * Counts it submitted: one cookie, one transfer. */
 static inline dma_cookie_t udma_cookie_take(struct dma_chan *chan)
 {
 	dma_cookie_t last = __atomic_load_n(&chan->cookie, __ATOMIC_RELAXED);
@@ -80,14 +129,24 @@ static inline dma_cookie_t udma_cookie_take(struct dma_chan *chan)
 
 	if (cookie < DMA_MIN_COOKIE)
 		cookie = DMA_MIN_COOKIE;
+	udma_stat_add(&chan->udma_submitted, 1);
 	__atomic_store_n(&chan->cookie, cookie, __ATOMIC_RELEASE);
+	return cookie;
+}
+
+/* udma_cookie_take for a transfer that counts as @acct (udma_acct()). */
+static inline dma_cookie_t udma_cookie_take_acct(struct dma_chan *chan, uint64_t acct)
+{
+	dma_cookie_t cookie = udma_cookie_take(chan);
+
+	udma_count_submit(chan, acct);
 	return cookie;
 }
 
 /* Gives @tx the next cookie; call with the lock that serializes submits held. */
 static inline dma_cookie_t dma_cookie_assign(struct dma_async_tx_descriptor *tx)
 {
-	return tx->cookie = udma_cookie_take(tx->chan);
+	return tx->cookie = udma_cookie_take_acct(tx->chan, tx->udma_acct);
 }
 
 /* Marks @tx the channel's last completed; call with the channel's lock held. */
@@ -132,6 +191,7 @@ struct dmaengine_desc_callback {
 	dma_async_tx_callback callback;
 	dma_async_tx_callback_result callback_result;
 	void *callback_param;
+	struct dma_chan *udma_chan;	/* whose error count a failed result bumps; may be NULL */
 };
 
 static inline void dmaengine_desc_get_callback(struct dma_async_tx_descriptor *tx,
@@ -140,6 +200,7 @@ static inline void dmaengine_desc_get_callback(struct dma_async_tx_descriptor *t
 	cb->callback = tx->callback;
 	cb->callback_result = tx->callback_result;
 	cb->callback_param = tx->callback_param;
+	cb->udma_chan = tx->chan;
 }
 
 static inline bool dmaengine_desc_callback_valid(const struct dmaengine_desc_callback *cb)
@@ -153,6 +214,12 @@ static inline void dmaengine_desc_callback_invoke(const struct dmaengine_desc_ca
 {
 	static const struct dmaengine_result noerror = { DMA_TRANS_NOERROR, 0 };
 
+	/* the core learns of a failure only here, where it is reported; an
+	 * atomic add, as errors are rare and callbacks of one channel may run
+	 * on different pool threads */
+	if (__builtin_expect(result && result->result != DMA_TRANS_NOERROR, 0) && cb->udma_chan &&
+	    dmaengine_desc_callback_valid(cb))
+		__atomic_fetch_add(&cb->udma_chan->udma_errors, 1, __ATOMIC_RELAXED);
 	if (cb->callback_result)
 		cb->callback_result(cb->callback_param, result ? result : &noerror);
 	else if (cb->callback)

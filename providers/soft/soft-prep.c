@@ -230,7 +230,8 @@ static inline void ring_put(struct soft_chan *sc, const struct soft_sub *e)
  * overflow on desc_submitted. Returns its cookie. vc.submit_lock held, the
  * ring grown already if it was full.
  */
-static inline dma_cookie_t queue_claimed(struct soft_chan *sc, struct soft_desc *d, uintptr_t tag)
+static inline __attribute__((always_inline)) dma_cookie_t
+queue_claimed(struct soft_chan *sc, struct soft_desc *d, uintptr_t tag)
 {
 	dma_cookie_t cookie;
 
@@ -428,7 +429,7 @@ static inline bool queue_bare(struct soft_chan *sc, const struct udma_copy *c, d
 {
 	if (!ring_open(sc))
 		return false;
-	*cookie = udma_cookie_take(&sc->vc.chan);
+	*cookie = udma_cookie_take(&sc->vc.chan);	/* counts it; its bytes, the caller */
 	ring_put(sc, &(struct soft_sub){ .d = SOFT_SUB_PLAIN, .dst = c->dst, .src = c->src,
 					 .len = (uint32_t)c->len, .cookie = *cookie });
 	return true;
@@ -464,6 +465,7 @@ unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_c
 
 	while (done < n) {
 		unsigned int end = n - done > BATCH_CHUNK ? done + BATCH_CHUNK : n;
+		uint64_t bare_bytes = 0;	/* counted once per lock hold */
 
 		spin_lock(&sc->vc.submit_lock);
 		for (; done < end; done++) {
@@ -475,8 +477,10 @@ unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_c
 				break;
 			make_room(sc);
 			if (plain && bare_ok && !c->callback && !c->callback_result &&
-			    queue_bare(sc, c, last_cookie))
+			    queue_bare(sc, c, last_cookie)) {
+				bare_bytes += c->len;
 				continue;
+			}
 			d = batch_desc(sc);
 			if (!d)
 				break;
@@ -485,8 +489,10 @@ unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_c
 			d->vd.tx.callback_result = c->callback_result;
 			d->vd.tx.callback_param = c->callback_param;
 			__atomic_store_n(&d->vd.tx.udma_state, UDMA_DESC_SUBMITTED, __ATOMIC_RELAXED);
+			d->vd.tx.udma_acct = udma_acct(UDMA_ACCT_MEMCPY, c->len);	/* no prep call set it */
 			*last_cookie = queue_claimed(sc, d, plain ? SOFT_SUB_PLAIN : 0);
 		}
+		udma_stat_add(&chan->udma_bytes, bare_bytes);
 		spin_unlock(&sc->vc.submit_lock);
 		if (done < end)
 			break;	/* refused, or out of memory */

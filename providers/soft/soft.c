@@ -122,7 +122,18 @@ static int soft_config(struct dma_chan *chan, struct dma_slave_config *config)
 	struct soft_chan *sc = to_soft_chan(chan);
 	struct dma_slave_config cfg = *config;
 	struct udma_fifo *fifo[2] = { NULL, NULL };
+	const char *unsupported = cfg.src_port_window_size ? "src_port_window_size"
+				  : cfg.dst_port_window_size ? "dst_port_window_size"
+				  : cfg.device_fc ? "device_fc"
+				  : cfg.peripheral_config ? "peripheral_config"
+				  : cfg.peripheral_size ? "peripheral_size" : NULL;
 
+	/* a FIFO has one data register and no flow control of its own */
+	if (unsupported) {
+		udma_chan_diag(chan, "dmaengine_slave_config", "%s is set: the soft controller "
+			       "does not support it", unsupported);
+		return -EINVAL;
+	}
 	if (cfg.dst_addr) {
 		fifo[0] = config_fifo(sc, true, cfg.dst_addr, &cfg.dst_addr_width, cfg.dst_maxburst);
 		if (IS_ERR(fifo[0]))
@@ -390,6 +401,10 @@ static const char *bad_config(const struct udma_soft_config *c)
 		return "name is longer than 31 characters";
 	if (c->flags & ~(unsigned int)(UDMA_SOFT_NO_PAUSE | UDMA_SOFT_NO_REUSE))
 		return "flags has unknown bits";
+	/* with these the core would let DMA_PREP_REPEAT / _LOAD_EOT through */
+	if (dma_has_cap(DMA_REPEAT, c->cap_mask) || dma_has_cap(DMA_LOAD_EOT, c->cap_mask))
+		return "cap_mask has DMA_REPEAT or DMA_LOAD_EOT, which the soft controller "
+		       "does not implement";
 	return NULL;
 }
 
