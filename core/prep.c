@@ -286,6 +286,42 @@ struct dma_async_tx_descriptor *dmaengine_prep_slave_single(
 	return prep_slave(chan, &sg, 1, dir, flags, __func__);
 }
 
+struct dma_async_tx_descriptor *dmaengine_prep_peripheral_dma_vec(
+	struct dma_chan *chan, const struct dma_vec *vecs, size_t nents,
+	enum dma_transfer_direction dir, unsigned long flags)
+{
+	const char *f = __func__;
+	struct dma_async_tx_descriptor *tx;
+	uint64_t bytes = 0;
+
+	if (!prep_ok(chan, f, DMA_SLAVE, flags))
+		return NULL;
+	if (!chan->device->device_prep_peripheral_dma_vec) {
+		/* the kernel's answer: an optional op, no fallback */
+		udma_chan_diag(chan, f, "device has no device_prep_peripheral_dma_vec");
+		return NULL;
+	}
+	if (!vecs || nents == 0) {
+		udma_chan_diag(chan, f, vecs ? "nents 0: must be > 0" : "vecs is NULL");
+		return NULL;
+	}
+	if (!dir_ok(chan, f, dir, true))
+		return NULL;
+	for (size_t i = 0; i < nents; i++) {
+		if (vecs[i].len == 0) {
+			udma_chan_diag(chan, f, "vecs[%zu].len 0: must be > 0", i);
+			return NULL;
+		}
+		if (!addr_ok(chan, f, "vecs addr", vecs[i].addr, vecs[i].len))
+			return NULL;
+		bytes += vecs[i].len;
+	}
+	udma_diag_caller = f;
+	tx = chan->device->device_prep_peripheral_dma_vec(chan, vecs, nents, dir, flags);
+	udma_diag_caller = NULL;
+	return counted(prepared(chan, f, tx), UDMA_ACCT_SLAVE, bytes);
+}
+
 struct dma_async_tx_descriptor *dmaengine_prep_dma_cyclic(
 	struct dma_chan *chan, dma_addr_t buf_addr, size_t buf_len,
 	size_t period_len, enum dma_transfer_direction dir, unsigned long flags)

@@ -531,6 +531,13 @@ int main(void)
 	CHECK_EQ(t_diag_count(), diags);
 	refusals(chan);
 	in_flight(chan);
+	{
+		/* a slave device without the optional vector op: NULL, as in the kernel */
+		struct dma_vec v = { 0x1000, 16 };
+
+		CHECK(!dmaengine_prep_peripheral_dma_vec(chan, &v, 1, DMA_MEM_TO_DEV, 0));
+		CHECK_DIAG("device has no device_prep_peripheral_dma_vec");
+	}
 
 	CHECK_EQ(dmaengine_terminate_sync(chan), 0);
 	dma_release_channel(chan);

@@ -265,6 +265,12 @@ struct dma_tx_state {
 	uint32_t in_flight_bytes;
 };
 
+/* One contiguous piece of memory for dmaengine_prep_peripheral_dma_vec. */
+struct dma_vec {
+	dma_addr_t addr;
+	size_t len;
+};
+
 struct data_chunk {
 	size_t size;
 	size_t icg;
@@ -457,6 +463,9 @@ struct dma_device {
 		struct dma_chan *chan, struct scatterlist *sgl,
 		unsigned int sg_len, enum dma_transfer_direction direction,
 		unsigned long flags, void *context);
+	struct dma_async_tx_descriptor *(*device_prep_peripheral_dma_vec)(
+		struct dma_chan *chan, const struct dma_vec *vecs, size_t nents,
+		enum dma_transfer_direction direction, unsigned long flags);
 	struct dma_async_tx_descriptor *(*device_prep_dma_cyclic)(
 		struct dma_chan *chan, dma_addr_t buf_addr, size_t buf_len,
 		size_t period_len, enum dma_transfer_direction direction,
@@ -570,6 +579,11 @@ struct dma_async_tx_descriptor *dmaengine_prep_slave_sg(
 	enum dma_transfer_direction dir, unsigned long flags);
 struct dma_async_tx_descriptor *dmaengine_prep_slave_single(
 	struct dma_chan *chan, dma_addr_t buf, size_t len,
+	enum dma_transfer_direction dir, unsigned long flags);
+/* A slave transfer over an array of (addr, len) pieces, as slave_sg without
+ * a scatterlist; NULL when the device has no device_prep_peripheral_dma_vec. */
+struct dma_async_tx_descriptor *dmaengine_prep_peripheral_dma_vec(
+	struct dma_chan *chan, const struct dma_vec *vecs, size_t nents,
 	enum dma_transfer_direction dir, unsigned long flags);
 struct dma_async_tx_descriptor *dmaengine_prep_dma_cyclic(
 	struct dma_chan *chan, dma_addr_t buf_addr, size_t buf_len,
@@ -867,7 +881,8 @@ struct udma_chan_stats {
 	bool in_use;			/* a client holds it (the kernel's client_count) */
 	uint64_t memcpy_count;		/* dmaengine_prep_dma_memcpy, batch copies */
 	uint64_t memset_count;		/* dmaengine_prep_dma_memset */
-	uint64_t slave_count;		/* dmaengine_prep_slave_sg / _single / _dma_cyclic */
+	uint64_t slave_count;		/* dmaengine_prep_slave_sg / _single / _dma_cyclic,
+					   _peripheral_dma_vec */
 	uint64_t interleave_count;	/* dmaengine_prep_interleaved_dma */
 	uint64_t bytes_transferred;	/* their bytes, counted at submit as the kernel
 					   counted them (a cyclic buffer once) */

@@ -607,6 +607,34 @@ fail:
 	return NULL;
 }
 
+/* The vectors as a scatterlist: the same descriptor slave_sg builds. */
+struct dma_async_tx_descriptor *soft_prep_dma_vec(struct dma_chan *chan, const struct dma_vec *vecs,
+						  size_t nents, enum dma_transfer_direction dir,
+						  unsigned long flags)
+{
+	const char *f = "dmaengine_prep_peripheral_dma_vec";
+	struct dma_async_tx_descriptor *tx;
+	struct scatterlist *sgl;
+
+	if (!segs_ok(chan, f, "vecs", nents))
+		return NULL;
+	for (size_t i = 0; i < nents; i++) {
+		if (!len_ok(chan, f, vecs[i].len))
+			return NULL;
+	}
+	sgl = malloc(nents * sizeof(*sgl));
+	if (!sgl)
+		return no_mem(chan, f);
+	sg_init_table(sgl, (unsigned int)nents);
+	for (size_t i = 0; i < nents; i++) {
+		sg_dma_address(&sgl[i]) = vecs[i].addr;
+		sg_dma_len(&sgl[i]) = (unsigned int)vecs[i].len;
+	}
+	tx = soft_prep_slave_sg(chan, sgl, (unsigned int)nents, dir, flags, NULL);
+	free(sgl);	/* the descriptor keeps segments of its own */
+	return tx;
+}
+
 struct dma_async_tx_descriptor *soft_prep_cyclic(struct dma_chan *chan, dma_addr_t buf,
 						 size_t buf_len, size_t period_len,
 						 enum dma_transfer_direction dir,

@@ -21,6 +21,8 @@ struct dma_async_tx_descriptor *soft_prep_memset(struct dma_chan *, dma_addr_t, 
 struct dma_async_tx_descriptor *soft_prep_slave_sg(struct dma_chan *, struct scatterlist *,
 						   unsigned int, enum dma_transfer_direction,
 						   unsigned long, void *);
+struct dma_async_tx_descriptor *soft_prep_dma_vec(struct dma_chan *, const struct dma_vec *, size_t,
+						  enum dma_transfer_direction, unsigned long);
 struct dma_async_tx_descriptor *soft_prep_cyclic(struct dma_chan *, dma_addr_t, size_t, size_t,
 						 enum dma_transfer_direction, unsigned long);
 struct dma_async_tx_descriptor *soft_prep_interleaved(struct dma_chan *,
@@ -477,6 +479,7 @@ static void fill_device(struct soft_dev *sd, const struct udma_soft_config *c)
 	dd->udma_submit_memcpy_batch = soft_submit_memcpy_batch;
 	dd->device_prep_dma_memset = soft_prep_memset;
 	dd->device_prep_slave_sg = soft_prep_slave_sg;
+	dd->device_prep_peripheral_dma_vec = soft_prep_dma_vec;
 	dd->device_prep_dma_cyclic = soft_prep_cyclic;
 	dd->device_prep_interleaved_dma = soft_prep_interleaved;
 	dd->device_config = soft_config;
