@@ -237,6 +237,10 @@ static void reuse_polled(struct dma_chan *chan)
 	tx = dmaengine_prep_dma_memcpy(chan, t_addr(b), t_addr(a), 32, 0);
 	CHECK(tx);
 	CHECK_EQ(dmaengine_desc_set_reuse(tx), 0);
+	CHECK(dmaengine_desc_test_reuse(tx));
+	dmaengine_desc_clear_reuse(tx);
+	CHECK(!dmaengine_desc_test_reuse(tx));
+	CHECK_EQ(dmaengine_desc_set_reuse(tx), 0);
 	for (int round = 0; round < 3; round++) {
 		dma_cookie_t cookie;
 
