@@ -107,11 +107,16 @@ static inline void client_owns(struct dma_async_tx_descriptor *tx)
 	__atomic_store_n(&tx->udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
 }
 
+/* The calling thread's last prep, for strict mode's unsubmitted check. */
+static _Thread_local void *last_prep;
+
 /*
  * Marks a provider's fresh descriptor as owned by the client, unsubmitted.
- * Strict mode remembers it: a prep while the previous one was never
- * submitted deadlocks on kernel drivers whose prep takes a lock that
- * tx_submit releases (ioatdma does), so it is reported here.
+ * Strict mode remembers it: a prep while the same thread's previous one on
+ * the channel was never submitted deadlocks on kernel drivers whose prep
+ * takes a lock that tx_submit releases (ioatdma does), so it is reported
+ * here. Another thread's unsubmitted prep only makes such a driver wait,
+ * and is not reported.
  */
 static inline __attribute__((always_inline)) struct dma_async_tx_descriptor *
 prepared(struct dma_chan *chan, const char *func, struct dma_async_tx_descriptor *tx)
@@ -120,11 +125,12 @@ prepared(struct dma_chan *chan, const char *func, struct dma_async_tx_descriptor
 		if (__builtin_expect(udma_strict_now() != UDMA_STRICT_OFF, 0)) {
 			void *prev = __atomic_exchange_n(&chan->udma_unsubmitted, tx, __ATOMIC_RELAXED);
 
-			if (prev && prev != tx)
+			if (prev && prev != tx && prev == last_prep)
 				udma_misuse(chan, func, MISUSE_UNSUBMITTED_PREP,
 					    "the previous descriptor prepared on this channel was never "
 					    "submitted (on drivers whose prep holds a lock until submit, "
 					    "this prep would deadlock)");
+			last_prep = tx;
 		}
 		client_owns(tx);
 		/* a recycled descriptor must not count as what it was last */

@@ -27,6 +27,20 @@ struct cb_ctx {
 	struct t_counter done;
 };
 
+struct prep_arg {
+	struct dma_chan *chan;
+	void *dst, *src;
+	struct dma_async_tx_descriptor *tx;
+};
+
+static void *prep_elsewhere(void *arg)
+{
+	struct prep_arg *a = arg;
+
+	a->tx = copy_desc(a->chan, a->dst, a->src);
+	return NULL;
+}
+
 static void sync_in_callback(void *param)
 {
 	struct cb_ctx *c = param;
@@ -159,6 +173,28 @@ int main(void)
 	CHECK_EQ(dmaengine_resume(chan), -EINVAL);
 	CHECK_EQ(dmaengine_resume(chan), -EINVAL);
 	CHECK_EQ(t_diag_count(), n + 1);
+	dma_release_channel(chan);
+
+	/* another thread's unsubmitted prep is no misuse of this thread's: a
+	 * prep-locking driver makes the second wait, it does not deadlock */
+	chan = t_request(DMA_MEMCPY);
+	n = t_diag_count();
+	{
+		struct prep_arg a = { chan, dst, src, NULL };
+		pthread_t th;
+
+		CHECK(pthread_create(&th, NULL, prep_elsewhere, &a) == 0);
+		pthread_join(th, NULL);
+		tx2 = copy_desc(chan, dst, src);
+		CHECK_EQ(t_diag_count(), n);
+		CHECK(dmaengine_submit(a.tx) > 0);
+		CHECK(dmaengine_submit(tx2) > 0);
+	}
+	tx = copy_desc(chan, dst, src);		/* the same thread twice still is */
+	tx2 = copy_desc(chan, dst, src);
+	CHECK_DIAG("misuse: the previous descriptor prepared on this channel was never submitted");
+	CHECK(dmaengine_submit(tx) > 0);
+	CHECK_EQ(dma_sync_wait(chan, dmaengine_submit(tx2)), DMA_COMPLETE);
 	dma_release_channel(chan);
 
 	udma_set_strict(UDMA_STRICT_OFF);

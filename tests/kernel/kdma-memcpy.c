@@ -61,7 +61,7 @@ static size_t km_off(unsigned int i)
 
 static void km_copy_done(void *param);
 
-static int km_queue(struct km_chain *c, unsigned int i)
+static int km_queue(struct km_chain *c, unsigned int i, bool issue)
 {
 	struct dma_async_tx_descriptor *tx;
 	dma_cookie_t cookie;
@@ -75,7 +75,8 @@ static int km_queue(struct km_chain *c, unsigned int i)
 	cookie = dmaengine_submit(tx);
 	if (dma_submit_error(cookie))
 		return cookie;
-	dma_async_issue_pending(c->chan);
+	if (issue)
+		dma_async_issue_pending(c->chan);
 	return 0;
 }
 
@@ -94,7 +95,7 @@ static void km_copy_done(void *param)
 	spin_unlock_irqrestore(&c->lock, flags);
 
 	if (next < KM_COPIES)
-		err = km_queue(c, next);
+		err = km_queue(c, next, true);
 	if (err) {
 		spin_lock_irqsave(&c->lock, flags);
 		c->err = err;
@@ -216,7 +217,11 @@ static int km_run(void)
 	}
 	km_check(km_chains[0].chan != km_chains[1].chan);
 
-	/* each chain starts @depth copies; each callback queues one more */
+	/*
+	 * Each chain starts @depth copies, issued together so that from then
+	 * on only the channel's callbacks (one at a time) queue on it: each
+	 * queues one more.
+	 */
 	for (i = 0; i < KM_CHANS; i++) {
 		struct km_chain *c = &km_chains[i];
 		unsigned int j;
@@ -225,7 +230,8 @@ static int km_run(void)
 		c->next = depth;
 		spin_unlock_irq(&c->lock);
 		for (j = 0; j < depth; j++)
-			km_check(km_queue(c, j) == 0);
+			km_check(km_queue(c, j, false) == 0);
+		dma_async_issue_pending(c->chan);
 	}
 	for (i = 0; i < KM_CHANS; i++) {
 		ret = km_verify(&km_chains[i]);

@@ -70,6 +70,13 @@ struct uart_rx_buf {
 	unsigned int callbacks;
 };
 
+struct uart_copy {
+	struct dmaengine_result res;
+	unsigned int order;
+	unsigned int *seq;
+	struct completion *done;
+};
+
 struct uart_dma {
 	struct device *dma_dev;
 	struct dma_chan *rx;
@@ -96,6 +103,10 @@ struct uart_dma {
 	struct completion rx_error;
 	struct completion tx_done;
 	struct completion copy_done;
+	/* the memcpy test's: callbacks and the engine use them after submit */
+	struct uart_copy copies[3];
+	unsigned int copy_seq;
+	struct kdma_copy_check good, bad;
 };
 
 static struct uart_dma uart0;
@@ -558,12 +569,6 @@ static int uart_test_tx(struct uart_dma *up)
 
 /* ---- memcpy on a spare channel ---- */
 
-struct uart_copy {
-	struct dmaengine_result res;
-	unsigned int order;
-	unsigned int *seq;
-	struct completion *done;
-};
 
 static void uart_copy_done(void *param, const struct dmaengine_result *result)
 {
@@ -586,11 +591,11 @@ static dma_cookie_t uart_copy_submit(struct dma_async_tx_descriptor *desc,
 static int uart_test_memcpy(struct uart_dma *up)
 {
 	struct dma_async_tx_descriptor *desc[3];
-	struct kdma_copy_check good, bad;
-	struct uart_copy copies[3];
+	struct kdma_copy_check *good = &up->good, *bad = &up->bad;
+	struct uart_copy *copies = up->copies;
 	struct dma_slave_caps caps;
 	dma_addr_t src_dma, dst_dma[3];
-	unsigned int seq = 0, i;
+	unsigned int i;
 	struct device *dev;
 	dma_cap_mask_t mask;
 	dma_cookie_t cookie;
@@ -625,14 +630,15 @@ static int uart_test_memcpy(struct uart_dma *up)
 		memset(dst[i], 0xee, UART_COPY_SIZE);
 		dst_dma[i] = dma_map_single(dev, dst[i], UART_COPY_SIZE, DMA_FROM_DEVICE);
 		uc_check(!dma_mapping_error(dev, dst_dma[i]));
-		copies[i].seq = &seq;
+		copies[i].seq = &up->copy_seq;
 		copies[i].done = &up->copy_done;
 		copies[i].order = ~0u;
 	}
-	good.sum = kdma_check_sum(src, UART_COPY_SIZE);
-	good.reserved = 0;
-	bad = good;
-	bad.sum++;
+	up->copy_seq = 0;
+	good->sum = kdma_check_sum(src, UART_COPY_SIZE);
+	good->reserved = 0;
+	*bad = *good;
+	bad->sum++;
 
 	reinit_completion(&up->copy_done);
 
@@ -641,7 +647,7 @@ static int uart_test_memcpy(struct uart_dma *up)
 					    DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
 	uc_check(desc[0]);
 	uc_check(async_tx_test_ack(desc[0]));
-	uc_check(dmaengine_desc_attach_metadata(desc[0], &good, sizeof(good)) == 0);
+	uc_check(dmaengine_desc_attach_metadata(desc[0], good, sizeof(*good)) == 0);
 	md = dmaengine_desc_get_metadata_ptr(desc[0], &payload, &max);
 	uc_check(IS_ERR(md));		/* modes do not mix on a descriptor */
 	uc_check(uart_copy_submit(desc[0], &copies[0]) > 0);
@@ -652,7 +658,7 @@ static int uart_test_memcpy(struct uart_dma *up)
 	uc_check(!async_tx_test_ack(desc[1]));
 	async_tx_ack(desc[1]);
 	uc_check(async_tx_test_ack(desc[1]));
-	uc_check(dmaengine_desc_attach_metadata(desc[1], &bad, sizeof(bad)) == 0);
+	uc_check(dmaengine_desc_attach_metadata(desc[1], bad, sizeof(*bad)) == 0);
 	uc_check(uart_copy_submit(desc[1], &copies[1]) > 0);
 
 	desc[2] = dmaengine_prep_dma_memcpy(up->mc, dst_dma[2], src_dma, len[2],
