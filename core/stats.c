@@ -14,7 +14,9 @@
  *   its submit counts (udma_acct: kind and length; a recycled descriptor
  *   is overwritten by every prep), and the same submit adds it. memcpy is
  *   submitted minus the others, so a memcpy submit writes two counters:
- *   submitted and bytes. Bytes count at submit, as the kernel counted them.
+ *   submitted and bytes. Bytes count at submit, as the kernel counted them
+ *   (the soft controller's batch adds its bare copies' bytes once per hold
+ *   of the submit lock, before it lets go of it).
  * - completed: no one counts it. Cookies are handed out one per submit and
  *   completed in order, so the cookies after completed_cookie up to the
  *   last one handed out are the transfers not yet completed; with the

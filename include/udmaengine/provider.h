@@ -74,7 +74,7 @@ static inline void dma_async_tx_descriptor_init(struct dma_async_tx_descriptor *
 enum udma_acct_kind {
 	UDMA_ACCT_MEMCPY,	/* counted as submitted minus the others */
 	UDMA_ACCT_MEMSET,
-	UDMA_ACCT_SLAVE,	/* slave_sg, slave_single, cyclic */
+	UDMA_ACCT_SLAVE,	/* slave_sg, slave_single, peripheral_dma_vec, cyclic */
 	UDMA_ACCT_INTERLEAVE,
 	UDMA_ACCT_OTHER,	/* a prep with no kind of its own above */
 };
