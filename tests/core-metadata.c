@@ -16,6 +16,7 @@
 #include <udmaengine/virt-dma.h>
 
 #include "helpers.h"
+#include "vchan-ops.h"
 
 #define MD_MAX 32
 #define PKT_MAX 256
@@ -136,15 +137,6 @@ static void md_desc_free(struct virt_dma_desc *vd)
 	free(container_of(vd, struct md_desc, vd));
 }
 
-static void md_issue_pending(struct dma_chan *chan)
-{
-	struct virt_dma_chan *vc = to_virt_chan(chan);
-
-	spin_lock(&vc->lock);
-	vchan_issue_pending(vc);
-	spin_unlock(&vc->lock);
-}
-
 /* Reports only the bytes in flight of an issued packet: the residue, and
  * everything for a finished one, is left to the core's zeroes. */
 static enum dma_status md_tx_status(struct dma_chan *chan, dma_cookie_t cookie,
@@ -161,28 +153,6 @@ static enum dma_status md_tx_status(struct dma_chan *chan, dma_cookie_t cookie,
 		spin_unlock(&md_vc.lock);
 	}
 	return st;
-}
-
-static int md_terminate_all(struct dma_chan *chan)
-{
-	struct virt_dma_chan *vc = to_virt_chan(chan);
-	LIST_HEAD(head);
-
-	spin_lock(&vc->lock);
-	vchan_get_all_descriptors(vc, &head);
-	spin_unlock(&vc->lock);
-	vchan_dma_desc_free_list(vc, &head);
-	return 0;
-}
-
-static void md_synchronize(struct dma_chan *chan)
-{
-	vchan_synchronize(to_virt_chan(chan));
-}
-
-static void md_free_chan_resources(struct dma_chan *chan)
-{
-	vchan_free_chan_resources(to_virt_chan(chan));
 }
 
 /* The engine: moves every issued packet, metadata included, as told by the
@@ -231,11 +201,11 @@ static void register_md(void)
 	md_dma.directions = (1u << DMA_MEM_TO_DEV) | (1u << DMA_DEV_TO_MEM);
 	md_dma.residue_granularity = DMA_RESIDUE_GRANULARITY_DESCRIPTOR;
 	md_dma.device_prep_slave_sg = md_prep_slave_sg;
-	md_dma.device_issue_pending = md_issue_pending;
+	md_dma.device_issue_pending = t_vchan_issue_pending;
 	md_dma.device_tx_status = md_tx_status;
-	md_dma.device_terminate_all = md_terminate_all;
-	md_dma.device_synchronize = md_synchronize;
-	md_dma.device_free_chan_resources = md_free_chan_resources;
+	md_dma.device_terminate_all = t_vchan_terminate_all;
+	md_dma.device_synchronize = t_vchan_synchronize;
+	md_dma.device_free_chan_resources = t_vchan_free_chan_resources;
 	INIT_LIST_HEAD(&md_dma.channels);
 	md_vc.desc_free = md_desc_free;
 	vchan_init(&md_vc, &md_dma);

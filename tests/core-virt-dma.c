@@ -19,6 +19,7 @@
 #include <udmaengine/virt-dma.h>
 
 #include "helpers.h"
+#include "vchan-ops.h"
 
 struct vt_desc {
 	struct virt_dma_desc vd;
@@ -68,41 +69,10 @@ static struct dma_async_tx_descriptor *vt_prep_memcpy(struct dma_chan *chan, dma
 	return vchan_tx_prep(to_virt_chan(chan), &d->vd, flags);
 }
 
-static void vt_issue_pending(struct dma_chan *chan)
-{
-	struct virt_dma_chan *vc = to_virt_chan(chan);
-
-	spin_lock(&vc->lock);
-	vchan_issue_pending(vc);
-	spin_unlock(&vc->lock);
-}
-
 static enum dma_status vt_tx_status(struct dma_chan *chan, dma_cookie_t cookie,
 				    struct dma_tx_state *state)
 {
 	return dma_cookie_status(chan, cookie, state);
-}
-
-static int vt_terminate_all(struct dma_chan *chan)
-{
-	struct virt_dma_chan *vc = to_virt_chan(chan);
-	LIST_HEAD(head);
-
-	spin_lock(&vc->lock);
-	vchan_get_all_descriptors(vc, &head);
-	spin_unlock(&vc->lock);
-	vchan_dma_desc_free_list(vc, &head);
-	return 0;
-}
-
-static void vt_synchronize(struct dma_chan *chan)
-{
-	vchan_synchronize(to_virt_chan(chan));
-}
-
-static void vt_free_chan_resources(struct dma_chan *chan)
-{
-	vchan_free_chan_resources(to_virt_chan(chan));
 }
 
 /* The hardware: runs every issued descriptor, completing each under the lock. */
@@ -162,11 +132,11 @@ static void register_vt(void)
 	vt_dma.descriptor_reuse = true;
 	vt_dma.residue_granularity = DMA_RESIDUE_GRANULARITY_DESCRIPTOR;
 	vt_dma.device_prep_dma_memcpy = vt_prep_memcpy;
-	vt_dma.device_issue_pending = vt_issue_pending;
+	vt_dma.device_issue_pending = t_vchan_issue_pending;
 	vt_dma.device_tx_status = vt_tx_status;
-	vt_dma.device_terminate_all = vt_terminate_all;
-	vt_dma.device_synchronize = vt_synchronize;
-	vt_dma.device_free_chan_resources = vt_free_chan_resources;
+	vt_dma.device_terminate_all = t_vchan_terminate_all;
+	vt_dma.device_synchronize = t_vchan_synchronize;
+	vt_dma.device_free_chan_resources = t_vchan_free_chan_resources;
 	INIT_LIST_HEAD(&vt_dma.channels);
 	vt_vc.desc_free = vt_desc_free;
 	vchan_init(&vt_vc, &vt_dma);
@@ -343,7 +313,7 @@ static void kernel_error_codes(void)
 	dma_cap_zero(bare.cap_mask);
 	dma_cap_set(DMA_MEMCPY, bare.cap_mask);
 	bare.device_prep_dma_memcpy = vt_prep_memcpy;
-	bare.device_issue_pending = vt_issue_pending;
+	bare.device_issue_pending = t_vchan_issue_pending;
 	bare.device_tx_status = vt_tx_status;
 	INIT_LIST_HEAD(&bare.channels);
 	bare_vc.desc_free = vt_desc_free;

@@ -131,6 +131,26 @@ static void frames(struct dma_chan *chan, bool src_sgl, bool dst_sgl)
 }
 
 /*
+ * @rows frames between memory at @mem and a FIFO's data register, each
+ * 40-byte row in memory 8 bytes, a 4-byte gap, 16 bytes, a 12-byte gap;
+ * the FIFO side packed.
+ */
+static void fifo_rows(struct dma_interleaved_template *xt, enum dma_transfer_direction dir,
+		      dma_addr_t mem, dma_addr_t fifo, size_t rows)
+{
+	bool tx = dir == DMA_MEM_TO_DEV;
+
+	xt->dir = dir;
+	xt->src_start = tx ? mem : fifo;
+	xt->dst_start = tx ? fifo : mem;
+	xt->src_inc = xt->src_sgl = tx;
+	xt->dst_inc = xt->dst_sgl = !tx;
+	xt->numf = rows;
+	xt->sgl[0] = (struct data_chunk){ .size = 8, .icg = 4 };
+	xt->sgl[1] = (struct data_chunk){ .size = 16, .icg = 12 };
+}
+
+/*
  * Memory to device: frames gathered from a strided buffer into a TX FIFO.
  * The device receives the chunks packed, in order.
  */
@@ -156,17 +176,7 @@ static void to_fifo(struct dma_chan *chan)
 	CHECK_EQ(dmaengine_slave_config(chan, &cfg), 0);
 	t_fill(src, STRIDE * ROWS, 73);
 
-	/* each 40-byte row: 8 bytes, skip 4, 16 bytes, skip 12 */
-	xt->dir = DMA_MEM_TO_DEV;
-	xt->src_start = t_addr(src);
-	xt->dst_start = udma_fifo_addr(fifo);
-	xt->src_inc = true;
-	xt->dst_inc = false;
-	xt->src_sgl = true;
-	xt->dst_sgl = false;
-	xt->numf = ROWS;
-	xt->sgl[0] = (struct data_chunk){ .size = 8, .icg = 4 };
-	xt->sgl[1] = (struct data_chunk){ .size = 16, .icg = 12 };
+	fifo_rows(xt, DMA_MEM_TO_DEV, t_addr(src), udma_fifo_addr(fifo), ROWS);
 
 	t_counter_init(&done);
 	tx = dmaengine_prep_interleaved_dma(chan, xt, DMA_PREP_INTERRUPT);
@@ -230,17 +240,7 @@ static void from_fifo(struct dma_chan *chan)
 	t_fill(sent, ROW * ROWS, 79);
 	memset(dst, 0x5c, STRIDE * ROWS);
 
-	/* each 40-byte row: 8 bytes, skip 4, 16 bytes, skip 12 */
-	xt->dir = DMA_DEV_TO_MEM;
-	xt->src_start = udma_fifo_addr(fifo);
-	xt->dst_start = t_addr(dst);
-	xt->src_inc = false;
-	xt->dst_inc = true;
-	xt->src_sgl = false;
-	xt->dst_sgl = true;
-	xt->numf = ROWS;
-	xt->sgl[0] = (struct data_chunk){ .size = 8, .icg = 4 };
-	xt->sgl[1] = (struct data_chunk){ .size = 16, .icg = 12 };
+	fifo_rows(xt, DMA_DEV_TO_MEM, t_addr(dst), udma_fifo_addr(fifo), ROWS);
 
 	t_counter_init(&done);
 	tx = dmaengine_prep_interleaved_dma(chan, xt, DMA_PREP_INTERRUPT);
