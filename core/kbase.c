@@ -154,8 +154,19 @@ static bool kmalloc_aligned(size_t size)
 	return size > 16 && size <= 4096 && (size & (size - 1)) == 0;
 }
 
+/* The fallback: exactly @size bytes, no chunk slack claimed. */
+static void *udma_kmalloc_exact(size_t size, bool zero)
+{
+	void *p = kmalloc_aligned(size) ? aligned_alloc(size, size) : malloc(size);
+
+	if (p && zero)
+		memset(p, 0, size);
+	return p;
+}
+
 void *udma_kmalloc(size_t size, bool zero)
 {
+	size_t usable;
 	void *p;
 
 	if (!size)
@@ -165,8 +176,30 @@ void *udma_kmalloc(size_t size, bool zero)
 	/* the kernel aligns power-of-two objects to their size; some drivers
 	 * rely on it for hardware descriptors */
 	p = kmalloc_aligned(size) ? aligned_alloc(size, size) : malloc(size);
-	if (p && zero)
-		memset(p, 0, malloc_usable_size(p));
+	if (!p)
+		return NULL;
+	/*
+	 * The object is the whole chunk, as a slab object is its whole size
+	 * class (what udma_krealloc copies and zeroes). Asking for the chunk's
+	 * size again makes that so for the compiler too, whose object-size
+	 * checks (_FORTIFY_SOURCE) would stop a memset past the first size;
+	 * realloc within a chunk keeps it in place, alignment included.
+	 */
+	usable = malloc_usable_size(p);
+	if (usable > size) {
+		void *q = realloc(p, usable);
+
+		if (!q) {
+			usable = size;		/* p is still ours, as it was */
+		} else if (kmalloc_aligned(size) && ((uintptr_t)q & (size - 1))) {
+			free(q);		/* moved, and lost its alignment */
+			return udma_kmalloc_exact(size, zero);
+		} else {
+			p = q;
+		}
+	}
+	if (zero)
+		memset(p, 0, usable);
 	return p;
 }
 
