@@ -13,8 +13,8 @@
  *
  * Completion. A thread per channel waits (cudaEventSynchronize) for the
  * oldest recorded event, then completes every descriptor up to it with
- * vchan_cookie_complete under the channel lock: callbacks, and freeing, run
- * later in the channel's tasklet, never on this thread nor one of CUDA's. The
+ * vchan_cookie_complete_quiet under the channel lock: callbacks run later in
+ * the channel's tasklet, never on this thread nor one of CUDA's. The
  * thread does not use cudaLaunchHostFunc: a host function gets no error
  * status and does not run once the context has failed, while an event wait
  * returns the error, which becomes the descriptors' callback_result.
@@ -251,18 +251,21 @@ static struct dmaengine_result result_of(const struct cuda_desc *d, cudaError_t 
  * As every udmaengine provider (and the kernel's virt-dma drivers) does: a
  * descriptor with a callback gets it. DMA_PREP_INTERRUPT only decides which
  * descriptors signal their completion (record an event); the others are
- * noticed, and called back, with the next signal.
+ * noticed, and called back, with the next signal. One without a callback
+ * goes back to the cache here (cuda_desc_free takes only cache_lock), not
+ * through a tasklet run: a coalesced stream would pay one per event.
+ * Returns whether a callback was queued.
  */
-static void finish(struct cuda_desc *d)
+static bool finish(struct cuda_desc *d)
 {
-	vchan_cookie_complete(&d->vd);
+	return vchan_cookie_complete_quiet(&d->vd);
 }
 
 /* Every descriptor up to @target is done with @err, unless terminated since @gen. */
 static void complete_through(struct cuda_chan *cc, struct cuda_desc *target, unsigned int gen,
 			     cudaError_t err)
 {
-	bool first = false;
+	bool first = false, callbacks = false;
 
 	if (err != cudaSuccess && is_fault(err)) {
 		int none = 0;
@@ -281,9 +284,11 @@ static void complete_through(struct cuda_chan *cc, struct cuda_desc *target, uns
 			list_del(&d->vd.node);
 			cc->ninflight--;
 			d->vd.tx_result = result_of(d, err, first);
-			finish(d);
+			callbacks |= finish(d);
 		} while (!last);
 	}
+	if (callbacks)
+		tasklet_schedule(&cc->vc.task);
 	spin_unlock(&cc->vc.lock);
 }
 
