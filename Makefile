@@ -1,5 +1,5 @@
 # udmaengine: a thin wrapper over CMake + CTest.
-#   make run     build, then run the demo (a client copying through the soft controller)
+#   make run     build the library and the demo only, then run it (a client copying through the soft controller)
 #   make check   build, then run every test (ctest)
 #   make asan / make tsan   the test suite under AddressSanitizer+UBSan / ThreadSanitizer
 #   make bench   build, then run the benchmark sweep (tools/dmaperf)
@@ -10,6 +10,8 @@ BUILD ?= build
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
+# no "Entering directory" lines from this make or the makes CMake runs
+MAKEFLAGS += --no-print-directory
 
 STRESS_OPS ?= 10000000
 STRESS_SEED ?= 2026
@@ -25,8 +27,10 @@ $(BUILD)/CMakeCache.txt:
 build: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
 
-run: build
-	./$(BUILD)/examples/memcpy_client
+# the demo needs the library and memcpy_client, not the tests or the tools
+run: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS) --target memcpy_client
+	$(BUILD)/examples/memcpy_client
 
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)

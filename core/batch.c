@@ -8,6 +8,7 @@
  * misuse report is theirs and a batch behaves exactly as its calls would.
  */
 #include "internal.h"
+#include "trace.h"
 
 /* The first copies (up to @n) the core's memcpy checks pass. */
 static unsigned int fine_prefix(const struct dma_chan *chan, const struct udma_copy *copies,
@@ -38,22 +39,23 @@ static dma_cookie_t submit_one(struct dma_chan *chan, const struct udma_copy *c,
 	return dmaengine_submit(tx);
 }
 
-int udma_submit_memcpy_batch(struct dma_chan *chan, const struct udma_copy *copies,
-			     unsigned int n, unsigned long flags, dma_cookie_t *last_cookie)
+static inline __attribute__((always_inline)) int
+batch(struct dma_chan *chan, const struct udma_copy *copies, unsigned int n, unsigned long flags,
+      dma_cookie_t *last_cookie)
 {
 	const struct dma_device *dev;
 	dma_cookie_t cookie = 0;
 	unsigned int done = 0;
-	int err = udma_chan_check(chan, __func__);
+	int err = udma_chan_check(chan, "udma_submit_memcpy_batch");
 
 	if (err)
 		return err;
 	if (n && !copies) {
-		udma_chan_diag(chan, __func__, "copies is NULL (n %u)", n);
+		udma_chan_diag(chan, "udma_submit_memcpy_batch", "copies is NULL (n %u)", n);
 		return -EINVAL;
 	}
 	if (flags & DMA_CTRL_REUSE) {
-		udma_chan_diag(chan, __func__, "flags: DMA_CTRL_REUSE, but a batch gives no "
+		udma_chan_diag(chan, "udma_submit_memcpy_batch", "flags: DMA_CTRL_REUSE, but a batch gives no "
 			       "descriptor back to submit again");
 		return -EINVAL;
 	}
@@ -75,4 +77,29 @@ int udma_submit_memcpy_batch(struct dma_chan *chan, const struct udma_copy *copi
 	if (last_cookie)
 		*last_cookie = cookie;
 	return (int)done;
+}
+
+/* The batch slice: its copies with callbacks start their flows in it. */
+static __attribute__((noinline, cold)) int
+batch_traced(struct dma_chan *chan, const struct udma_copy *copies, unsigned int n,
+	     unsigned long flags, dma_cookie_t *last_cookie)
+{
+	uint64_t t0 = udma_trace_now();
+	dma_cookie_t last = 0;
+	int ret = batch(chan, copies, n, flags, &last);
+
+	if (ret > 0) {
+		udma_trace_slice(UT_BATCH, chan, t0, last, (uint64_t)ret);
+		if (last_cookie)
+			*last_cookie = last;
+	}
+	return ret;
+}
+
+int udma_submit_memcpy_batch(struct dma_chan *chan, const struct udma_copy *copies,
+			     unsigned int n, unsigned long flags, dma_cookie_t *last_cookie)
+{
+	if (udma_trace_on())
+		return batch_traced(chan, copies, n, flags, last_cookie);
+	return batch(chan, copies, n, flags, last_cookie);
 }

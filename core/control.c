@@ -5,6 +5,7 @@
  * of the terminated descriptors, which is why it cannot run in a callback.
  */
 #include "internal.h"
+#include "trace.h"
 
 int dmaengine_terminate_async(struct dma_chan *chan)
 {
@@ -22,6 +23,8 @@ int dmaengine_terminate_async(struct dma_chan *chan)
 	if (ret == 0) {
 		chan_clear(chan, UDMA_CHAN_PAUSED);	/* a terminated channel is idle, not paused */
 		udma_stats_terminated(chan);	/* what was in flight was dropped (stats.c) */
+		if (udma_trace_on())
+			udma_trace_instant(UT_TERMINATE, chan, 0, 0, 0, 0);
 	}
 	return ret;
 }
@@ -38,6 +41,8 @@ void dmaengine_synchronize(struct dma_chan *chan)
 	if (chan->device->device_synchronize)
 		chan->device->device_synchronize(chan);
 	chan_clear(chan, UDMA_CHAN_TERMINATING);
+	if (udma_trace_on())	/* no callback of what was terminated runs after this */
+		udma_trace_instant(UT_SYNCHRONIZE, chan, 0, 0, 0, 0);
 }
 
 int dmaengine_terminate_sync(struct dma_chan *chan)
@@ -78,6 +83,8 @@ int dmaengine_pause(struct dma_chan *chan)
 	ret = chan->device->device_pause(chan);
 	if (ret == 0)
 		chan_set(chan, UDMA_CHAN_PAUSED);
+	if (ret == 0 && udma_trace_on())
+		udma_trace_instant(UT_PAUSE, chan, 0, 0, 0, 0);
 	return ret;
 }
 
@@ -98,5 +105,7 @@ int dmaengine_resume(struct dma_chan *chan)
 	ret = chan->device->device_resume(chan);
 	if (ret)
 		chan_set(chan, UDMA_CHAN_PAUSED);
+	else if (udma_trace_on())
+		udma_trace_instant(UT_RESUME, chan, 0, 0, 0, 0);
 	return ret;
 }

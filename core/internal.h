@@ -77,6 +77,34 @@ void udma_stats_reset(struct dma_chan *chan);
 void udma_summary_arm(void);
 void udma_summary_retire(struct dma_device *device);
 
+/* Telemetry (telemetry.c): udma_telemetry_arm reads UDMA_TELEMETRY (once);
+ * retire takes back the latency histograms of @device's channels. */
+void udma_telemetry_arm(void);
+void udma_telemetry_retire(struct dma_device *device);
+
+/* udma_telemetry_active under a hidden name: the library's own fast paths
+ * read it directly, not through the GOT as <udmaengine/provider.h> must. */
+extern int udma_telemetry_flag __attribute__((visibility("hidden")));
+
+static inline bool udma_tele_on(void)
+{
+	return __builtin_expect(__atomic_load_n(&udma_telemetry_flag, __ATOMIC_RELAXED), 0);
+}
+
+/*
+ * What the client's fast paths leave to a slow path: one bit per observer
+ * (tracing, telemetry), so dmaengine_submit takes one branch for both.
+ * Set and cleared with the observer's own flag (stats.c).
+ */
+enum { UDMA_OBSERVE_TRACE = 1 << 0, UDMA_OBSERVE_TELEMETRY = 1 << 1 };
+extern int udma_observing __attribute__((visibility("hidden")));
+void udma_observe(int bit, bool on);
+
+static inline bool udma_observed(void)
+{
+	return __builtin_expect(__atomic_load_n(&udma_observing, __ATOMIC_RELAXED), 0);
+}
+
 /* Is @chan held, on a registered device, not unplugged? No diagnostic. */
 static inline bool udma_chan_fine(const struct dma_chan *chan)
 {

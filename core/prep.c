@@ -8,6 +8,7 @@
 #include <inttypes.h>
 
 #include "internal.h"
+#include "trace.h"
 
 static const char *const cap_names[DMA_TX_TYPE_END] = {
 	[DMA_MEMCPY] = "DMA_MEMCPY", [DMA_MEMSET] = "DMA_MEMSET",
@@ -140,6 +141,15 @@ prepared(struct dma_chan *chan, const char *func, struct dma_async_tx_descriptor
 	return NULL;
 }
 
+/* @tx (a prep's result, or NULL) as traced: the prep slice began at @t0. */
+static inline struct dma_async_tx_descriptor *traced(struct dma_async_tx_descriptor *tx, uint64_t t0,
+						     uint64_t bytes, enum dma_transfer_direction dir)
+{
+	if (udma_trace_on() && tx)
+		udma_trace_prep(tx->chan, t0, bytes, dir);
+	return tx;
+}
+
 /* What submitting @tx (prepared()'s result, or NULL) counts as. */
 static inline struct dma_async_tx_descriptor *counted(struct dma_async_tx_descriptor *tx,
 						      enum udma_acct_kind kind, uint64_t bytes)
@@ -195,7 +205,7 @@ static __attribute__((noinline)) struct dma_async_tx_descriptor *prep_memcpy_che
  * than the call itself. Anything unusual (a bad argument, a channel not
  * held, strict mode) takes the checked path, which says what was wrong.
  */
-struct dma_async_tx_descriptor *dmaengine_prep_dma_memcpy(
+static inline __attribute__((always_inline)) struct dma_async_tx_descriptor *prep_memcpy(
 	struct dma_chan *chan, dma_addr_t dest, dma_addr_t src, size_t len,
 	unsigned long flags)
 {
@@ -213,17 +223,38 @@ struct dma_async_tx_descriptor *dmaengine_prep_dma_memcpy(
 	return tx;
 }
 
+static __attribute__((noinline, cold)) struct dma_async_tx_descriptor *prep_memcpy_traced(
+	struct dma_chan *chan, dma_addr_t dest, dma_addr_t src, size_t len,
+	unsigned long flags)
+{
+	uint64_t t0 = udma_trace_now();
+
+	return traced(prep_memcpy(chan, dest, src, len, flags), t0, len, DMA_MEM_TO_MEM);
+}
+
+/* Tracing on, the same prep inside a slice: off, one branch. */
+struct dma_async_tx_descriptor *dmaengine_prep_dma_memcpy(
+	struct dma_chan *chan, dma_addr_t dest, dma_addr_t src, size_t len,
+	unsigned long flags)
+{
+	if (udma_trace_on())
+		return prep_memcpy_traced(chan, dest, src, len, flags);
+	return prep_memcpy(chan, dest, src, len, flags);
+}
+
 struct dma_async_tx_descriptor *dmaengine_prep_dma_memset(
 	struct dma_chan *chan, dma_addr_t dest, int value, size_t len,
 	unsigned long flags)
 {
 	const char *f = __func__;
+	uint64_t t0 = udma_trace_t0();
 
 	if (!prep_ok(chan, f, DMA_MEMSET, flags) ||
 	    !mem_args_ok(chan, f, dest, NULL, len, chan->device->fill_align, "fill_align"))
 		return NULL;
-	return counted(prepared(chan, f, chan->device->device_prep_dma_memset(chan, dest, value, len, flags)),
-		       UDMA_ACCT_MEMSET, len);
+	return traced(counted(prepared(chan, f, chan->device->device_prep_dma_memset(chan, dest, value,
+										     len, flags)),
+			      UDMA_ACCT_MEMSET, len), t0, len, DMA_MEM_TO_MEM);
 }
 
 /* slave_sg and slave_single, each reporting under its own name as @f. */
@@ -233,7 +264,7 @@ static struct dma_async_tx_descriptor *prep_slave(
 {
 	struct dma_async_tx_descriptor *tx;
 	struct scatterlist *sg;
-	uint64_t bytes = 0;
+	uint64_t bytes = 0, t0 = udma_trace_t0();
 	unsigned int i;
 
 	if (!prep_ok(chan, f, DMA_SLAVE, flags))
@@ -260,7 +291,7 @@ static struct dma_async_tx_descriptor *prep_slave(
 	udma_diag_caller = f;
 	tx = chan->device->device_prep_slave_sg(chan, sgl, sg_len, dir, flags, NULL);
 	udma_diag_caller = NULL;
-	return counted(prepared(chan, f, tx), UDMA_ACCT_SLAVE, bytes);
+	return traced(counted(prepared(chan, f, tx), UDMA_ACCT_SLAVE, bytes), t0, bytes, dir);
 }
 
 struct dma_async_tx_descriptor *dmaengine_prep_slave_sg(
@@ -298,7 +329,7 @@ struct dma_async_tx_descriptor *dmaengine_prep_peripheral_dma_vec(
 {
 	const char *f = __func__;
 	struct dma_async_tx_descriptor *tx;
-	uint64_t bytes = 0;
+	uint64_t bytes = 0, t0 = udma_trace_t0();
 
 	if (!prep_ok(chan, f, DMA_SLAVE, flags))
 		return NULL;
@@ -325,7 +356,7 @@ struct dma_async_tx_descriptor *dmaengine_prep_peripheral_dma_vec(
 	udma_diag_caller = f;
 	tx = chan->device->device_prep_peripheral_dma_vec(chan, vecs, nents, dir, flags);
 	udma_diag_caller = NULL;
-	return counted(prepared(chan, f, tx), UDMA_ACCT_SLAVE, bytes);
+	return traced(counted(prepared(chan, f, tx), UDMA_ACCT_SLAVE, bytes), t0, bytes, dir);
 }
 
 struct dma_async_tx_descriptor *dmaengine_prep_dma_cyclic(
@@ -333,6 +364,7 @@ struct dma_async_tx_descriptor *dmaengine_prep_dma_cyclic(
 	size_t period_len, enum dma_transfer_direction dir, unsigned long flags)
 {
 	const char *f = __func__;
+	uint64_t t0 = udma_trace_t0();
 
 	if (!prep_ok(chan, f, DMA_CYCLIC, flags))
 		return NULL;
@@ -347,9 +379,9 @@ struct dma_async_tx_descriptor *dmaengine_prep_dma_cyclic(
 	}
 	if (!dir_ok(chan, f, dir, true) || !addr_ok(chan, f, "buf_addr", buf_addr, buf_len))
 		return NULL;
-	return counted(prepared(chan, f, chan->device->device_prep_dma_cyclic(chan, buf_addr, buf_len,
-								     period_len, dir, flags)),
-		       UDMA_ACCT_SLAVE, buf_len);
+	return traced(counted(prepared(chan, f, chan->device->device_prep_dma_cyclic(chan, buf_addr,
+									buf_len, period_len, dir, flags)),
+			      UDMA_ACCT_SLAVE, buf_len), t0, buf_len, dir);
 }
 
 /*
@@ -410,6 +442,7 @@ struct dma_async_tx_descriptor *dmaengine_prep_interleaved_dma(
 	unsigned long flags)
 {
 	const char *f = __func__;
+	uint64_t t0 = udma_trace_t0();
 
 	if (!prep_ok(chan, f, DMA_INTERLEAVE, flags))
 		return NULL;
@@ -435,6 +468,6 @@ struct dma_async_tx_descriptor *dmaengine_prep_interleaved_dma(
 	if ((xt->dir == DMA_MEM_TO_MEM || xt->dir == DMA_DEV_TO_MEM) &&
 	    !xt_side_ok(chan, f, "xt->dst_start", xt->dst_start, xt->dst_inc, xt, dmaengine_get_dst_icg))
 		return NULL;
-	return counted(prepared(chan, f, chan->device->device_prep_interleaved_dma(chan, xt, flags)),
-		       UDMA_ACCT_INTERLEAVE, xt_bytes(xt));
+	return traced(counted(prepared(chan, f, chan->device->device_prep_interleaved_dma(chan, xt, flags)),
+			      UDMA_ACCT_INTERLEAVE, xt_bytes(xt)), t0, xt_bytes(xt), xt->dir);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /* Protects dma_device_list, every device's channel list and client_count. */
 static pthread_mutex_t dma_list_mutex = PTHREAD_MUTEX_INITIALIZER;
@@ -90,6 +91,8 @@ int dma_async_device_register(struct dma_device *device)
 	}
 
 	udma_summary_arm();	/* UDMA_SUMMARY, before any device can unregister */
+	udma_trace_arm();	/* UDMA_TRACE */
+	udma_telemetry_arm();	/* UDMA_TELEMETRY */
 	pthread_mutex_lock(&dma_list_mutex);
 	device->dev_id = free_dev_id();
 	list_for_each_entry(chan, &device->channels, struct dma_chan, device_node) {
@@ -100,6 +103,7 @@ int dma_async_device_register(struct dma_device *device)
 		snprintf(chan->udma_name, sizeof(chan->udma_name), "dma%dchan%d",
 			 device->dev_id, chan->chan_id);
 		udma_stats_reset(chan);	/* counters are per registration */
+		__atomic_store_n(&chan->udma_telemetry, NULL, __ATOMIC_RELEASE);
 	}
 	device->chancnt = n;
 	device->privatecnt = 0;
@@ -206,6 +210,7 @@ void dma_async_device_unregister(struct dma_device *device)
 	list_del(&device->global_node);
 	__atomic_store_n(&device->udma_registered, 0, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&dma_list_mutex);
+	udma_telemetry_retire(device);	/* its channels' histograms, for reuse */
 	if (device->device_release)
 		device->device_release(device);
 }

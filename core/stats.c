@@ -355,3 +355,13 @@ void udma_summary_retire(struct dma_device *device)
 		summary_add(device, &retired);
 	pthread_mutex_unlock(&retired_lock);
 }
+
+int udma_observing;
+
+void udma_observe(int bit, bool on)
+{
+	if (on)
+		__atomic_fetch_or(&udma_observing, bit, __ATOMIC_RELEASE);
+	else
+		__atomic_fetch_and(&udma_observing, ~bit, __ATOMIC_RELEASE);
+}

@@ -4,6 +4,7 @@
 
 #include "internal.h"
 #include "poll.h"
+#include "trace.h"
 
 /* The checks both calls share: a held channel and a cookie that can be one. */
 static bool status_args_ok(struct dma_chan *chan, dma_cookie_t cookie, const char *func)
@@ -18,6 +19,18 @@ static bool status_args_ok(struct dma_chan *chan, dma_cookie_t cookie, const cha
 	return true;
 }
 
+/* Only the reads that say something a timeline needs: a paused transfer's
+ * residue, an error; polling for completion would drown the rest. */
+static __attribute__((noinline, cold)) enum dma_status
+tx_status_traced(struct dma_chan *chan, dma_cookie_t cookie, struct dma_tx_state *state)
+{
+	enum dma_status st = chan->device->device_tx_status(chan, cookie, state);
+
+	if (st == DMA_PAUSED || st == DMA_ERROR)
+		udma_trace_instant(UT_TX_STATUS, chan, cookie, 0, state ? state->residue : 0, st);
+	return st;
+}
+
 enum dma_status dmaengine_tx_status(struct dma_chan *chan, dma_cookie_t cookie,
 				    struct dma_tx_state *state)
 {
@@ -28,6 +41,8 @@ enum dma_status dmaengine_tx_status(struct dma_chan *chan, dma_cookie_t cookie,
 		state->residue = 0;
 		state->in_flight_bytes = 0;
 	}
+	if (udma_trace_on())
+		return tx_status_traced(chan, cookie, state);
 	return chan->device->device_tx_status(chan, cookie, state);
 }
 

@@ -5,6 +5,8 @@
  * caught here instead of corrupting the provider's lists.
  */
 #include "internal.h"
+#include "trace.h"
+#include "poll.h"
 
 static bool desc_usable(struct dma_async_tx_descriptor *desc, const char *func)
 {
@@ -93,6 +95,8 @@ static __attribute__((noinline)) dma_cookie_t submit_checked(struct dma_async_tx
 		return -EINVAL;
 	}
 	forget_unsubmitted(desc);
+	if (udma_tele_on())	/* before the provider may complete it */
+		desc->udma_submit_ns = udma_now_ns();
 	cookie = desc->tx_submit(desc);
 	if (cookie == UDMA_SUBMIT_UNCLAIMED && !claim_here) {
 		report_state(desc, __atomic_load_n(&desc->udma_state, __ATOMIC_ACQUIRE), f);
@@ -108,7 +112,7 @@ static __attribute__((noinline)) dma_cookie_t submit_checked(struct dma_async_tx
  * submit lock: the same checks as one expression, then the provider's
  * tx_submit with nothing live across it but @desc.
  */
-dma_cookie_t dmaengine_submit(struct dma_async_tx_descriptor *desc)
+static inline __attribute__((always_inline)) dma_cookie_t submit(struct dma_async_tx_descriptor *desc)
 {
 	dma_cookie_t cookie;
 
@@ -119,21 +123,66 @@ dma_cookie_t dmaengine_submit(struct dma_async_tx_descriptor *desc)
 		return submit_checked(desc);
 	cookie = desc->tx_submit(desc);
 	if (__builtin_expect(cookie == UDMA_SUBMIT_UNCLAIMED, 0)) {	/* another thread was first */
-		report_state(desc, __atomic_load_n(&desc->udma_state, __ATOMIC_ACQUIRE), __func__);
+		report_state(desc, __atomic_load_n(&desc->udma_state, __ATOMIC_ACQUIRE), "dmaengine_submit");
 		return -EINVAL;
 	}
 	return cookie;
 }
 
-void dma_async_issue_pending(struct dma_chan *chan)
+/* The submit slice; the descriptor's flow starts in it. @desc's channel is
+ * read first: once queued, it may complete and be recycled. */
+static __attribute__((noinline, cold)) dma_cookie_t submit_traced(struct dma_async_tx_descriptor *desc)
 {
-	if (!udma_chan_usable(chan, __func__))
+	struct dma_chan *chan = desc && !IS_ERR(desc) ? desc->chan : NULL;
+	uint64_t t0 = udma_trace_now();
+	dma_cookie_t cookie = submit_checked(desc);
+
+	if (cookie > 0)
+		udma_trace_slice(UT_SUBMIT, chan, t0, cookie, 0);
+	return cookie;
+}
+
+/* Traced, or stamped for telemetry's latency (submit_checked does that). */
+static __attribute__((noinline, cold)) dma_cookie_t submit_observed(struct dma_async_tx_descriptor *desc)
+{
+	if (udma_trace_on())
+		return submit_traced(desc);
+	return submit_checked(desc);
+}
+
+dma_cookie_t dmaengine_submit(struct dma_async_tx_descriptor *desc)
+{
+	if (udma_observed())
+		return submit_observed(desc);
+	return submit(desc);
+}
+
+static inline __attribute__((always_inline)) void issue(struct dma_chan *chan)
+{
+	if (!udma_chan_usable(chan, "dma_async_issue_pending"))
 		return;
 	if (chan_flags(chan) & UDMA_CHAN_TERMINATING)
-		udma_misuse(chan, __func__, MISUSE_ISSUE_BETWEEN,
+		udma_misuse(chan, "dma_async_issue_pending", MISUSE_ISSUE_BETWEEN,
 			    "called between dmaengine_terminate_async and dmaengine_synchronize "
 			    "(undefined in the kernel); call dmaengine_synchronize first");
 	chan->device->device_issue_pending(chan);
+}
+
+static __attribute__((noinline, cold)) void issue_traced(struct dma_chan *chan)
+{
+	uint64_t t0 = udma_trace_now();
+
+	issue(chan);
+	if (udma_chan_fine(chan))
+		udma_trace_slice(UT_ISSUE, chan, t0, 0, 0);
+}
+
+void dma_async_issue_pending(struct dma_chan *chan)
+{
+	if (udma_trace_on())
+		issue_traced(chan);
+	else
+		issue(chan);
 }
 
 int dmaengine_desc_set_reuse(struct dma_async_tx_descriptor *tx)

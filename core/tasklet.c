@@ -18,6 +18,7 @@
 #include <udmaengine/tasklet.h>
 #include "internal.h"
 #include "poll.h"
+#include "trace.h"
 
 #define POOL_MAX 64
 
@@ -173,6 +174,7 @@ static void *pool_thread(void *arg)
 {
 	struct pool_thread *self = arg;
 
+	udma_trace_thread_role(UDMA_TRACE_TASKLET, NULL, (int)(self - pool.threads));
 	for (;;) {
 		struct tasklet_struct *t = dequeue();
 		int idle = 0;

@@ -180,6 +180,7 @@ void vchan_take_completed(struct virt_dma_chan *vc, struct list_head *head,
 		vc->cyclic = NULL;
 		vc->cyclic_periods = 0;
 		dmaengine_desc_get_callback(&vd->tx, cyclic_cb);
+		cyclic_cb->udma_submit_ns = 0;	/* periods: no submit-to-callback latency */
 		*cyclic_result = vd->tx_result;
 	}
 }

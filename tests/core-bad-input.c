@@ -61,9 +61,10 @@ static void still_works(struct dma_chan *chan)
 
 static unsigned char sbuf[64];
 static struct scatterlist g_sg;
-static struct {
+/* a template with room for one chunk in its flexible sgl[] */
+static union {
 	struct dma_interleaved_template xt;
-	struct data_chunk chunk;
+	unsigned char room[sizeof(struct dma_interleaved_template) + sizeof(struct data_chunk)];
 } g_xt;
 
 static bool c_memcpy(struct dma_chan *c)
@@ -199,9 +200,10 @@ static int slave_args(struct dma_chan *chan)
 {
 	struct dma_slave_config cfg;
 	struct scatterlist sg[2];
-	struct {
+	union {		/* a template with room for two chunks */
 		struct dma_interleaved_template xt;
-		struct data_chunk chunk[2];
+		unsigned char room[sizeof(struct dma_interleaved_template) +
+				   2 * sizeof(struct data_chunk)];
 	} x;
 	int n = 0;
 

@@ -9,9 +9,13 @@
 
 #define MAX_CHUNKS 4
 
-struct tmpl {
+/* A template with room for MAX_CHUNKS chunks in its flexible sgl[]: the
+ * room is the union's larger member (a struct may not hold a flexible
+ * array member followed by more members) */
+union tmpl {
 	struct dma_interleaved_template xt;
-	struct data_chunk sgl[MAX_CHUNKS];
+	unsigned char room[sizeof(struct dma_interleaved_template) +
+			   MAX_CHUNKS * sizeof(struct data_chunk)];
 };
 
 static size_t icg_of(bool sgl, const struct data_chunk *c, size_t side)
@@ -43,7 +47,7 @@ static size_t reference(const struct dma_interleaved_template *xt, unsigned char
  * and the destination on the device; compares the whole destination buffer
  * (gaps included) with the reference.
  */
-static void run(struct dma_chan *chan, struct tmpl *t, size_t span, bool host_src)
+static void run(struct dma_chan *chan, union tmpl *t, size_t span, bool host_src)
 {
 	unsigned char *hsrc = t_alloc(span), *want = t_alloc(span), *back = t_alloc(span);
 	unsigned char *dsrc = t_dev_alloc(span), *ddst = t_dev_alloc(span);
@@ -88,7 +92,7 @@ int main(void)
 {
 	struct dma_device *dev;
 	struct dma_chan *chan;
-	struct tmpl t;
+	union tmpl t;
 	unsigned char *d;
 
 	t_cuda_start("cuda-interleaved");
@@ -100,7 +104,7 @@ int main(void)
 	t.xt.numf = 64;
 	t.xt.frame_size = 1;
 	t.xt.src_sgl = t.xt.dst_sgl = true;
-	t.sgl[0] = (struct data_chunk){ .size = 100, .icg = 28 };
+	t.xt.sgl[0] = (struct data_chunk){ .size = 100, .icg = 28 };
 	run(chan, &t, 64 * 128, false);
 	run(chan, &t, 64 * 128, true);
 
@@ -109,7 +113,7 @@ int main(void)
 	t.xt.numf = 33;
 	t.xt.frame_size = 1;
 	t.xt.src_sgl = true;
-	t.sgl[0] = (struct data_chunk){ .size = 300, .src_icg = 212 };
+	t.xt.sgl[0] = (struct data_chunk){ .size = 300, .src_icg = 212 };
 	run(chan, &t, 33 * 512, true);
 
 	/* scatter: packed source, destination rows 1000 apart (dst_icg wins over icg) */
@@ -118,7 +122,7 @@ int main(void)
 	t.xt.frame_size = 1;
 	t.xt.src_sgl = t.xt.dst_sgl = false;
 	t.xt.dst_sgl = true;
-	t.sgl[0] = (struct data_chunk){ .size = 24, .icg = 5, .dst_icg = 976 };
+	t.xt.sgl[0] = (struct data_chunk){ .size = 24, .icg = 5, .dst_icg = 976 };
 	run(chan, &t, 20 * 1000, false);
 
 	/* frames of three chunks with their own gaps: one 2D copy per chunk */
@@ -126,9 +130,9 @@ int main(void)
 	t.xt.numf = 10;
 	t.xt.frame_size = 3;
 	t.xt.src_sgl = t.xt.dst_sgl = true;
-	t.sgl[0] = (struct data_chunk){ .size = 16, .icg = 4 };
-	t.sgl[1] = (struct data_chunk){ .size = 32, .icg = 0, .dst_icg = 8 };
-	t.sgl[2] = (struct data_chunk){ .size = 8, .icg = 12, .src_icg = 40 };
+	t.xt.sgl[0] = (struct data_chunk){ .size = 16, .icg = 4 };
+	t.xt.sgl[1] = (struct data_chunk){ .size = 32, .icg = 0, .dst_icg = 8 };
+	t.xt.sgl[2] = (struct data_chunk){ .size = 8, .icg = 12, .src_icg = 40 };
 	run(chan, &t, 10 * 128, true);
 
 	/* one frame: no pitch involved */
@@ -136,8 +140,8 @@ int main(void)
 	t.xt.numf = 1;
 	t.xt.frame_size = 2;
 	t.xt.src_sgl = t.xt.dst_sgl = true;
-	t.sgl[0] = (struct data_chunk){ .size = 5000, .icg = 3000 };
-	t.sgl[1] = (struct data_chunk){ .size = 7 };
+	t.xt.sgl[0] = (struct data_chunk){ .size = 5000, .icg = 3000 };
+	t.xt.sgl[1] = (struct data_chunk){ .size = 7 };
 	run(chan, &t, 8100, false);
 
 	/* what a copy engine cannot do: refused, naming why */
@@ -150,7 +154,7 @@ int main(void)
 	t.xt.dst_start = t_dptr(d) + 32768;
 	t.xt.src_inc = false;
 	t.xt.dst_inc = true;
-	t.sgl[0] = (struct data_chunk){ .size = 64 };
+	t.xt.sgl[0] = (struct data_chunk){ .size = 64 };
 	t_diag_reset();
 	CHECK(!dmaengine_prep_interleaved_dma(chan, &t.xt, 0));
 	CHECK_DIAG("src_inc");
@@ -165,7 +169,7 @@ int main(void)
 	t.xt.src_start = t_dptr(d);
 	t.xt.numf = 1000;	/* runs past the end of the destination allocation */
 	t.xt.src_sgl = t.xt.dst_sgl = true;
-	t.sgl[0].icg = 64;
+	t.xt.sgl[0].icg = 64;
 #if T_DOUBLE
 	CHECK(!dmaengine_prep_interleaved_dma(chan, &t.xt, 0));
 	CHECK_DIAG("its last byte");
@@ -177,7 +181,7 @@ int main(void)
 	dev = t_cuda_create(NULL);
 	chan = t_cuda_chan(dev);
 	t.xt.numf = 4;
-	t.sgl[0].icg = 2048;
+	t.xt.sgl[0].icg = 2048;
 	CHECK(!dmaengine_prep_interleaved_dma(chan, &t.xt, 0));
 	CHECK_DIAG("maximum pitch");
 #endif

@@ -28,6 +28,7 @@
 #include <udmaengine/err.h>
 #include <udmaengine/list.h>
 #include <udmaengine/scatterlist.h>
+#include <udmaengine/trace.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -353,6 +354,9 @@ struct dma_async_tx_descriptor {
 	/* udmaengine: what its submit counts in the channel's statistics, set
 	 * by prep (udma_acct() in <udmaengine/provider.h>) */
 	uint64_t udma_acct;
+	/* udmaengine: CLOCK_MONOTONIC ns of its last submit, written only while
+	 * telemetry runs (callback latency, <udmaengine/telemetry.h>) */
+	uint64_t udma_submit_ns;
 };
 
 /*
@@ -375,7 +379,13 @@ struct dma_chan {
 	const char *name;		/* "dma:<name>" after dma_request_chan(dev, name) */
 	struct list_head device_node;	/* on dma_device.channels */
 	int client_count;		/* 1 while a client holds the channel */
+#ifndef __cplusplus
 	void *private;
+#else
+	/* `private` is a C++ keyword: C++ code names this member private_ (the
+	 * same member at the same offset; the struct's layout is identical) */
+	void *private_;
+#endif
 	/* udmaengine core state; see core/internal.h */
 	int udma_flags;
 	unsigned int udma_reported;	/* misuse kinds reported (strict mode) */
@@ -390,6 +400,7 @@ struct dma_chan {
 	uint64_t udma_stats_floor;	/* udma_submitted at the last terminate */
 	uint64_t udma_cookie_origin;	/* udma_submitted minus the cookie at
 					   dma_cookie_init */
+	void *udma_telemetry;		/* callback latency histogram (core/telemetry.c) */
 };
 
 static inline const char *dma_chan_name(const struct dma_chan *chan)

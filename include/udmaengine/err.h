@@ -6,6 +6,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define MAX_ERRNO 4095
 
 #define IS_ERR_VALUE(x) ((uintptr_t)(x) >= (uintptr_t)-MAX_ERRNO)
@@ -29,5 +33,9 @@ static inline bool IS_ERR_OR_NULL(const void *ptr)
 {
 	return !ptr || IS_ERR_VALUE(ptr);
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* UDMAENGINE_ERR_H */

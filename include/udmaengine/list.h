@@ -9,6 +9,10 @@
 #include <stddef.h>
 #include <stdbool.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #ifndef container_of
 #define container_of(ptr, type, member) \
 	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
@@ -155,5 +159,9 @@ static inline void list_cut_position(struct list_head *list, struct list_head *h
 	     n = list_entry(list_node_of(pos, type, member)->next, type, member);	\
 	     !list_entry_is_head(pos, head, type, member);			\
 	     pos = n, n = list_entry(list_node_of(n, type, member)->next, type, member))
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* UDMAENGINE_LIST_H */

@@ -187,11 +187,26 @@ static inline void dma_set_in_flight_bytes(struct dma_tx_state *state, uint32_t 
 
 /* ---- completion callbacks ---- */
 
+/*
+ * Telemetry (core/telemetry.c): while it runs, submits stamp the
+ * descriptor (udma_submit_ns) and invoking a callback records the time
+ * since in the channel's latency histogram. Off, the callback path pays
+ * one load and branch on this flag.
+ */
+extern int udma_telemetry_active;
+void udma_telemetry_callback(struct dma_chan *chan, uint64_t submit_ns);
+
+static inline bool udma_telemetry_on(void)
+{
+	return __builtin_expect(__atomic_load_n(&udma_telemetry_active, __ATOMIC_RELAXED), 0);
+}
+
 struct dmaengine_desc_callback {
 	dma_async_tx_callback callback;
 	dma_async_tx_callback_result callback_result;
 	void *callback_param;
 	struct dma_chan *udma_chan;	/* whose error count a failed result bumps; may be NULL */
+	uint64_t udma_submit_ns;	/* the descriptor's, while telemetry runs; else 0 */
 };
 
 static inline void dmaengine_desc_get_callback(struct dma_async_tx_descriptor *tx,
@@ -201,6 +216,7 @@ static inline void dmaengine_desc_get_callback(struct dma_async_tx_descriptor *t
 	cb->callback_result = tx->callback_result;
 	cb->callback_param = tx->callback_param;
 	cb->udma_chan = tx->chan;
+	cb->udma_submit_ns = udma_telemetry_on() ? tx->udma_submit_ns : 0;
 }
 
 static inline bool dmaengine_desc_callback_valid(const struct dmaengine_desc_callback *cb)
@@ -220,6 +236,9 @@ static inline void dmaengine_desc_callback_invoke(const struct dmaengine_desc_ca
 	if (__builtin_expect(result && result->result != DMA_TRANS_NOERROR, 0) && cb->udma_chan &&
 	    dmaengine_desc_callback_valid(cb))
 		__atomic_fetch_add(&cb->udma_chan->udma_errors, 1, __ATOMIC_RELAXED);
+	if (udma_telemetry_on() && cb->udma_submit_ns && cb->udma_chan &&
+	    dmaengine_desc_callback_valid(cb))
+		udma_telemetry_callback(cb->udma_chan, cb->udma_submit_ns);
 	if (cb->callback_result)
 		cb->callback_result(cb->callback_param, result ? result : &noerror);
 	else if (cb->callback)

@@ -12,6 +12,10 @@
 #include <string.h>
 #include <stdbool.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef uint64_t dma_addr_t;
 
 struct scatterlist {
@@ -68,5 +72,9 @@ static inline struct scatterlist *sg_next(struct scatterlist *sg)
 
 #define for_each_sg(sglist, sg, nr, __i) \
 	for (__i = 0, sg = (sglist); __i < (nr); __i++, sg = sg_next(sg))
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* UDMAENGINE_SCATTERLIST_H */

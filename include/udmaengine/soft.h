@@ -128,7 +128,16 @@ dma_addr_t udma_fifo_addr(const struct udma_fifo *fifo);
 size_t udma_fifo_push(struct udma_fifo *fifo, const void *buf, size_t len);
 /* TX device side (or a CPU reading leftovers from RX): bytes taken. */
 size_t udma_fifo_pop(struct udma_fifo *fifo, void *buf, size_t len);
+#if defined(__cplusplus) && defined(__GNUC__)
+/* the function shares the struct's name, as stat() does: valid C++, which
+ * g++'s -Wshadow would flag in every client that includes this header */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+#endif
 void udma_fifo_stats(const struct udma_fifo *fifo, struct udma_fifo_stats *st);
+#if defined(__cplusplus) && defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
 
 /* dma_request_channel filter: a soft channel, bound to @fifo's request line. */
 bool udma_soft_filter(struct dma_chan *chan, void *fifo);

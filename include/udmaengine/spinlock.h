@@ -11,6 +11,10 @@
 #ifndef UDMAENGINE_SPINLOCK_H
 #define UDMAENGINE_SPINLOCK_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
 	int locked;	/* atomic: 0 free, 1 held */
 } spinlock_t;
@@ -38,5 +42,9 @@ static inline void spin_unlock(spinlock_t *lock)
 #define spin_unlock_irq(lock)		spin_unlock(lock)
 #define spin_lock_bh(lock)		spin_lock(lock)
 #define spin_unlock_bh(lock)		spin_unlock(lock)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* UDMAENGINE_SPINLOCK_H */

@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "soft-internal.h"
+#include "../../core/trace.h"
+#include "../../core/telemetry.h"
 
 struct udma_fifo {
 	uint64_t reg;			/* the data register: its address is the FIFO's DMA address */
@@ -33,6 +35,7 @@ struct udma_fifo {
 	pthread_cond_t tick;		/* rate thread sleeps here, stop wakes it */
 	pthread_t thread;
 	bool has_thread;
+	uint32_t trace_id;		/* its tracks' id, given at its first traced event */
 };
 
 static pthread_mutex_t fifo_list_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -47,6 +50,15 @@ uintptr_t soft_regs_lo = UINTPTR_MAX, soft_regs_hi;
 
 /* ---- the ring; fifo->lock held ---- */
 
+/* A traced event of @f; f->lock held. */
+static __attribute__((noinline, cold)) void fifo_trace(struct udma_fifo *f,
+						       enum udma_trace_kind kind, uint64_t v)
+{
+	if (!f->trace_id)
+		f->trace_id = udma_trace_fifo_id(f->name);
+	udma_trace_fifo(kind, f->trace_id, v);
+}
+
 static size_t ring_put(struct udma_fifo *f, const uint8_t *src, size_t len)
 {
 	size_t room = f->depth - f->stats.level;
@@ -57,6 +69,8 @@ static size_t ring_put(struct udma_fifo *f, const uint8_t *src, size_t len)
 	memcpy(f->ring + tail, src, first);
 	memcpy(f->ring, src + first, n - first);
 	f->stats.level += n;
+	if (udma_trace_on() && n)
+		fifo_trace(f, UT_LEVEL, f->stats.level);
 	return n;
 }
 
@@ -69,6 +83,8 @@ static size_t ring_get(struct udma_fifo *f, uint8_t *dst, size_t len)
 	memcpy(dst + first, f->ring, n - first);
 	f->head = (f->head + n) % f->depth;
 	f->stats.level -= n;
+	if (udma_trace_on() && n)
+		fifo_trace(f, UT_LEVEL, f->stats.level);
 	return n;
 }
 
@@ -107,6 +123,7 @@ static void *rate_thread(void *arg)
 	/* at most 4 ticks' worth at once: ordinary wake-up jitter is caught up */
 	size_t catch_up = (size_t)((double)period * 4e-9 * (double)f->rate);
 
+	udma_trace_thread_role(UDMA_TRACE_DEVICE, f->name, 0);
 	catch_up -= catch_up % f->width;
 	if (catch_up > f->depth)
 		catch_up = f->depth;
@@ -137,6 +154,8 @@ static void *rate_thread(void *arg)
 				due = 0;
 			n = ring_get(f, buf, due);
 			f->stats.underruns += due - n;
+			if (udma_trace_on() && due > n)
+				fifo_trace(f, UT_UNDERRUN, due - n);
 			f->stats.bytes += n;
 			if (n) {
 				pthread_mutex_unlock(&f->lock);
@@ -155,6 +174,8 @@ static void *rate_thread(void *arg)
 			/* only bytes the source sent to a full FIFO are overruns */
 			in = ring_put(f, buf, n);
 			f->stats.overruns += n - in;
+			if (udma_trace_on() && n > in)
+				fifo_trace(f, UT_OVERRUN, n - in);
 			f->stats.bytes += in;
 			if (in) {
 				pthread_mutex_unlock(&f->lock);
@@ -204,6 +225,7 @@ struct udma_fifo *udma_fifo_create(const struct udma_fifo_config *cfg)
 		udma_diag(__func__, "%s", bad);
 		return ERR_PTR(-EINVAL);
 	}
+	udma_trace_arm();	/* UDMA_TRACE: a FIFO may come before any device */
 	f = calloc(1, sizeof(*f));
 	if (!f || !(f->ring = malloc(cfg->depth))) {
 		udma_diag(__func__, "out of memory for a FIFO of %zu bytes", cfg->depth);
@@ -305,6 +327,8 @@ size_t udma_fifo_push(struct udma_fifo *fifo, const void *buf, size_t len)
 	pthread_mutex_lock(&fifo->lock);
 	in = ring_put(fifo, buf, len);
 	fifo->stats.overruns += len - in;
+	if (udma_trace_on() && len > in)
+		fifo_trace(fifo, UT_OVERRUN, len - in);
 	fifo->stats.bytes += in;
 	if (in && fifo->dir == DMA_MEM_TO_DEV)
 		fifo->started = true;
@@ -332,6 +356,27 @@ size_t udma_fifo_pop(struct udma_fifo *fifo, void *buf, size_t len)
 	if (out)
 		kick(fifo);
 	return out;
+}
+
+/* Telemetry's view: fifo_list, then each FIFO's lock, never the reverse. */
+void soft_fifo_walk(void (*fn)(const struct udma_fifo_info *info, void *arg), void *arg)
+{
+	struct udma_fifo *f;
+	struct udma_fifo_info info;
+
+	pthread_mutex_lock(&fifo_list_lock);
+	list_for_each_entry(f, &fifo_list, struct udma_fifo, node) {
+		memcpy(info.name, f->name, sizeof(info.name));
+		info.dir = f->dir;
+		info.depth = f->depth;
+		info.width = f->width;
+		info.rate = f->rate;
+		pthread_mutex_lock(&f->lock);
+		info.st = f->stats;
+		pthread_mutex_unlock(&f->lock);
+		fn(&info, arg);
+	}
+	pthread_mutex_unlock(&fifo_list_lock);
 }
 
 void udma_fifo_stats(const struct udma_fifo *fifo, struct udma_fifo_stats *st)
@@ -431,6 +476,13 @@ size_t soft_fifo_request(struct udma_fifo *fifo)
 	n = fifo->dir == DMA_MEM_TO_DEV ? fifo->depth - fifo->stats.level : fifo->stats.level;
 	pthread_mutex_unlock(&fifo->lock);
 	return n;
+}
+
+void soft_fifo_trace_request(struct udma_fifo *fifo, size_t len)
+{
+	pthread_mutex_lock(&fifo->lock);
+	fifo_trace(fifo, UT_REQUEST, len);
+	pthread_mutex_unlock(&fifo->lock);
 }
 
 void soft_fifo_dma_write(struct udma_fifo *fifo, const void *src, size_t len)

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "soft-internal.h"
+#include "../../core/trace.h"
 
 #ifndef BATCH
 #define BATCH 64		/* descriptors run per look at the queue */
@@ -125,6 +126,7 @@ static inline bool may_run(struct soft_chan *sc, unsigned int gen)
 static bool wait_request(struct soft_chan *sc, struct soft_desc *d, unsigned int gen, size_t len)
 {
 	struct hw_wait w = { sc, gen, 0 };
+	uint64_t t0 = 0;	/* tracing: when it began to wait */
 
 	for (;;) {
 		/*
@@ -134,10 +136,20 @@ static bool wait_request(struct soft_chan *sc, struct soft_desc *d, unsigned int
 		 * came in between, and pause waited forever (found by fuzzing).
 		 */
 		w.doorbell = load(&sc->doorbell);
-		if (!may_run(sc, gen))
+		if (!may_run(sc, gen)) {
+			if (t0)
+				udma_trace_slice(UT_WAIT, &sc->vc.chan, t0, d->vd.tx.cookie, len);
 			return false;
-		if (soft_fifo_request(d->fifo) >= len)
+		}
+		if (soft_fifo_request(d->fifo) >= len) {
+			if (t0) {
+				udma_trace_slice(UT_WAIT, &sc->vc.chan, t0, d->vd.tx.cookie, len);
+				soft_fifo_trace_request(d->fifo, len);
+			}
 			return true;
+		}
+		if (!t0)
+			t0 = udma_trace_t0();
 		announce(sc);
 		udma_park_wait(&sc->hw_park, rang, &w, udma_poll_ns());
 	}
@@ -179,6 +191,18 @@ static size_t move_burst(struct soft_chan *sc, struct soft_desc *d, const struct
 		soft_fifo_dma_read(d->fifo, addr(s->dst + off), n);
 		break;
 	}
+	return n;
+}
+
+/* move_burst inside a burst slice. */
+static __attribute__((noinline, cold)) size_t traced_burst(struct soft_chan *sc, struct soft_desc *d,
+							   const struct soft_seg *s, size_t off,
+							   size_t cap)
+{
+	uint64_t t0 = udma_trace_now();
+	size_t n = move_burst(sc, d, s, off, cap);
+
+	udma_trace_slice(UT_BURST, &sc->vc.chan, t0, d->vd.tx.cookie, n);
 	return n;
 }
 
@@ -261,6 +285,8 @@ static enum run_result run_desc(struct soft_chan *sc, struct soft_desc *d, unsig
 	enum udma_soft_fault_kind fault = d->cyclic ? UDMA_FAULT_NONE : fault_for(sc);
 	size_t stop_at = SIZE_MAX;
 
+	if (fault != UDMA_FAULT_NONE && udma_trace_on())
+		udma_trace_instant(UT_FAULT, &sc->vc.chan, d->vd.tx.cookie, fault, 0, 0);
 	d->vd.tx_result.result = DMA_TRANS_NOERROR;
 	d->vd.tx_result.residue = 0;
 	if (fault == UDMA_FAULT_READ || fault == UDMA_FAULT_WRITE || fault == UDMA_FAULT_ABORT ||
@@ -287,7 +313,10 @@ static enum run_result run_desc(struct soft_chan *sc, struct soft_desc *d, unsig
 					return RUN_STOPPED;
 				if (fault == UDMA_FAULT_SLOW)
 					udma_sleep_us(sc->hw_fault.delay_us);
-				off += move_burst(sc, d, s, off, cap);
+				if (udma_trace_on())
+					off += traced_burst(sc, d, s, off, cap);
+				else
+					off += move_burst(sc, d, s, off, cap);
 				__atomic_store_n(&d->moved, moved + off, __ATOMIC_RELEASE);
 			}
 			moved += s->len;
@@ -307,6 +336,30 @@ faulted:	/* stop_at bytes moved: now the injected fault shows */
 	d->vd.tx_result.result = fault_result[fault];
 	d->vd.tx_result.residue = (uint32_t)(d->total - __atomic_load_n(&d->moved, __ATOMIC_RELAXED));
 	return RUN_DONE;
+}
+
+/* run_desc as a run slice: a terminate leaves @d to synchronize, which waits
+ * for this thread, so it may still be read after a stop. */
+static __attribute__((noinline, cold)) enum run_result run_desc_traced(struct soft_chan *sc,
+								       const struct soft_sub *e,
+								       unsigned int gen)
+{
+	static const uint16_t dir[] = { [SOFT_COPY] = DMA_MEM_TO_MEM, [SOFT_FILL] = DMA_MEM_TO_MEM,
+					[SOFT_TO_DEV] = DMA_MEM_TO_DEV,
+					[SOFT_FROM_DEV] = DMA_DEV_TO_MEM };
+	struct soft_desc *d = sub_desc(e);
+	struct udma_trace_rec r = { .t0 = udma_trace_now(), .cookie = e->cookie,
+				    .key = udma_trace_key(&sc->vc.chan), .kind = UT_RUN };
+	enum run_result ret = run_desc(sc, d, gen);
+
+	r.t1 = udma_trace_now();
+	r.v0 = d->total;
+	r.v1 = ret == RUN_DONE ? d->vd.tx_result.residue
+			       : d->total - __atomic_load_n(&d->moved, __ATOMIC_RELAXED);
+	r.last = ret == RUN_DONE ? (int32_t)d->vd.tx_result.result : 4;	/* 4: stopped */
+	r.x = dir[d->kind];
+	udma_trace_emit(&r);
+	return ret;
 }
 
 /* ---- the hardware's queue: hwq, and @active for what is not plain ---- */
@@ -479,6 +532,27 @@ bool soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie, struct soft_sub
 	return found;
 }
 
+/* Flow steps of a flush, recorded once its slice has ended. */
+struct flush_flows {
+	unsigned int n, callbacks;
+	dma_cookie_t cookie[BATCH];
+	char phase[BATCH];
+};
+
+/* @e completes: its flow steps on (a callback follows) or ends; vc.lock held. */
+static void trace_done(const struct soft_sub *e, struct flush_flows *ff)
+{
+	const struct soft_desc *d = sub_desc(e);
+	bool cb;
+
+	if (!d || ff->n == BATCH)
+		return;	/* bare: no flow, no callback */
+	cb = sub_plain(e) ? e->cb != 0 : d->vd.tx.callback || d->vd.tx.callback_result;
+	ff->callbacks += cb;
+	ff->cookie[ff->n] = e->cookie;
+	ff->phase[ff->n++] = cb ? 't' : 'f';
+}
+
 /*
  * Reports @n finished entries complete, unless a terminate came first.
  * True if callbacks wait for the tasklet, which the caller schedules.
@@ -487,11 +561,15 @@ bool soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie, struct soft_sub
  * with the callback their entry carries), and the last cookie of a run of
  * them completes them all.
  */
-static bool flush(struct soft_chan *sc, const struct soft_sub *done, unsigned int n,
-		  unsigned int gen)
+static inline __attribute__((always_inline)) bool
+flush_body(struct soft_chan *sc, const struct soft_sub *done, unsigned int n, unsigned int gen,
+	   const bool traced)
 {
 	struct soft_put idle;	/* plain, no callback: for the cache */
 	bool callbacks = false;
+	uint64_t t0 = traced ? udma_trace_now() : 0;
+	struct flush_flows ff;	/* traced */
+	bool completed = false;
 
 	if (!n)
 		return false;
@@ -499,9 +577,13 @@ static bool flush(struct soft_chan *sc, const struct soft_sub *done, unsigned in
 	soft_free_batch_begin(&sc->vc);
 	spin_lock(&sc->vc.lock);
 	if (load(&sc->stop_gen) == gen) {
+		completed = traced;
+		ff.n = ff.callbacks = 0;
 		for (unsigned int i = 0; i < n; i++) {
 			struct soft_desc *d = sub_desc(&done[i]);
 
+			if (traced)
+				trace_done(&done[i], &ff);
 			if (sub_plain(&done[i])) {
 				if (done[i].cb) {	/* the tasklet calls back, then frees it */
 					soft_cq_add(sc, &(struct soft_done){ done[i].d, done[i].cb,
@@ -521,7 +603,9 @@ static bool flush(struct soft_chan *sc, const struct soft_sub *done, unsigned in
 				continue;
 			}
 			dma_cookie_complete(&d->vd.tx);
-			soft_cq_add(sc, &(struct soft_done){ (uintptr_t)d, 0, NULL });
+			/* the cookie rides along for the trace: dma_cookie_complete zeroed it */
+			soft_cq_add(sc, &(struct soft_done){ (uintptr_t)d, 0,
+							    (void *)(intptr_t)done[i].cookie });
 			callbacks = true;
 		}
 		hwq_pop(sc, n);		/* done[] was its head */
@@ -529,7 +613,31 @@ static bool flush(struct soft_chan *sc, const struct soft_sub *done, unsigned in
 	spin_unlock(&sc->vc.lock);
 	soft_free_batch_end(&sc->vc);
 	soft_put_done(sc, &idle);	/* one hold of free_lock for the flush */
+	if (completed) {
+		struct udma_trace_rec r = { .t0 = t0, .t1 = udma_trace_now(), .v0 = ff.callbacks,
+					    .cookie = done[0].cookie, .last = done[n - 1].cookie,
+					    .key = udma_trace_key(&sc->vc.chan), .kind = UT_COMPLETE };
+
+		udma_trace_emit(&r);
+		for (unsigned int i = 0; i < ff.n; i++)
+			udma_trace_flow(&sc->vc.chan, ff.cookie[i], ff.phase[i], r.t0, r.t1);
+	}
 	return callbacks;
+}
+
+static __attribute__((noinline, cold)) bool flush_traced(struct soft_chan *sc,
+							 const struct soft_sub *done,
+							 unsigned int n, unsigned int gen)
+{
+	return flush_body(sc, done, n, gen, true);
+}
+
+static bool flush(struct soft_chan *sc, const struct soft_sub *done, unsigned int n,
+		  unsigned int gen)
+{
+	if (udma_trace_on())
+		return flush_traced(sc, done, n, gen);
+	return flush_body(sc, done, n, gen, false);
 }
 
 /*
@@ -563,9 +671,9 @@ static bool may_take_long(const struct soft_chan *sc, const struct soft_sub *e)
  * past them and adds their bytes to *@bytes. @first: batch[first] is hwq's
  * head.
  */
-static enum run_result run_plain_burst(struct soft_chan *sc, const struct soft_sub *batch,
-				       unsigned int *i, unsigned int end, unsigned int first,
-				       size_t *bytes, unsigned int gen)
+static inline __attribute__((always_inline)) enum run_result
+plain_burst(struct soft_chan *sc, const struct soft_sub *batch, unsigned int *i, unsigned int end,
+	    unsigned int first, size_t *bytes, unsigned int gen)
 {
 	unsigned int j = *i;
 	size_t burst = 0;
@@ -587,6 +695,40 @@ static enum run_result run_plain_burst(struct soft_chan *sc, const struct soft_s
 	*i = j;
 	*bytes += burst;
 	return RUN_DONE;
+}
+
+/* A plain burst as a run slice, and a flow step for each copy in it that
+ * has a descriptor (bare copies have neither flow nor callback). */
+static __attribute__((noinline, cold)) enum run_result
+plain_burst_traced(struct soft_chan *sc, const struct soft_sub *batch, unsigned int *i,
+		   unsigned int end, unsigned int first, size_t *bytes, unsigned int gen)
+{
+	unsigned int from = *i;
+	size_t before = *bytes;
+	struct udma_trace_rec r = { .t0 = udma_trace_now(), .key = udma_trace_key(&sc->vc.chan),
+				    .kind = UT_PLAIN };
+
+	if (plain_burst(sc, batch, i, end, first, bytes, gen) == RUN_STOPPED)
+		return RUN_STOPPED;
+	r.t1 = udma_trace_now();
+	r.v0 = *bytes - before;
+	r.v1 = *i - from;
+	r.cookie = batch[from].cookie;
+	r.last = batch[*i - 1].cookie;
+	udma_trace_emit(&r);
+	for (unsigned int k = from; k < *i; k++)
+		if (!sub_bare(&batch[k]))
+			udma_trace_flow(&sc->vc.chan, batch[k].cookie, 't', r.t0, r.t1);
+	return RUN_DONE;
+}
+
+static inline enum run_result run_plain_burst(struct soft_chan *sc, const struct soft_sub *batch,
+					      unsigned int *i, unsigned int end, unsigned int first,
+					      size_t *bytes, unsigned int gen)
+{
+	if (udma_trace_on())
+		return plain_burst_traced(sc, batch, i, end, first, bytes, gen);
+	return plain_burst(sc, batch, i, end, first, bytes, gen);
 }
 
 /*
@@ -627,7 +769,8 @@ static void run_batch(struct soft_chan *sc, struct soft_sub *batch, unsigned int
 		} else {
 			if (i + PREFETCH_AHEAD < n)
 				prefetch_entry(&batch[i + PREFETCH_AHEAD]);
-			if (run_desc(sc, sub_desc(e), gen) == RUN_STOPPED)
+			if ((udma_trace_on() ? run_desc_traced(sc, e, gen)
+					     : run_desc(sc, sub_desc(e), gen)) == RUN_STOPPED)
 				break;
 			bytes += sub_desc(e)->total;
 			i++;
@@ -692,6 +835,7 @@ void *soft_hw_thread(void *arg)
 	struct soft_chan *sc = arg;
 	struct soft_sub copied[BATCH];
 
+	udma_trace_thread_role(UDMA_TRACE_HW, &sc->vc.chan, 0);
 	for (;;) {
 		struct hw_wait w = { sc, 0, load(&sc->doorbell) };
 		struct soft_sub *batch = copied;

@@ -443,6 +443,8 @@ size_t soft_fifo_width(const struct udma_fifo *fifo);
 size_t soft_fifo_depth(const struct udma_fifo *fifo);
 /* The request line: bytes the controller may move now (room for TX, data for RX). */
 size_t soft_fifo_request(struct udma_fifo *fifo);
+/* Tracing: the request line asks for @len bytes, after a wait. */
+void soft_fifo_trace_request(struct udma_fifo *fifo, size_t len);
 /* Moves len bytes (len <= soft_fifo_request) between memory and the FIFO. */
 void soft_fifo_dma_write(struct udma_fifo *fifo, const void *src, size_t len);
 void soft_fifo_dma_read(struct udma_fifo *fifo, void *dst, size_t len);

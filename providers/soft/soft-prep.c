@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "soft-internal.h"
+#include "../../core/trace.h"
 
 #define SOFT_MAX_LEN UINT32_MAX		/* residue is a u32 */
 #define SOFT_MAX_SEGS (1u << 20)	/* segments (sg entries, periods, chunks) per
@@ -435,6 +436,13 @@ static inline bool queue_bare(struct soft_chan *sc, const struct udma_copy *c, d
 	return true;
 }
 
+static __attribute__((noinline, cold)) void batch_flow(struct dma_chan *chan, dma_cookie_t cookie)
+{
+	uint64_t now = udma_trace_now();
+
+	udma_trace_flow(chan, cookie, 's', now, now);
+}
+
 /* A free descriptor off every list; submit_lock held, and dropped only
  * for a new one when the cache is empty. NULL: no memory. */
 static struct soft_desc *batch_desc(struct soft_chan *sc)
@@ -462,6 +470,7 @@ unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_c
 	size_t plain_max = udma_strict_now() == UDMA_STRICT_OFF ? sc->burst_bytes : 0;
 	bool bare_ok = !__atomic_load_n(&sc->fault_set, __ATOMIC_RELAXED);
 	unsigned int done = 0;
+	uint64_t stamp = 0;	/* telemetry's submit time: one per call */
 
 	while (done < n) {
 		unsigned int end = n - done > BATCH_CHUNK ? done + BATCH_CHUNK : n;
@@ -490,7 +499,11 @@ unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_c
 			d->vd.tx.callback_param = c->callback_param;
 			__atomic_store_n(&d->vd.tx.udma_state, UDMA_DESC_SUBMITTED, __ATOMIC_RELAXED);
 			d->vd.tx.udma_acct = udma_acct(UDMA_ACCT_MEMCPY, c->len);	/* no prep call set it */
+			if (udma_tele_on())
+				d->vd.tx.udma_submit_ns = stamp ? stamp : (stamp = udma_now_ns());
 			*last_cookie = queue_claimed(sc, d, plain ? SOFT_SUB_PLAIN : 0);
+			if (udma_trace_on())	/* its flow starts in the batch's slice */
+				batch_flow(chan, *last_cookie);
 		}
 		udma_stat_add(&chan->udma_bytes, bare_bytes);
 		spin_unlock(&sc->vc.submit_lock);

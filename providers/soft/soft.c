@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "soft-internal.h"
+#include "../../core/trace.h"
 
 void *soft_hw_thread(void *arg);
 struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *, dma_addr_t, dma_addr_t,
@@ -365,6 +366,8 @@ int udma_soft_inject(struct dma_chan *chan, const struct udma_soft_fault *fault)
 	sc->fault_gen++;
 	__atomic_store_n(&sc->fault_set, fault->kind != UDMA_FAULT_NONE, __ATOMIC_RELAXED);
 	spin_unlock(&sc->vc.lock);
+	if (udma_trace_on())
+		udma_trace_instant(UT_INJECT, chan, 0, fault->kind, fault->one_in, 0);
 	return 0;
 }
 
@@ -625,6 +628,8 @@ int udma_soft_unplug(struct dma_device *dev)
 		return -EINVAL;
 	}
 	sd = container_of(dev, struct soft_dev, dma);
+	if (udma_trace_on() && sd->nr)
+		udma_trace_instant(UT_UNPLUG, &sd->chans[0].vc.chan, 0, 0, 0, 0);
 	for (unsigned int i = 0; i < sd->nr; i++) {
 		abort_all(&sd->chans[i]);
 		if (!udma_in_tasklet())

@@ -209,11 +209,14 @@ int fuzz_api_run(const uint8_t *data, size_t size)
 			break;
 		}
 		case 13: {	/* interleaved */
-			struct {
+			union {	/* a template with room for 4 chunks in t.sgl[] */
 				struct dma_interleaved_template t;
-				struct data_chunk c[4];
-			} x = { 0 };
+				unsigned char room[sizeof(struct dma_interleaved_template) +
+						   4 * sizeof(struct data_chunk)];
+			} x;
 			size_t frame = u8(&in) % 5, numf = u8(&in) % 9;
+
+			memset(&x, 0, sizeof(x));
 
 			x.t.src_start = (dma_addr_t)(uintptr_t)src;
 			x.t.dst_start = (dma_addr_t)(uintptr_t)dst;
@@ -224,8 +227,8 @@ int fuzz_api_run(const uint8_t *data, size_t size)
 			x.t.numf = numf;
 			x.t.frame_size = frame;
 			for (size_t i = 0; i < frame; i++) {
-				x.c[i].size = u8(&in) * 4u;	/* numf*4*(255*4+255) < BUF */
-				x.c[i].icg = u8(&in);
+				x.t.sgl[i].size = u8(&in) * 4u;	/* numf*4*(255*4+255) < BUF */
+				x.t.sgl[i].icg = u8(&in);
 			}
 			tx = dmaengine_prep_interleaved_dma(chan, u8(&in) == 0xff ? NULL : &x.t, 0);
 			made = true;

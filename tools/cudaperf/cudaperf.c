@@ -12,10 +12,11 @@
  * for pinned host->device, device->host and device->device copies of
  * 4 KiB .. 64 MiB: GB/s and microseconds per copy. Every mode waits for its
  * completions the same way (a counter the completion bumps, polled).
- * Without a GPU it says so and exits 0.
+ * Without a GPU it says so and exits 77 (skipped, as ctest counts it).
  *
- *   cudaperf [--quick] [--device N] [--window N]
+ *   cudaperf [--quick] [--device=N] [--window=N]
  */
+#include <getopt.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,8 @@
 
 #include <udmaengine/cuda.h>
 #include <udmaengine/dmaengine.h>
+
+#include "cli.h"
 
 #define MAX_SIZE ((size_t)64 << 20)
 
@@ -147,6 +150,62 @@ static double run_udma(struct bench *b, enum dir d, size_t size, int n, bool eac
 	return (double)(now_ns() - t0) / 1e9;
 }
 
+static const char usage_text[] =
+	"usage: cudaperf [options]\n"
+	"Measures one udmaengine CUDA channel against the raw CUDA runtime on one stream\n"
+	"(cudaMemcpyAsync + cudaLaunchHostFunc), for pinned H2D, D2H and D2D copies of\n"
+	"4 KiB to 64 MiB: GB/s and microseconds per copy, a completion per copy and one\n"
+	"at the end. Options take their value as --opt=VALUE or --opt VALUE.\n\n"
+	"  --quick           a short run (fewer sizes and copies)\n"
+	"  --device=N        the GPU to measure (0)\n"
+	"  --window=N        descriptors the channel hands to its stream at once,\n"
+	"                    1..1024 (the provider's default: 16)\n"
+	"  -h, --help        this text\n"
+	"  --version         the udmaengine version\n\n"
+	"Exit status: 0 measured, 1 a CUDA or udmaengine call failed, 2 bad options,\n"
+	"77 skipped: no CUDA device.\n";
+
+enum { OPT_QUICK = 256, OPT_DEVICE, OPT_WINDOW, OPT_VERSION };
+
+static const struct option longopts[] = {
+	{ "quick", no_argument, NULL, OPT_QUICK },
+	{ "device", required_argument, NULL, OPT_DEVICE },
+	{ "window", required_argument, NULL, OPT_WINDOW },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void parse(int argc, char **argv, struct udma_cuda_config *cfg, bool *quick)
+{
+	int c;
+
+	cli_prog = "cudaperf";
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(CLI_EXIT_PASS);
+		case OPT_VERSION:
+			cli_version();
+		case OPT_QUICK:
+			*quick = true;
+			break;
+		case OPT_DEVICE:
+			cfg->device = (int)cli_opt_u64("device", optarg, 0, 1023);
+			break;
+		case OPT_WINDOW:
+			cfg->max_inflight = (unsigned int)cli_opt_u64("window", optarg, 1, 1024);
+			break;
+		default:
+			cli_bad_option(c, argv, longopts);
+		}
+	}
+	if (optind < argc)
+		cli_usage_error("unexpected argument '%s'", argv[optind]);
+}
+
 static void cell(size_t size, int n, double s)
 {
 	printf(" %8.2f %8.2f |", (double)size * n / s / 1e9, s * 1e6 / n);
@@ -163,28 +222,16 @@ int main(int argc, char **argv)
 	int count = 0, engines = 0;
 	size_t budget;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--quick"))
-			quick = true;
-		else if (!strcmp(argv[i], "--device") && i + 1 < argc)
-			cfg.device = atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--window") && i + 1 < argc)
-			cfg.max_inflight = (unsigned int)atoi(argv[++i]);
-		else {
-			fprintf(stderr, "usage: cudaperf [--quick] [--device N] [--window N]\n");
-			return 2;
-		}
-	}
+	parse(argc, argv, &cfg, &quick);
 	err = cudaGetDeviceCount(&count);
 	if (err != cudaSuccess || count == 0) {
 		printf("cudaperf: SKIP: no CUDA device (cudaGetDeviceCount: %s): nothing to measure\n",
 		       err != cudaSuccess ? cudaGetErrorName(err) : "0 devices");
-		return 0;
+		return CLI_EXIT_SKIP;
 	}
-	if (cfg.device >= count) {
-		fprintf(stderr, "cudaperf: --device %d: there are %d devices\n", cfg.device, count);
-		return 2;
-	}
+	if (cfg.device >= count)
+		cli_usage_error("--device=%d: there %s %d CUDA device%s (0..%d)", cfg.device,
+				count == 1 ? "is" : "are", count, count == 1 ? "" : "s", count - 1);
 	if ((err = cudaSetDevice(cfg.device)) != cudaSuccess)
 		die("cudaSetDevice", err);
 	if ((err = cudaGetDeviceProperties(&prop, cfg.device)) != cudaSuccess)

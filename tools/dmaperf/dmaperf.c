@@ -31,6 +31,7 @@
 #include <udmaengine/soft.h>
 
 #include "dmaperf.h"
+#include "progress.h"
 
 /*
  * The client waits like a driver would: a moment of polling, then it gives
@@ -436,10 +437,13 @@ int main(int argc, char **argv)
 	dma_cap_mask_t mask;
 	unsigned char *src, *dst;
 	double p50 = 0, p99 = 0;
-	int have_dpdk;
+	int have_dpdk, nmodes, status = 0;
+	struct progress prog;
+	uint64_t done = 0, per_size;
 
 	if (dmaperf_parse(argc, argv, &o))
 		return 2;
+	nmodes = __builtin_popcount(o.modes);
 	cfg.nr_channels = o.channels;
 	if (o.pin >= 0)
 		cfg.cpu_mask = 1ull << (o.pin + 1);	/* the controller on the next CPU */
@@ -454,13 +458,17 @@ int main(int argc, char **argv)
 	dma_cap_set(DMA_MEMCPY, mask);
 	for (unsigned int c = 0; c < o.channels; c++) {
 		chans[c] = dma_request_channel(mask, NULL, NULL);
-		if (!chans[c])
+		if (!chans[c]) {
+			fprintf(stderr, "dmaperf: no channel %u\n", c);
 			return 1;
+		}
 	}
 	src = aligned_alloc(4096, o.ws);
 	dst = aligned_alloc(4096, o.ws);
-	if (!src || !dst)
+	if (!src || !dst) {
+		fprintf(stderr, "dmaperf: cannot allocate 2 x %zu bytes (--ws)\n", o.ws);
 		return 1;
+	}
 	memset(src, 1, o.ws);	/* fault the pages in before timing */
 	memset(dst, 2, o.ws);
 
@@ -470,33 +478,49 @@ int main(int argc, char **argv)
 	 * column measured in a quiet minute would otherwise flatter its ratio.
 	 */
 	have_dpdk = o.dpdk;
+	/* progress counts measurements: each size's columns, the skeleton's, latency */
+	per_size = 1 + (unsigned int)o.ring + (unsigned int)nmodes + (unsigned int)o.dpdk;
+	progress_start(&prog, "dmaperf", "measurements",
+		       o.repeat * o.nsizes * per_size + (o.lat_samples ? 1 : 0), o.quiet);
 	for (unsigned int k = 0; k < o.repeat; k++) {
-		if (have_dpdk)
+		if (have_dpdk) {
+			progress_clear(&prog);	/* it may print a line */
 			have_dpdk = dmaperf_skeleton(argv[0], &o, rounds[k]);
+		}
+		if (o.dpdk)
+			done += (uint64_t)o.nsizes;	/* run, or skipped */
 		for (int i = 0; i < o.nsizes; i++) {
 			struct row *r = &rounds[k][i];
 
 			r->size = o.sizes[i];
 			r->memcpy = run_memcpy_where_copies_run(&o, src, dst, r->size);
-			if (o.ring)
+			progress_update(&prog, ++done);
+			if (o.ring) {
 				r->ring = dmaperf_ring(&o, src, dst, r->size);
+				progress_update(&prog, ++done);
+			}
 			for (int m = 0; m < MODES; m++)
-				if (o.modes & (1u << m))
+				if (o.modes & (1u << m)) {
 					r->udma[m] = run_udma(&o, chans, (enum mode)m, src, dst,
 							      r->size);
+					progress_update(&prog, ++done);
+				}
 		}
 	}
 	median_rows(&o, rounds, rows);
 	if (o.lat_samples)
 		run_latency(&o, chans[0], src, dst, &p50, &p99);
+	progress_end(&prog);
 
 	dmaperf_report(&o, rows, have_dpdk, p50, p99);
-	if (o.fifo && dmaperf_fifo(chans[0], 64 << 10, 64 << 20))
+	if (o.fifo && dmaperf_fifo(chans[0], 64 << 10, 64 << 20)) {
 		fprintf(stderr, "dmaperf: the FIFO run failed\n");
+		status = 1;
+	}
 	for (unsigned int c = 0; c < o.channels; c++)
 		dma_release_channel(chans[c]);
 	udma_soft_destroy(soft);
 	free(src);
 	free(dst);
-	return 0;
+	return status;
 }

@@ -35,6 +35,7 @@ struct opts {
 	int dpdk;		/* run the DPDK skeleton column if available */
 	int fifo;		/* --fifo: slave throughput through a hand-driven FIFO */
 	int ring;		/* --ring: the bare-ring bound beside udmaengine */
+	int quiet;		/* --quiet: no progress line */
 	const char *csv;
 	const char *plot_dir;
 };

@@ -1,24 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /* dmaperf's command line. */
+#define _GNU_SOURCE	/* sched_getaffinity: --pin must name a CPU we may use */
+#include <getopt.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "dmaperf.h"
+
+#define MAX_BYTES ((uint64_t)64 << 30)	/* --sizes and --ws, at most */
 
 static const char usage_text[] =
 	"usage: dmaperf [options]\n"
-	"  --sizes=64,4K,64K,1M   copy sizes (suffixes K, M, G)\n"
+	"Measures udmaengine's soft controller against memcpy (and DPDK's dma_skeleton\n"
+	"when it is built) and prints a table of GB/s, Mops/s and ratios.\n"
+	"Options take their value as --opt=VALUE or --opt VALUE.\n\n"
+	"  --sizes=64,4K,64K,1M   copy sizes, at most 32 (suffixes K, M, G: x1024)\n"
 	"  --ws=64M               working set per buffer: small stays in cache, large goes to DRAM\n"
-	"  --time-ms=300          time per measurement\n"
-	"  --depth=512            descriptors in flight per channel, at most\n"
-	"  --batch=32             descriptors per dma_async_issue_pending\n"
-	"  --every=32             coalesced mode: a callback every Nth descriptor\n"
-	"  --channels=1           channels in parallel, one client thread each (max 16)\n"
+	"  --time-ms=300          time per measurement (1..600000)\n"
+	"  --depth=512            descriptors in flight per channel, at most (1..1048576)\n"
+	"  --batch=32             descriptors per dma_async_issue_pending (1..65536, <= depth)\n"
+	"  --every=32             coalesced mode: a callback every Nth descriptor (1..65536, <= depth)\n"
+	"  --channels=1           channels in parallel, one client thread each (1..16)\n"
 	"  --modes=coalesced,callback,polled,batch\n"
-	"  --latency=20000        submit-to-callback samples (0: skip)\n"
+	"  --latency=20000        submit-to-callback samples (0: skip; else 100..10000000)\n"
 	"  --repeat=1             rounds over every column, interleaved; each cell is the\n"
-	"                         median of its rounds (a noisy machine: use 3 or more)\n"
+	"                         median of its rounds (1..15; a noisy machine: use 3 or more)\n"
 	"  --pin=CPU              client on CPU, controller thread (and the memcpy reference,\n"
 	"                         and DPDK's worker) on CPU+1: same CPU for every copy\n"
 	"  --no-dpdk              skip the DPDK dma_skeleton column\n"
@@ -26,40 +35,68 @@ static const char usage_text[] =
 	"  --ring                 also: the bound, copies handed to a copy thread through a\n"
 	"                         bare ring with no API (what the API and bookkeeping cost)\n"
 	"  --csv=FILE             write the table as CSV\n"
-	"  --plot=DIR             write PNG plots there (needs gnuplot)\n";
+	"  --plot=DIR             write PNG plots there (needs gnuplot)\n"
+	"  -q, --quiet            no progress line on stderr (shown for runs over 2 s)\n"
+	"  -h, --help             this text\n"
+	"  --version              the udmaengine version\n\n"
+	"Exit status: 0 the run completed, 1 it failed, 2 bad options.\n";
 
-static int size_value(const char *s, size_t *out)
+enum {
+	OPT_SIZES = 256, OPT_WS, OPT_TIME, OPT_DEPTH, OPT_BATCH, OPT_EVERY, OPT_CHANNELS,
+	OPT_MODES, OPT_LATENCY, OPT_REPEAT, OPT_PIN, OPT_NO_DPDK, OPT_FIFO, OPT_RING, OPT_CSV,
+	OPT_PLOT, OPT_VERSION,
+};
+
+static const struct option longopts[] = {
+	{ "sizes", required_argument, NULL, OPT_SIZES },
+	{ "ws", required_argument, NULL, OPT_WS },
+	{ "time-ms", required_argument, NULL, OPT_TIME },
+	{ "depth", required_argument, NULL, OPT_DEPTH },
+	{ "batch", required_argument, NULL, OPT_BATCH },
+	{ "every", required_argument, NULL, OPT_EVERY },
+	{ "channels", required_argument, NULL, OPT_CHANNELS },
+	{ "modes", required_argument, NULL, OPT_MODES },
+	{ "latency", required_argument, NULL, OPT_LATENCY },
+	{ "repeat", required_argument, NULL, OPT_REPEAT },
+	{ "pin", required_argument, NULL, OPT_PIN },
+	{ "no-dpdk", no_argument, NULL, OPT_NO_DPDK },
+	{ "fifo", no_argument, NULL, OPT_FIFO },
+	{ "ring", no_argument, NULL, OPT_RING },
+	{ "csv", required_argument, NULL, OPT_CSV },
+	{ "plot", required_argument, NULL, OPT_PLOT },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void parse_sizes(const char *v, struct opts *o)
 {
-	char *end;
-	double v = strtod(s, &end);
+	char *copy = strdup(v), *save = NULL;
 
-	switch (*end) {
-	case 'k': case 'K': v *= 1024; end++; break;
-	case 'm': case 'M': v *= 1024 * 1024; end++; break;
-	case 'g': case 'G': v *= 1024.0 * 1024 * 1024; end++; break;
+	o->nsizes = 0;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		uint64_t size = 0;
+		const char *bad = cli_parse_size(t, 1, MAX_BYTES, &size);
+
+		if (o->nsizes == MAX_SIZES)
+			cli_usage_error("--sizes=%s: at most %d sizes", v, MAX_SIZES);
+		/* in a list, the size at fault is named */
+		if (bad)
+			cli_usage_error("--sizes=%s: %s%s%s%s%s", v, strcmp(t, v) ? "'" : "",
+					strcmp(t, v) ? t : "", strcmp(t, v) ? "': " : "",
+					strncmp(bad, "must", 4) ? "" : "a size ", bad);
+		o->sizes[o->nsizes++] = (size_t)size;
 	}
-	if (*end || v < 1)
-		return -1;
-	*out = (size_t)v;
-	return 0;
+	free(copy);
+	if (!o->nsizes)
+		cli_usage_error("--sizes=%s: needs at least one size", v);
 }
 
-static int uint_value(const char *s, unsigned int *out, unsigned int min, unsigned int max)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (*end || !*s || v < (long)min || v > (long)max)
-		return -1;
-	*out = (unsigned int)v;
-	return 0;
-}
-
-static int parse_modes(const char *v, unsigned int *modes)
+static void parse_modes(const char *v, unsigned int *modes)
 {
 	static const char *const names[MODES] = { "coalesced", "callback", "polled", "batch" };
 	char *copy = strdup(v), *save = NULL;
-	int ret = 0;
 
 	*modes = 0;
 	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -68,24 +105,63 @@ static int parse_modes(const char *v, unsigned int *modes)
 		for (m = 0; m < MODES && strcmp(t, names[m]); m++)
 			;
 		if (m == MODES)
-			ret = -1;
-		else
-			*modes |= 1u << m;
+			cli_usage_error("--modes=%s: no mode '%s' (coalesced, callback, polled, batch)",
+					v, t);
+		*modes |= 1u << m;
 	}
 	free(copy);
-	return *modes ? ret : -1;
+	if (!*modes)
+		cli_usage_error("--modes=%s: needs at least one mode", v);
 }
 
-static int bad(const char *arg)
+/* The CPUs in @set as a list: "0-3,8". */
+static const char *cpu_list(const cpu_set_t *set, char *buf, size_t len)
 {
-	fprintf(stderr, "dmaperf: bad option '%s'\n%s", arg, usage_text);
-	return -1;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int c = 0; c < CPU_SETSIZE && n < len; c++) {
+		int e = c;
+
+		if (!CPU_ISSET(c, set))
+			continue;
+		while (e + 1 < CPU_SETSIZE && CPU_ISSET(e + 1, set))
+			e++;
+		n += (size_t)snprintf(buf + n, len - n, e > c ? "%s%d-%d" : "%s%d", n ? "," : "", c, e);
+		c = e;
+	}
+	return buf;
+}
+
+/*
+ * The client goes on CPU @pin and the controller on @pin + 1: both must be
+ * CPUs this process may run on, or the header's "pinned" would be untrue.
+ */
+static int parse_pin(const char *v)
+{
+	cpu_set_t set;
+	char cpus[128];
+	int pin = (int)cli_opt_u64("pin", v, 0, CPU_SETSIZE - 2);
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		cli_usage_error("--pin=%s: cannot read this process's CPUs", v);
+	for (int cpu = pin; cpu <= pin + 1; cpu++)
+		if (!CPU_ISSET(cpu, &set))
+			cli_usage_error("--pin=%s: the %s would run on CPU %d, which this process "
+					"cannot use (its CPUs: %s)", v,
+					cpu == pin ? "client" : "controller (CPU+1)", cpu,
+					cpu_list(&set, cpus, sizeof(cpus)));
+	if (pin > 62)	/* the controller's cpu_mask is 64 bits */
+		cli_usage_error("--pin=%s: must be at most 62", v);
+	return pin;
 }
 
 int dmaperf_parse(int argc, char **argv, struct opts *o)
 {
 	static const size_t def[] = { 64, 4096, 65536, 1 << 20 };
+	int c;
 
+	cli_prog = "dmaperf";
 	memset(o, 0, sizeof(*o));
 	memcpy(o->sizes, def, sizeof(def));
 	o->nsizes = 4;
@@ -100,89 +176,85 @@ int dmaperf_parse(int argc, char **argv, struct opts *o)
 	o->repeat = 1;
 	o->pin = -1;
 	o->dpdk = 1;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v;
-		unsigned int u;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
+		const char *v = optarg;
 
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+		switch (c) {
+		case 'h':
 			fputs(usage_text, stdout);
-			exit(0);
-		}
-		if (!strcmp(a, "--no-dpdk")) {
+			exit(CLI_EXIT_PASS);
+		case OPT_VERSION:
+			cli_version();
+		case 'q':
+			o->quiet = 1;
+			break;
+		case OPT_NO_DPDK:
 			o->dpdk = 0;
-			continue;
-		}
-		if (!strcmp(a, "--fifo")) {
+			break;
+		case OPT_FIFO:
 			o->fifo = 1;
-			continue;
-		}
-		if (!strcmp(a, "--ring")) {
+			break;
+		case OPT_RING:
 			o->ring = 1;
-			continue;
-		}
-		if (strncmp(a, "--", 2) || !(v = strchr(a, '=')))
-			return bad(a);
-		a += 2;
-		v++;
-		if (!strncmp(a, "sizes=", 6)) {
-			char *copy = strdup(v), *save = NULL;
-			int err = 0;
-
-			o->nsizes = 0;
-			for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
-				err |= o->nsizes == MAX_SIZES || size_value(t, &o->sizes[o->nsizes++]);
-			free(copy);
-			if (err || !o->nsizes)
-				return bad(argv[i]);
-		} else if (!strncmp(a, "ws=", 3)) {
-			if (size_value(v, &o->ws))
-				return bad(argv[i]);
-		} else if (!strncmp(a, "time-ms=", 8)) {
-			if (uint_value(v, &o->time_ms, 1, 600000))
-				return bad(argv[i]);
-		} else if (!strncmp(a, "depth=", 6)) {
-			if (uint_value(v, &o->depth, 1, 1 << 20))
-				return bad(argv[i]);
-		} else if (!strncmp(a, "batch=", 6)) {
-			if (uint_value(v, &o->batch, 1, 1 << 16))
-				return bad(argv[i]);
-		} else if (!strncmp(a, "every=", 6)) {
-			if (uint_value(v, &o->every, 1, 1 << 16))
-				return bad(argv[i]);
-		} else if (!strncmp(a, "channels=", 9)) {
-			if (uint_value(v, &o->channels, 1, MAX_CHANNELS))
-				return bad(argv[i]);
-		} else if (!strncmp(a, "modes=", 6)) {
-			if (parse_modes(v, &o->modes))
-				return bad(argv[i]);
-		} else if (!strncmp(a, "latency=", 8)) {
-			if (uint_value(v, &o->lat_samples, 0, 10000000) ||
-			    (o->lat_samples && o->lat_samples < 100))
-				return bad(argv[i]);
-		} else if (!strncmp(a, "repeat=", 7)) {
-			if (uint_value(v, &o->repeat, 1, MAX_ROUNDS))
-				return bad(argv[i]);
-		} else if (!strncmp(a, "pin=", 4)) {
-			if (uint_value(v, &u, 0, 1023))
-				return bad(argv[i]);
-			o->pin = (int)u;
-		} else if (!strncmp(a, "csv=", 4)) {
+			break;
+		case OPT_SIZES:
+			parse_sizes(v, o);
+			break;
+		case OPT_WS:
+			o->ws = (size_t)cli_opt_size("ws", v, 1, MAX_BYTES);
+			break;
+		case OPT_TIME:
+			o->time_ms = (unsigned int)cli_opt_u64("time-ms", v, 1, 600000);
+			break;
+		case OPT_DEPTH:
+			o->depth = (unsigned int)cli_opt_u64("depth", v, 1, 1 << 20);
+			break;
+		case OPT_BATCH:
+			o->batch = (unsigned int)cli_opt_u64("batch", v, 1, 1 << 16);
+			break;
+		case OPT_EVERY:
+			o->every = (unsigned int)cli_opt_u64("every", v, 1, 1 << 16);
+			break;
+		case OPT_CHANNELS:
+			o->channels = (unsigned int)cli_opt_u64("channels", v, 1, MAX_CHANNELS);
+			break;
+		case OPT_MODES:
+			parse_modes(v, &o->modes);
+			break;
+		case OPT_LATENCY:
+			o->lat_samples = (unsigned int)cli_opt_u64("latency", v, 0, 10000000);
+			if (o->lat_samples && o->lat_samples < 100)
+				cli_usage_error("--latency=%s: at least 100 samples, or 0 to skip", v);
+			break;
+		case OPT_REPEAT:
+			o->repeat = (unsigned int)cli_opt_u64("repeat", v, 1, MAX_ROUNDS);
+			break;
+		case OPT_PIN:
+			o->pin = parse_pin(v);
+			break;
+		case OPT_CSV:
+			if (!*v)
+				cli_usage_error("--csv: needs a file name");
 			o->csv = v;
-		} else if (!strncmp(a, "plot=", 5)) {
+			break;
+		case OPT_PLOT:
+			if (!*v)
+				cli_usage_error("--plot: needs a directory");
 			o->plot_dir = v;
-		} else {
-			return bad(argv[i]);
+			break;
+		default:
+			cli_bad_option(c, argv, longopts);
 		}
 	}
+	if (optind < argc)
+		cli_usage_error("unexpected argument '%s'", argv[optind]);
 	for (int i = 0; i < o->nsizes; i++)
-		if (o->sizes[i] * o->channels > o->ws) {
-			fprintf(stderr, "dmaperf: size %zu x %u channels exceeds the working set %zu "
-				"(--ws)\n", o->sizes[i], o->channels, o->ws);
-			return -1;
-		}
-	if (o->batch > o->depth || o->every > o->depth) {
-		fprintf(stderr, "dmaperf: --batch and --every must not exceed --depth\n");
-		return -1;
-	}
+		if (o->sizes[i] * o->channels > o->ws)
+			cli_usage_error("size %zu x %u channels exceeds the working set %zu (--ws)",
+					o->sizes[i], o->channels, o->ws);
+	if (o->batch > o->depth || o->every > o->depth)
+		cli_usage_error("--batch (%u) and --every (%u) must not exceed --depth (%u)",
+				o->batch, o->every, o->depth);
 	return 0;
 }

@@ -5,6 +5,8 @@
  *
  *   dmastress [--seed=N] [--threads=N] [--channels=N] [--ops=N] [--max-len=N] [-q]
  *
+ * --ops is the total: the threads share it, each doing its part exactly.
+ *
  * Each thread, with its own PRNG seeded from --seed, repeatedly picks a
  * channel and an action: prep+submit a copy (with a callback, or polled),
  * a batch of copies (udma_submit_memcpy_batch; some polled, which the soft
@@ -19,9 +21,12 @@
  *     until the end, so a late callback is seen rather than a use-after-free);
  *   - at the end every record was either called back exactly once
  *     (completed) or never (terminated): accounted for exactly once.
- * Any violation is a finding; the exit status is the number of findings
- * (capped at 100). The same seed and thread count give the same choices.
+ * Any violation is a finding; the last line counts them and the exit status
+ * is 1 if there was one (2: bad options). The same seed and thread count
+ * give the same choices.
  */
+#include <errno.h>
+#include <getopt.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -32,8 +37,12 @@
 #include <udmaengine/dmaengine.h>
 #include <udmaengine/soft.h>
 
+#include "cli.h"
+#include "progress.h"
+
 #define MAX_THREADS 64
 #define MAX_CHANNELS 16
+#define MAX_OPS 1000000000000ull	/* days of running: a typo, not a plan */
 #define REC_LIVE 0x11fe11feu
 #define REC_DEAD 0xdeadbeefu
 
@@ -73,6 +82,10 @@ static struct slot slots[MAX_CHANNELS];
 static uint64_t findings;		/* atomic */
 static uint64_t stat_ops, stat_done, stat_dead, stat_bytes, stat_misuse;	/* atomic */
 static dma_cap_mask_t memcpy_mask;
+/* workers that have finished their operations: the progress loop's end */
+static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
+static unsigned int nr_done;
 
 static void finding(const char *what, const struct record *r)
 {
@@ -330,7 +343,8 @@ static void settle_list(struct record **live, struct record **graveyard)
 static void *worker(void *arg)
 {
 	uint64_t rng = opt.seed * 0x9e3779b97f4a7c15ull + (uintptr_t)arg + 1;
-	uint64_t my_ops = opt.ops / opt.threads;
+	/* --ops is the total: the first ops % threads threads do one more */
+	uint64_t my_ops = opt.ops / opt.threads + ((uintptr_t)arg < opt.ops % opt.threads);
 	struct record *list = NULL, *graveyard = NULL, *r;
 
 	for (uint64_t i = 0; i < my_ops; i++) {
@@ -378,6 +392,10 @@ static void *worker(void *arg)
 		dma_async_issue_pending(slots[c].chan);
 		pthread_rwlock_unlock(&slots[c].use);
 	}
+	pthread_mutex_lock(&done_lock);
+	nr_done++;
+	pthread_cond_signal(&done_cond);
+	pthread_mutex_unlock(&done_lock);
 	/* hand back one list: the live ones first, then the settled */
 	if (!list)
 		return graveyard;
@@ -387,34 +405,75 @@ static void *worker(void *arg)
 	return list;
 }
 
-static int parse(int argc, char **argv)
-{
-	opt = (struct opts){ .seed = 1, .threads = 4, .channels = 4, .ops = 100000, .max_len = 4096 };
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		unsigned long long v;
+static const char usage_text[] =
+	"usage: dmastress [options]\n"
+	"Seeded random traffic from several threads on shared soft channels: copies\n"
+	"(single, batched, polled), issue, terminate, pause, status, channel release.\n"
+	"Every copy is verified and accounted for; a broken promise is a FINDING.\n"
+	"The same seed and thread count make the same choices.\n"
+	"Options take their value as --opt=VALUE or --opt VALUE.\n\n"
+	"  --ops=N           operations in all, split across the threads (100000)\n"
+	"  --threads=N       client threads, 1..64 (4)\n"
+	"  --channels=N      shared channels, 1..16 (4)\n"
+	"  --max-len=BYTES   longest copy, 1..64M, suffixes K, M (4096)\n"
+	"  --seed=N          seed of every thread's choices (1)\n"
+	"  -q, --quiet       no progress line on stderr (shown for runs over 2 s)\n"
+	"  -h, --help        this text\n"
+	"  --version         the udmaengine version\n\n"
+	"Exit status: 0 no findings, 1 findings (counted in the last line), 2 bad options.\n";
 
-		if (!strcmp(a, "-q")) {
+enum { OPT_OPS = 256, OPT_THREADS, OPT_CHANNELS, OPT_MAX_LEN, OPT_SEED, OPT_VERSION };
+
+static const struct option longopts[] = {
+	{ "ops", required_argument, NULL, OPT_OPS },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "channels", required_argument, NULL, OPT_CHANNELS },
+	{ "max-len", required_argument, NULL, OPT_MAX_LEN },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void parse(int argc, char **argv)
+{
+	int c;
+
+	cli_prog = "dmastress";
+	opt = (struct opts){ .seed = 1, .threads = 4, .channels = 4, .ops = 100000, .max_len = 4096 };
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(CLI_EXIT_PASS);
+		case OPT_VERSION:
+			cli_version();
+		case 'q':
 			opt.quiet = 1;
-			continue;
-		}
-		if (sscanf(a, "--seed=%llu", &v) == 1)
-			opt.seed = v;
-		else if (sscanf(a, "--threads=%llu", &v) == 1 && v >= 1 && v <= MAX_THREADS)
-			opt.threads = (unsigned int)v;
-		else if (sscanf(a, "--channels=%llu", &v) == 1 && v >= 1 && v <= MAX_CHANNELS)
-			opt.channels = (unsigned int)v;
-		else if (sscanf(a, "--ops=%llu", &v) == 1 && v >= 1)
-			opt.ops = v;
-		else if (sscanf(a, "--max-len=%llu", &v) == 1 && v >= 1 && v <= (64u << 20))
-			opt.max_len = (unsigned int)v;
-		else {
-			fprintf(stderr, "dmastress: bad option '%s'\nusage: dmastress [--seed=N] "
-				"[--threads=1..64] [--channels=1..16] [--ops=N] [--max-len=N] [-q]\n", a);
-			return -1;
+			break;
+		case OPT_OPS:
+			opt.ops = cli_opt_u64("ops", optarg, 1, MAX_OPS);
+			break;
+		case OPT_THREADS:
+			opt.threads = (unsigned int)cli_opt_u64("threads", optarg, 1, MAX_THREADS);
+			break;
+		case OPT_CHANNELS:
+			opt.channels = (unsigned int)cli_opt_u64("channels", optarg, 1, MAX_CHANNELS);
+			break;
+		case OPT_MAX_LEN:
+			opt.max_len = (unsigned int)cli_opt_size("max-len", optarg, 1, 64u << 20);
+			break;
+		case OPT_SEED:
+			opt.seed = cli_opt_u64("seed", optarg, 0, UINT64_MAX);
+			break;
+		default:
+			cli_bad_option(c, argv, longopts);
 		}
 	}
-	return 0;
+	if (optind < argc)
+		cli_usage_error("unexpected argument '%s'", argv[optind]);
 }
 
 int main(int argc, char **argv)
@@ -425,16 +484,18 @@ int main(int argc, char **argv)
 	struct record *lists[MAX_THREADS];
 	struct dma_device *dev;
 	struct timespec t0, t1;
+	struct progress prog;
 	uint64_t records = 0;
 	double secs;
 
-	if (parse(argc, argv))
-		return 2;
+	parse(argc, argv);
 	udma_set_diag_handler(on_diag, NULL);
 	cfg.nr_channels = opt.channels + 1;	/* one spare for replace_channel */
 	dev = udma_soft_create(&cfg);
-	if (IS_ERR(dev))
-		return 1;
+	if (IS_ERR(dev)) {
+		fprintf(stderr, "dmastress: udma_soft_create: %ld\n", PTR_ERR(dev));
+		return CLI_EXIT_FAIL;
+	}
 	dma_cap_zero(memcpy_mask);
 	dma_cap_set(DMA_MEMCPY, memcpy_mask);
 	for (unsigned int c = 0; c < opt.channels; c++) {
@@ -445,6 +506,26 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (unsigned int t = 0; t < opt.threads; t++)
 		pthread_create(&tid[t], NULL, worker, (void *)(uintptr_t)t);
+	progress_start(&prog, "dmastress", "operations", opt.ops, opt.quiet);
+	pthread_mutex_lock(&done_lock);
+	while (nr_done < opt.threads) {
+		struct timespec ts;
+
+		/* done_cond uses CLOCK_REALTIME: a wake-up now and then is all it takes */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		if (pthread_cond_timedwait(&done_cond, &done_lock, &ts) == ETIMEDOUT) {
+			pthread_mutex_unlock(&done_lock);
+			progress_update(&prog, __atomic_load_n(&stat_ops, __ATOMIC_RELAXED));
+			pthread_mutex_lock(&done_lock);
+		}
+	}
+	pthread_mutex_unlock(&done_lock);
+	progress_end(&prog);
 	for (unsigned int t = 0; t < opt.threads; t++)
 		pthread_join(tid[t], (void **)&lists[t]);
 
@@ -486,5 +567,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "dmastress: FINDING: %llu records, %llu accounted\n",
 			(unsigned long long)records, (unsigned long long)(stat_done + stat_dead)),
 			findings++;
-	return findings > 100 ? 100 : (int)findings;
+	return findings ? CLI_EXIT_FAIL : CLI_EXIT_PASS;
 }

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * dmatest's parameters: the kernel module's, as command-line options.
- * Both `--iterations=500` and `iterations=500` (as on a modprobe line) work;
- * dashes and underscores in names are the same, as modprobe has it; a
- * boolean alone (`noverify`, `--polled`) means true. Numbers take the
- * kernel's forms (decimal, 0x hex, 0 octal). A bad parameter ends the
- * program with one line on stderr and exit status 2.
+ * `iterations=500` (as on a modprobe line), `--iterations=500` and
+ * `--iterations 500` all work (getopt_long, which also takes a unique
+ * prefix: `--iter=500`); dashes and underscores in names are the same, as
+ * modprobe has it; a boolean alone (`noverify`, `--polled`) means true, and
+ * takes a value only after '=' (`--polled=0`). Numbers take the kernel's
+ * forms (decimal, 0x hex, 0 octal). A bad parameter ends the program with
+ * one line on stderr and exit status 2.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "dmatest.h"
 
 enum ptype {
@@ -122,10 +126,11 @@ static void __attribute__((noreturn, format(printf, 1, 2))) bad(const char *fmt,
 
 static void usage(void)
 {
-	printf("usage: dmatest [PARAM=VALUE | --PARAM=VALUE | BOOLPARAM | --BOOLPARAM]...\n"
+	printf("usage: dmatest [PARAM=VALUE | --PARAM=VALUE | --PARAM VALUE | [--]BOOLPARAM]...\n"
 	       "Tests DMA channels as the kernel's dmatest module does, with its parameters.\n"
 	       "A software controller is created first (soft=0: none), so by default every\n"
-	       "channel of it is tested with 100 memcpy tests per thread.\n\n");
+	       "channel of it is tested with 100 memcpy tests per thread.\n"
+	       "'-' and '_' in names are the same; a boolean takes a value only after '='.\n\n");
 	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
 		const struct param *q = &params[i];
 		char left[64];
@@ -136,6 +141,8 @@ static void usage(void)
 			 q->arg ? q->arg : "");
 		printf("  %-32s %s\n", left, q->help);
 	}
+	printf("  %-32s %s\n  %-32s %s\n", "help, -h, --help", "this text", "--version",
+	       "the udmaengine version");
 	printf("\nTesting dmatest itself (not for hardware):\n");
 	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
 		if (params[i].test_only)
@@ -146,20 +153,19 @@ static void usage(void)
 	exit(DMATEST_EXIT_PASS);
 }
 
-/* Whole string a number in the kernel's bases; false if not a number at all. */
+/* Whole string a number in the kernel's bases (decimal, 0x hex, 0 octal). */
 static bool parse_number(const char *name, const char *val, long long min, long long max,
 			 long long *out)
 {
-	char *end;
-	long long v;
+	int64_t v = 0;
+	const char *why;
 
 	if (!*val)
 		bad("%s: needs a value (%s=N)", name, name);
-	errno = 0;
-	v = strtoll(val, &end, 0);
-	if (end == val || *end)
-		bad("%s: '%s' is not a number", name, val);
-	if (errno == ERANGE || v < min || v > max)
+	why = cli_parse_i64(val, 0, INT64_MIN, INT64_MAX, &v);
+	if (why && strncmp(why, "must", 4))
+		bad("%s: '%s': %s", name, val, why);
+	if (why || v < min || v > max)
 		bad("%s: %s is out of range (%lld..%lld)", name, val, min, max);
 	*out = v;
 	return true;
@@ -303,28 +309,12 @@ static void set_defaults(struct dmatest_params *p)
 	p->seed %= 1000000000000ull;	/* short enough to copy from the output */
 }
 
-static void parse_one(struct dmatest_params *p, const char *arg)
+/* Parameter @q, spelt @name (its name or the kernel's alias), given @val (NULL: none). */
+static void set_param(struct dmatest_params *p, const struct param *q, const char *name,
+		      const char *val)
 {
-	char name[64];
-	const char *eq = strchr(arg, '='), *val = eq ? eq + 1 : NULL;
-	size_t nlen;
-	const struct param *q;
-	const char *orig = arg;
 	long long v;
 
-	if (arg[0] == '-' && arg[1] == '-')
-		arg += 2;
-	else if (!strcmp(arg, "-h"))
-		usage();
-	nlen = eq ? (size_t)(eq - arg) : strlen(arg);
-	if (nlen == 0 || nlen >= sizeof(name))
-		bad("'%s' is not a parameter", orig);
-	for (size_t i = 0; i < nlen; i++)	/* modprobe: '-' and '_' are one */
-		name[i] = arg[i] == '-' ? '_' : arg[i];
-	name[nlen] = '\0';
-	q = lookup(name);
-	if (!q)
-		bad("unknown parameter '%s'", name);
 	if (!val && q->type != P_BOOL && q->type != P_HELP && q->type != P_IGNORE &&
 	    q->type != P_REFUSE)
 		bad("%s: needs a value (%s=%s)", name, name, q->arg ? q->arg : "VALUE");
@@ -341,18 +331,15 @@ static void parse_one(struct dmatest_params *p, const char *arg)
 		*(int *)((char *)p + q->off) = (int)v;
 		break;
 	case P_U64: {
-		char *end;
-		unsigned long long u;
+		uint64_t u = 0;
+		const char *why;
 
 		if (!*val)
 			bad("%s: needs a value (%s=N)", name, name);
-		if (*val == '-')
-			bad("%s: %s is out of range (0..%llu)", name, val, (unsigned long long)UINT64_MAX);
-		errno = 0;
-		u = strtoull(val, &end, 0);
-		if (end == val || *end)
-			bad("%s: '%s' is not a number", name, val);
-		if (errno == ERANGE)
+		why = cli_parse_u64(val, 0, 0, UINT64_MAX, &u);
+		if (why && strncmp(why, "must", 4))
+			bad("%s: '%s': %s", name, val, why);
+		if (why)
 			bad("%s: %s is out of range (0..%llu)", name, val, (unsigned long long)UINT64_MAX);
 		*(uint64_t *)((char *)p + q->off) = u;
 		break;
@@ -381,11 +368,105 @@ static void parse_one(struct dmatest_params *p, const char *arg)
 	}
 }
 
+/* The modprobe form, NAME[=VALUE]: '-' and '_' in a name are one. */
+static void parse_bare(struct dmatest_params *p, const char *arg)
+{
+	char name[64];
+	const char *eq = strchr(arg, '='), *val = eq ? eq + 1 : NULL;
+	size_t nlen = eq ? (size_t)(eq - arg) : strlen(arg);
+	const struct param *q;
+
+	if (nlen == 0 || nlen >= sizeof(name))
+		bad("'%s' is not a parameter", arg);
+	for (size_t i = 0; i < nlen; i++)
+		name[i] = arg[i] == '-' ? '_' : arg[i];
+	name[nlen] = '\0';
+	q = lookup(name);
+	if (!q)
+		bad("unknown parameter '%.*s'", (int)nlen, arg);
+	set_param(p, q, name, val);
+}
+
+#define NPARAMS (sizeof(params) / sizeof(params[0]))
+#define OPT_VERSION 1000
+/* getopt_long's val for params[i]: its name, or (+ 1) its alias */
+#define OPT_PARAM(i, alias) (256 + 2 * (int)(i) + (alias))
+
+/* A long option for every name and alias, spelt with '-'. */
+static void long_options(struct option *o, char (*names)[64])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < NPARAMS; i++) {
+		const struct param *q = &params[i];
+		int has_arg = q->type == P_HELP ? no_argument :
+			      q->type == P_BOOL || q->type == P_IGNORE || q->type == P_REFUSE ?
+			      optional_argument : required_argument;
+
+		for (int alias = 0; alias < 2; alias++) {
+			const char *nm = alias ? q->alias : q->name;
+
+			if (!nm)
+				continue;
+			snprintf(names[n], sizeof(names[n]), "%s", nm);
+			for (char *c = names[n]; *c; c++)
+				*c = *c == '_' ? '-' : *c;
+			o[n] = (struct option){ names[n], has_arg, NULL, OPT_PARAM(i, alias) };
+			n++;
+		}
+	}
+	o[n++] = (struct option){ "version", no_argument, NULL, OPT_VERSION };
+	o[n] = (struct option){ NULL, 0, NULL, 0 };
+}
+
 void dmatest_parse(struct dmatest_params *p, int argc, char **argv)
 {
+	static struct option longopts[2 * NPARAMS + 2];
+	static char names[2 * NPARAMS][64];
+	char **args = calloc((size_t)argc + 1, sizeof(*args));
+	int c;
+
+	cli_prog = "dmatest";
 	set_defaults(p);
+	long_options(longopts, names);
+	if (!args) {
+		dmatest_err("dmatest: out of memory");
+		exit(DMATEST_EXIT_FAIL);
+	}
+	/* --test_buf_size is --test-buf-size: '_' in an option's name becomes '-' */
+	for (int i = 0; i < argc; i++) {
+		args[i] = argv[i];
+		if (i && !strncmp(argv[i], "--", 2) && (args[i] = strdup(argv[i])))
+			for (char *ch = args[i] + 2; *ch && *ch != '='; ch++)
+				*ch = *ch == '_' ? '-' : *ch;
+	}
+	/*
+	 * '-': the modprobe form comes back in order as code 1, so that the
+	 * last value given wins whichever form each was in, as with modprobe.
+	 * Errors name the option as it was given (argv, not args).
+	 */
+	opterr = 0;
+	while ((c = getopt_long(argc, args, "-:h", longopts, NULL)) != -1) {
+		if (c == 1) {
+			parse_bare(p, optarg);
+		} else if (c == 'h') {
+			usage();
+		} else if (c == OPT_VERSION) {
+			cli_version();
+		} else if (c >= OPT_PARAM(0, 0) && c < OPT_PARAM(NPARAMS, 0)) {
+			const struct param *q = &params[(c - OPT_PARAM(0, 0)) / 2];
+
+			set_param(p, q, (c - OPT_PARAM(0, 0)) % 2 ? q->alias : q->name, optarg);
+		} else {
+			cli_bad_option(c, argv, longopts);
+		}
+	}
+	for (int i = optind; i < argc; i++)	/* after "--" */
+		parse_bare(p, argv[i]);
 	for (int i = 1; i < argc; i++)
-		parse_one(p, argv[i]);	/* a later value wins, as with modprobe */
+		if (args[i] != argv[i])
+			free(args[i]);
+	free(args);
 
 	/* What the kernel finds out only in each thread, found out at once. */
 	if (p->alignment >= 0 && (1ull << p->alignment) > p->buf_size)
