@@ -16,7 +16,12 @@ target_link_libraries(udmaengine_kernel INTERFACE udmaengine_kmain udmaengine_st
 set_target_properties(udmaengine_kernel PROPERTIES EXPORT_NAME kernel)
 add_library(udmaengine::kernel ALIAS udmaengine_kernel)
 
-install(DIRECTORY include/kernel/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/udmaengine/kernel)
+# include/kernel/udmaengine is a link to the library's own headers, so that
+# -I include/kernel alone finds them; installed, the kernel tree sits inside
+# include/udmaengine and the link points one level up
+install(DIRECTORY include/kernel/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/udmaengine/kernel
+        PATTERN udmaengine EXCLUDE)
+install(CODE "file(CREATE_LINK .. \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_INCLUDEDIR}/udmaengine/kernel/udmaengine\" SYMBOLIC)")
 install(TARGETS udmaengine_kmain udmaengine_kernel EXPORT udmaengineTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 configure_file(cmake/udmaengine-kernel.pc.in ${CMAKE_CURRENT_BINARY_DIR}/udmaengine-kernel.pc @ONLY)
