@@ -171,6 +171,9 @@ int main(int argc, char **argv)
 	CHECK_EQ(udma_soft_destroy(dev), 0);
 	CHECK_EQ(udma_trace_stop(), 0);
 	CHECK_EQ(udma_trace_stop(), -EINVAL);
+	free(src);
+	free(dst);
+	free(sbuf);
 
 	if (argc > 1) {	/* what the trace must show, for trace-check.py */
 		char name[16] = "";
