@@ -327,6 +327,17 @@ static void reply_error(struct jbuf *b, const char *fmt, ...)
 static void cmd_help(struct jbuf *b, const char *cmd, const char *arg);
 static void cmd_info(struct jbuf *b, const char *cmd, const char *arg);
 static void cmd_channels(struct jbuf *b, const char *cmd, const char *arg);
+/* {"<cmd>": <one>}: the answer built apart in @one, once it was found. */
+static void reply_object(struct jbuf *b, const char *cmd, const struct jbuf *one)
+{
+	jb_put(b, "{", 1);
+	jb_str(b, cmd);
+	jb_put(b, ": ", 2);
+	jb_put(b, one->p, one->len);
+	jb_put(b, "}\n", 2);
+	b->oom |= one->oom;
+}
+
 static void cmd_channel(struct jbuf *b, const char *cmd, const char *arg);
 static void cmd_fifos(struct jbuf *b, const char *cmd, const char *arg);
 static void cmd_fifo(struct jbuf *b, const char *cmd, const char *arg);
@@ -503,16 +514,10 @@ static void cmd_channel(struct jbuf *b, const char *cmd, const char *arg)
 	struct walk w = { &one, arg, 0, false };
 
 	udma_devices_walk(show_channel, &w);
-	if (!w.found) {
+	if (!w.found)
 		reply_error(b, "no channel \"%s\": /channels lists them", arg);
-	} else {
-		jb_put(b, "{", 1);
-		jb_str(b, cmd);
-		jb_put(b, ": ", 2);
-		jb_put(b, one.p, one.len);
-		jb_put(b, "}\n", 2);
-		b->oom |= one.oom;
-	}
+	else
+		reply_object(b, cmd, &one);
 	free(one.p);
 }
 
@@ -558,16 +563,10 @@ static void cmd_fifo(struct jbuf *b, const char *cmd, const char *arg)
 	struct walk w = { &one, arg, 0, false };
 
 	soft_fifo_walk(show_fifo, &w);
-	if (!w.found) {
+	if (!w.found)
 		reply_error(b, "no FIFO \"%s\": /fifos lists them", arg);
-	} else {
-		jb_put(b, "{", 1);
-		jb_str(b, cmd);
-		jb_put(b, ": ", 2);
-		jb_put(b, one.p, one.len);
-		jb_put(b, "}\n", 2);
-		b->oom |= one.oom;
-	}
+	else
+		reply_object(b, cmd, &one);
 	free(one.p);
 }
 
