@@ -6,13 +6,20 @@
  * lock: a buffer is a table of chunks that never move, and its length is
  * published with a release store after each record, so udma_trace_stop
  * reads every buffer while its thread may still be appending. A thread
- * takes the registry lock once, when it first traces. Buffers grow a
- * chunk at a time up to UDMA_TRACE_MAX_MB in all; past that, records are
- * dropped and counted, and the count is written in the file.
+ * takes the registry lock once, when it first traces.
  *
- * A new trace (a new generation) reuses a buffer: its owner empties it at
- * its first record of the new generation. Buffers of threads that exited
- * are freed after the file is written.
+ * A buffer grows a chunk at a time up to UDMA_TRACE_BUF_MB; then it is a
+ * ring of the chunks it has, and a new record overwrites the oldest one
+ * (the newest events are the ones that explain a failure). Writing into
+ * memory it has written before is also what keeps tracing cheap: a
+ * page's first touch costs more than the records put in it. The writer
+ * counts what was overwritten. UDMA_TRACE_MAX_MB bounds all buffers
+ * together: a thread that cannot grow becomes a ring of what it has, or,
+ * with fewer than two chunks, drops records and counts them.
+ *
+ * A new trace (a new generation) reuses a buffer and its chunks: its
+ * owner empties it at its first record of the new generation. Buffers of
+ * threads that exited are freed after the file is written.
  *
  * Records are turned into JSON only at stop, sorted by time.
  */
@@ -35,6 +42,7 @@
 #define CHUNK_SHIFT 14			/* 16384 records (768 KiB) a chunk */
 #define CHUNK (1u << CHUNK_SHIFT)
 #define MAX_CHUNKS 2048			/* per thread */
+#define DEFAULT_BUF_MB 16		/* per thread: about 350000 records */
 #define DEFAULT_MAX_MB 1024		/* all buffers together */
 #define FIFO_TID_BASE 0x40000000	/* FIFO tracks: not a real thread id */
 
@@ -46,9 +54,12 @@ struct tbuf {
 	int tid;
 	char name[48];			/* under reg_lock once registered */
 	unsigned int gen;		/* atomic: the trace its records belong to */
-	size_t len;			/* atomic: records published */
+	size_t len;			/* atomic: records published, overwritten ones too */
+	size_t ring;			/* atomic: 0 while growing; then chunks in the ring */
 	uint64_t dropped;		/* atomic */
+	bool starved;			/* owner only: no chunk at all; records are dropped */
 	int orphan;			/* atomic: its thread exited */
+	struct udma_trace_rec *cur;	/* owner only: the chunk len is in */
 	struct udma_trace_rec *chunks[MAX_CHUNKS];	/* written before len covers them */
 };
 
@@ -61,6 +72,7 @@ static FILE *out;
 static pid_t out_pid;			/* a forked child does not write the parent's file */
 static uint64_t tick0, ns0;
 static size_t chunks_used, max_chunks;	/* chunks_used atomic */
+static size_t buf_chunks;		/* per thread, at most */
 
 static char (*fifo_names)[32];		/* under reg_lock */
 static uint32_t nfifo, fifo_cap;
@@ -144,17 +156,20 @@ static __attribute__((noinline)) struct tbuf *attach(unsigned int gen)
 	}
 	if (__atomic_load_n(&b->gen, __ATOMIC_RELAXED) != gen) {	/* a new trace */
 		__atomic_store_n(&b->len, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&b->ring, 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&b->dropped, 0, __ATOMIC_RELAXED);
+		b->starved = false;
 		__atomic_store_n(&b->gen, gen, __ATOMIC_RELEASE);
 	}
 	return b;
 }
 
-static __attribute__((noinline)) struct udma_trace_rec *grow(struct tbuf *b, size_t ci)
+/* A new chunk for chunk index @ci, or NULL at the limits. */
+static struct udma_trace_rec *grow(struct tbuf *b, size_t ci)
 {
 	struct udma_trace_rec *c;
 
-	if (ci >= MAX_CHUNKS)
+	if (ci >= MAX_CHUNKS || ci >= buf_chunks)
 		return NULL;
 	if (__atomic_add_fetch(&chunks_used, 1, __ATOMIC_RELAXED) > max_chunks) {
 		__atomic_sub_fetch(&chunks_used, 1, __ATOMIC_RELAXED);
@@ -172,6 +187,31 @@ static __attribute__((noinline)) struct udma_trace_rec *grow(struct tbuf *b, siz
 	return c;
 }
 
+/*
+ * The chunk that record @n (the first of its chunk) goes into: the next
+ * one while the buffer grows (kept from an earlier trace, or new), else
+ * the oldest of the ring. NULL: drop it.
+ */
+static __attribute__((noinline)) struct udma_trace_rec *next_chunk(struct tbuf *b, size_t n)
+{
+	size_t ci = n >> CHUNK_SHIFT;
+	size_t ring = __atomic_load_n(&b->ring, __ATOMIC_RELAXED);
+
+	if (b->starved)
+		return NULL;
+	if (!ring) {
+		if (ci < MAX_CHUNKS && (b->chunks[ci] || grow(b, ci)))
+			return b->chunks[ci];
+		if (ci < 2) {	/* too little to turn around in */
+			b->starved = true;
+			return NULL;
+		}
+		ring = ci;	/* published with the length that first covers it */
+		__atomic_store_n(&b->ring, ring, __ATOMIC_RELAXED);
+	}
+	return b->chunks[ci % ring];
+}
+
 void udma_trace_emit(const struct udma_trace_rec *r)
 {
 	unsigned int gen = __atomic_load_n(&cur_gen, __ATOMIC_RELAXED);
@@ -185,11 +225,15 @@ void udma_trace_emit(const struct udma_trace_rec *r)
 			return;
 	}
 	n = __atomic_load_n(&b->len, __ATOMIC_RELAXED);	/* only this thread writes it */
-	c = b->chunks[n >> CHUNK_SHIFT];
-	if (__builtin_expect(!c, 0) && !(c = grow(b, n >> CHUNK_SHIFT))) {
-		__atomic_store_n(&b->dropped, __atomic_load_n(&b->dropped, __ATOMIC_RELAXED) + 1,
-				 __ATOMIC_RELAXED);
-		return;
+	c = b->cur;
+	if (__builtin_expect(!(n & (CHUNK - 1)), 0)) {
+		c = next_chunk(b, n);
+		if (!c) {
+			__atomic_store_n(&b->dropped, __atomic_load_n(&b->dropped, __ATOMIC_RELAXED) + 1,
+					 __ATOMIC_RELAXED);
+			return;
+		}
+		b->cur = c;
 	}
 	c[n & (CHUNK - 1)] = *r;
 	__atomic_store_n(&b->len, n + 1, __ATOMIC_RELEASE);
@@ -300,8 +344,9 @@ static void exit_hook(void)
 int udma_trace_start(const char *path)
 {
 	static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
-	const char *mb = getenv("UDMA_TRACE_MAX_MB");
+	const char *mb = getenv("UDMA_TRACE_MAX_MB"), *per = getenv("UDMA_TRACE_BUF_MB");
 	long max_mb = mb ? strtol(mb, NULL, 10) : DEFAULT_MAX_MB;
+	long buf_mb = per ? strtol(per, NULL, 10) : DEFAULT_BUF_MB;
 	FILE *f;
 
 	if (!path || !path[0]) {
@@ -329,6 +374,11 @@ int udma_trace_start(const char *path)
 	max_chunks = (size_t)max_mb * 1024 * 1024 / (CHUNK * sizeof(struct udma_trace_rec));
 	if (max_chunks < 1)
 		max_chunks = 1;
+	if (buf_mb < 1)
+		buf_mb = DEFAULT_BUF_MB;
+	buf_chunks = (size_t)buf_mb * 1024 * 1024 / (CHUNK * sizeof(struct udma_trace_rec));
+	if (buf_chunks < 2)
+		buf_chunks = 2;
 	udma_trace_tsc = clock_is_tsc();
 	ns0 = mono_ns();
 	tick0 = udma_trace_now();
@@ -556,7 +606,9 @@ static void write_rec(struct writer *w, const struct ref *e)
 
 struct snap {
 	struct tbuf *b;
-	size_t len;
+	size_t from, len;	/* the records still held */
+	size_t ring;
+	uint64_t first;		/* the earliest time among them */
 	uint64_t dropped;
 	int tid;
 	char name[48];
@@ -579,7 +631,7 @@ static int write_file(FILE *f, unsigned int gen)
 	struct snap *s = NULL;
 	struct ref *refs = NULL;
 	size_t ns = 0, cap = 0, total = 0, k = 0;
-	uint64_t dropped = 0, ns1, t1;
+	uint64_t dropped = 0, overwritten = 0, ns1, t1;
 	char comm[64] = "udmaengine";
 	bool *fifo_used;
 	FILE *c;
@@ -605,10 +657,17 @@ static int write_file(FILE *f, unsigned int gen)
 		}
 		s[ns].b = b;
 		s[ns].len = __atomic_load_n(&b->len, __ATOMIC_ACQUIRE);
+		s[ns].ring = __atomic_load_n(&b->ring, __ATOMIC_RELAXED);
+		s[ns].from = 0;
+		/* a ring's oldest chunk is skipped: a record its thread adds
+		 * while this reads would land there */
+		if (s[ns].ring && (s[ns].len >> CHUNK_SHIFT) + 2 > s[ns].ring)
+			s[ns].from = ((s[ns].len >> CHUNK_SHIFT) + 2 - s[ns].ring) << CHUNK_SHIFT;
 		s[ns].dropped = __atomic_load_n(&b->dropped, __ATOMIC_RELAXED);
 		s[ns].tid = b->tid;
 		memcpy(s[ns].name, b->name, sizeof(s[ns].name));
-		total += s[ns].len;
+		total += s[ns].len - s[ns].from;
+		overwritten += s[ns].from;
 		dropped += s[ns].dropped;
 		ns++;
 	}
@@ -630,13 +689,17 @@ static int write_file(FILE *f, unsigned int gen)
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < ns; i++) {
-		for (size_t j = 0; j < s[i].len; j++) {
-			const struct udma_trace_rec *r = &s[i].b->chunks[j >> CHUNK_SHIFT][j & (CHUNK - 1)];
+		s[i].first = UINT64_MAX;
+		for (size_t j = s[i].from; j < s[i].len; j++) {
+			size_t ci = s[i].ring ? (j >> CHUNK_SHIFT) % s[i].ring : j >> CHUNK_SHIFT;
+			const struct udma_trace_rec *r = &s[i].b->chunks[ci][j & (CHUNK - 1)];
 
 			uint64_t mid = r->t0 + (r->t1 - r->t0) / 2;
 			char phase = r->kind == UT_SUBMIT ? 's' : r->kind == UT_RUN ? 't'
 				   : r->kind == UT_CALLBACK ? 'f' : 0;
 
+			if (r->t0 < s[i].first)
+				s[i].first = r->t0;
 			if (r->kind == UT_FLOW)
 				refs[k++] = (struct ref){ mid, mid, r, s[i].tid, 0 };
 			else
@@ -657,8 +720,9 @@ static int write_file(FILE *f, unsigned int gen)
 		fclose(c);
 	}
 	fputs("{\"displayTimeUnit\":\"ns\",", f);
-	fprintf(f, "\"otherData\":{\"clock\":\"%s\",\"dropped_events\":%" PRIu64 "},",
-		udma_trace_tsc ? "tsc" : "CLOCK_MONOTONIC", dropped);
+	fprintf(f, "\"otherData\":{\"clock\":\"%s\",\"dropped_events\":%" PRIu64
+		",\"overwritten_events\":%" PRIu64 "},",
+		udma_trace_tsc ? "tsc" : "CLOCK_MONOTONIC", dropped, overwritten);
 	fputs("\"traceEvents\":[", f);
 	meta(&w, "process_name", w.pid, comm);
 	for (size_t i = 0; i < ns; i++)
@@ -670,6 +734,12 @@ static int write_file(FILE *f, unsigned int gen)
 			continue;
 		snprintf(n, sizeof(n), "fifo %s", w.fifos[i - 1]);
 		meta(&w, "thread_name", FIFO_TID_BASE + (int)i, n);
+	}
+	for (size_t i = 0; i < ns; i++) {	/* where a ring's track begins */
+		if (!s[i].from)
+			continue;
+		begin(&w, "i", "events overwritten", "trace", s[i].tid, to_ns(&w, s[i].first));
+		fprintf(f, ",\"s\":\"t\",\"args\":{\"overwritten\":%zu}}", s[i].from);
 	}
 	for (size_t i = 0; i < k; i++)
 		write_rec(&w, &refs[i]);

@@ -7,6 +7,8 @@ trace-check.py PROGRAM              runs tests/trace-check.c's program, which
                                     trace against it
 trace-check.py --uart PROGRAM       runs the UART example with UDMA_TRACE set;
                                     checks the file has events of every kind
+trace-check.py --ring DMAPERF       runs dmaperf with 1 MiB buffers per thread:
+                                    checks the rings kept the newest events
 
 Both print the events by kind.
 """
@@ -210,9 +212,51 @@ def check_uart(program):
     print("trace-check: uart_client: %d events, every kind present" % len(events))
 
 
+def check_ring(dmaperf):
+    """Buffers past UDMA_TRACE_BUF_MB turn into rings that keep the newest events."""
+    fd, path = tempfile.mkstemp(suffix=".json")
+    os.close(fd)
+    try:
+        env = dict(os.environ, UDMA_TRACE=path, UDMA_TRACE_BUF_MB="1")
+        run = subprocess.run([dmaperf, "--sizes=64", "--time-ms=100", "--latency=0",
+                              "--modes=coalesced", "--no-dpdk", "-q"], env=env,
+                             stdout=subprocess.DEVNULL, timeout=120)
+        if run.returncode:
+            fail("%s exited %d" % (dmaperf, run.returncode))
+        doc = load(path)
+    finally:
+        os.unlink(path)
+    events = doc["traceEvents"]
+    c = counts(events)
+    check_tracks(events)
+    other = doc.get("otherData", {})
+    if other.get("dropped_events") != 0:
+        fail("events dropped: %s" % other)
+    if not other.get("overwritten_events"):
+        fail("no events overwritten, so no ring was tested: %s" % other)
+    marks = [e for e in events if e["ph"] == "i" and e["name"] == "events overwritten"]
+    if sum(e["args"]["overwritten"] for e in marks) != other["overwritten_events"]:
+        fail("the per-thread 'events overwritten' do not add up to %d"
+             % other["overwritten_events"])
+    for m in marks:		# the mark is where its thread's track begins
+        first = min(e["ts"] for e in events if e.get("tid") == m["tid"] and e["ph"] != "M")
+        if m["ts"] != first:
+            fail("'events overwritten' at %s, but tid %d begins at %s" % (m["ts"], m["tid"], first))
+    per_thread = collections.Counter(e["tid"] for e in events if e["ph"] != "M")
+    if max(per_thread.values()) > 2 * 16384 * 2:	# two chunks' records, and their flows
+        fail("a thread kept more than its ring holds: %s" % per_thread)
+    for name in ("terminate_async", "synchronize"):	# the run's last events survive
+        if not c[("i", name)]:
+            fail("the newest events are gone: no %s" % name)
+    print("trace-check: ring: %d events kept, %d overwritten"
+          % (len(events), other["overwritten_events"]))
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--uart":
         check_uart(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "--ring":
+        check_ring(sys.argv[2])
     elif len(sys.argv) == 2:
         check_workload(sys.argv[1])
     else:
