@@ -8,7 +8,7 @@
  * misuse report is theirs and a batch behaves exactly as its calls would.
  */
 #include "internal.h"
-#include "trace.h"
+#include <udma/trace-hooks.h>
 
 /* The first copies (up to @n) the core's memcpy checks pass. */
 static unsigned int fine_prefix(const struct dma_chan *chan, const struct udma_copy *copies,

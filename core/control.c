@@ -5,7 +5,7 @@
  * of the terminated descriptors, which is why it cannot run in a callback.
  */
 #include "internal.h"
-#include "trace.h"
+#include <udma/trace-hooks.h>
 
 int dmaengine_terminate_async(struct dma_chan *chan)
 {

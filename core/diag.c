@@ -18,7 +18,7 @@ struct diag_sink {
 /* Replaced whole under the lock so fn and arg always match. */
 static pthread_mutex_t sink_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct diag_sink sink;
-static unsigned long diag_count;
+static atomic_long_t diag_count;	/* a statistic: relaxed */
 
 void udma_set_diag_handler(udma_diag_handler_t fn, void *arg)
 {
@@ -30,7 +30,7 @@ void udma_set_diag_handler(udma_diag_handler_t fn, void *arg)
 
 unsigned long udma_diag_count(void)
 {
-	return __atomic_load_n(&diag_count, __ATOMIC_RELAXED);
+	return (unsigned long)atomic_long_read(&diag_count);
 }
 
 _Thread_local const char *udma_diag_caller;
@@ -71,7 +71,7 @@ static void emit(const char *chan_name, const char *func, const char *fmt, va_li
 		once_have = true;
 	}
 
-	__atomic_fetch_add(&diag_count, 1, __ATOMIC_RELAXED);
+	atomic_long_inc(&diag_count);
 	pthread_mutex_lock(&sink_lock);
 	s = sink;
 	pthread_mutex_unlock(&sink_lock);

@@ -19,7 +19,8 @@ static pthread_once_t watch_once = PTHREAD_ONCE_INIT;
 
 static void in_child(void)
 {
-	__atomic_store_n(&udma_forked, UDMA_CHAN_GONE, __ATOMIC_RELAXED);
+	/* relaxed: the child has this one thread */
+	WRITE_ONCE(udma_forked, UDMA_CHAN_GONE);
 }
 
 static void watch(void)
@@ -34,7 +35,7 @@ void udma_fork_watch(void)
 
 bool udma_forked_child(const char *func)
 {
-	if (__builtin_expect(!__atomic_load_n(&udma_forked, __ATOMIC_RELAXED), 1))
+	if (__builtin_expect(!READ_ONCE(udma_forked), 1))
 		return false;
 	udma_diag(func, "called in a child of fork(): udmaengine's threads stayed in the parent, "
 		  "so nothing here can run (use udmaengine in the parent, or exec first)");

@@ -1,11 +1,20 @@
 /* SPDX-License-Identifier: MIT */
-/* What the core's files share; nothing here is public. */
+/*
+ * What the core's files alone share; nothing here is public, and no
+ * provider includes it. What the core shares with the in-tree providers
+ * is in include/private/udma/, included as <udma/...>: the checking rules
+ * and the telemetry hooks (both below, which every core file needs), the
+ * poll-then-park wait, the trace hooks and virt-dma's fast-path extras.
+ */
 #ifndef UDMA_CORE_INTERNAL_H
 #define UDMA_CORE_INTERNAL_H
 
 #include <udmaengine/provider.h>
+#include <udma/provider-private.h>
+#include <udma/telemetry-hooks.h>
+#include <udma/atomic.h>
 
-/* dma_chan.udma_flags bits, changed only with __atomic ops */
+/* dma_chan.udma_flags bits, changed only with the atomic RMWs below */
 enum {
 	UDMA_CHAN_TERMINATING = 1 << 0,	/* terminate_async called, synchronize not yet */
 	UDMA_CHAN_PAUSED = 1 << 1,	/* dmaengine_pause succeeded, no resume since */
@@ -14,39 +23,33 @@ enum {
 					   fast paths' one-word check */
 };
 
+/*
+ * Acquire: pairs with the fully ordered RMWs of chan_set and chan_clear,
+ * and with the smp_store_release of udma_flags in registry.c, so that a
+ * reader that sees a flag sees what was done before it was set (a
+ * terminate's, an unregister's).
+ */
 static inline int chan_flags(const struct dma_chan *chan)
 {
-	return __atomic_load_n(&chan->udma_flags, __ATOMIC_ACQUIRE);
+	return smp_load_acquire(&chan->udma_flags);
 }
-
-static inline void chan_set(struct dma_chan *chan, int bits)
-{
-	__atomic_fetch_or(&chan->udma_flags, bits, __ATOMIC_ACQ_REL);
-}
-
-/* Clears @bits; returns which of them were set. */
-static inline int chan_clear(struct dma_chan *chan, int bits)
-{
-	return __atomic_fetch_and(&chan->udma_flags, ~bits, __ATOMIC_ACQ_REL) & bits;
-}
-
-/* Misuses udma_misuse reports; one bit each in dma_chan.udma_reported. */
-enum udma_misuse {
-	MISUSE_SYNC_IN_CALLBACK,	/* terminate_sync / synchronize / release in a callback */
-	MISUSE_ISSUE_BETWEEN,		/* issue_pending between terminate_async and synchronize */
-	MISUSE_RELEASE_UNSYNCED,	/* release after terminate_async without synchronize */
-	MISUSE_RESUME_UNPAUSED,		/* resume of a channel not paused */
-	MISUSE_DOUBLE_SUBMIT,		/* submit of a queued descriptor */
-	MISUSE_FREED_DESC,		/* use of a freed descriptor */
-	MISUSE_UNSUBMITTED_PREP,	/* prep while the previous prep was never submitted */
-};
 
 /*
- * Reports a misuse: every time in UDMA_STRICT_OFF, once per channel and
- * kind in strict mode, then abort() in UDMA_STRICT_ABORT. @chan may be NULL.
+ * Fully ordered (the kernel has no acquire+release form; these are on the
+ * control paths only, and on x86 the same instruction): release for the
+ * chan_flags readers above, acquire so that a caller acting on a bit that
+ * another thread set or cleared sees what that thread did before.
  */
-void udma_misuse(struct dma_chan *chan, const char *func, enum udma_misuse kind,
-		 const char *fmt, ...) __attribute__((format(printf, 4, 5), cold));
+static inline void chan_set(struct dma_chan *chan, int bits)
+{
+	udma_fetch_or(&chan->udma_flags, bits);
+}
+
+/* Clears @bits; returns which of them were set. Fully ordered, as chan_set. */
+static inline int chan_clear(struct dma_chan *chan, int bits)
+{
+	return udma_fetch_and(&chan->udma_flags, ~bits) & bits;
+}
 
 /*
  * Validates a client's channel argument: not NULL, not an ERR_PTR, of a
@@ -82,15 +85,6 @@ void udma_summary_retire(struct dma_device *device);
 void udma_telemetry_arm(void);
 void udma_telemetry_retire(struct dma_device *device);
 
-/* udma_telemetry_active under a hidden name: the library's own fast paths
- * read it directly, not through the GOT as <udmaengine/provider.h> must. */
-extern int udma_telemetry_flag __attribute__((visibility("hidden")));
-
-static inline bool udma_tele_on(void)
-{
-	return __builtin_expect(__atomic_load_n(&udma_telemetry_flag, __ATOMIC_RELAXED), 0);
-}
-
 /*
  * What the client's fast paths leave to a slow path: one bit per observer
  * (tracing, telemetry), so dmaengine_submit takes one branch for both.
@@ -102,7 +96,7 @@ void udma_observe(int bit, bool on);
 
 static inline bool udma_observed(void)
 {
-	return __builtin_expect(__atomic_load_n(&udma_observing, __ATOMIC_RELAXED), 0);
+	return __builtin_expect(READ_ONCE(udma_observing), 0);
 }
 
 /* Is @chan held, on a registered device, not unplugged? No diagnostic. */
@@ -112,7 +106,7 @@ static inline bool udma_chan_fine(const struct dma_chan *chan)
 	 * unregistering marks the channels it finds held GONE first; in a
 	 * forked child every channel reads GONE */
 	return chan && !IS_ERR(chan) &&
-	       ((chan_flags(chan) | __atomic_load_n(&udma_forked, __ATOMIC_RELAXED)) &
+	       ((chan_flags(chan) | READ_ONCE(udma_forked)) &
 		(UDMA_CHAN_HELD | UDMA_CHAN_GONE)) == UDMA_CHAN_HELD;
 }
 
@@ -121,16 +115,6 @@ static inline int udma_chan_check(struct dma_chan *chan, const char *func)
 	if (__builtin_expect(udma_chan_fine(chan), 1))
 		return 0;
 	return udma_chan_check_slow(chan, func);
-}
-
-/* udma_get_strict, inline: the mode once it is known (strict.c). */
-extern int udma_strict_mode __attribute__((visibility("hidden")));
-
-static inline enum udma_strict udma_strict_now(void)
-{
-	int mode = __atomic_load_n(&udma_strict_mode, __ATOMIC_ACQUIRE);
-
-	return mode >= 0 ? (enum udma_strict)mode : udma_get_strict();
 }
 
 static inline bool udma_chan_usable(struct dma_chan *chan, const char *func)
@@ -193,13 +177,6 @@ static inline bool udma_memcpy_args_fine(const struct dma_chan *chan, dma_addr_t
 {
 	return udma_memcpy_flags_fine(chan->device, flags) &&
 	       udma_memcpy_addrs_fine(chan->device, dest, src, len);
-}
-
-/* A batch copy's prep flags: the batch's, and DMA_PREP_INTERRUPT when it
- * has a callback, as a client asking for one sets it (batch.c, providers). */
-static inline unsigned long udma_copy_flags(const struct udma_copy *c, unsigned long flags)
-{
-	return c->callback || c->callback_result ? flags | DMA_PREP_INTERRUPT : flags;
 }
 
 #endif /* UDMA_CORE_INTERNAL_H */

@@ -94,25 +94,23 @@ void dma_unmap_sg(struct device *dev, struct scatterlist *sgl, int nents,
 
 /* ---- ownership hand-over ---- */
 
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define UDMA_TSAN 1
-#endif
-#endif
-#if defined(__SANITIZE_THREAD__)
-#define UDMA_TSAN 1
-#endif
-
-/* A full fence. ThreadSanitizer does not model fences; a seq_cst
- * read-modify-write, which it does, stands in for one there. */
+/*
+ * A full barrier: what a sync is without a provider's own op, the CPU's
+ * writes before the device's reads and the device's writes before the
+ * CPU's reads, in either direction. Under ThreadSanitizer, which does not
+ * model fences, a fully ordered RMW of one word every sync shares stands
+ * in for it (smp_mb() there uses a word of its own, so that it makes no
+ * thread synchronize with another): TSan then sees a sync on one side
+ * and one on the other as ordered, as a hand-over of the buffer means.
+ */
 static void full_fence(void)
 {
-#ifdef UDMA_TSAN
-	static int word;
+#ifdef __UDMA_TSAN
+	static atomic_t word;
 
-	__atomic_fetch_add(&word, 0, __ATOMIC_SEQ_CST);
+	atomic_fetch_add(0, &word);
 #else
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	smp_mb();
 #endif
 }
 

@@ -33,7 +33,9 @@ static int desc_ok(struct dma_async_tx_descriptor *desc, const char *f)
 		udma_diag(f, desc ? "desc is an error pointer" : "desc is NULL");
 		return -EINVAL;
 	}
-	state = __atomic_load_n(&desc->udma_state, __ATOMIC_ACQUIRE);
+	/* acquire: pairs with the smp_store_release()s of udma_state
+	 * (prep.c's client_owns, virt-dma.c) */
+	state = smp_load_acquire(&desc->udma_state);
 	if (state == UDMA_DESC_FREED) {
 		udma_chan_diag(desc->chan, f, "descriptor was freed");
 		return -EINVAL;

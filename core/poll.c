@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdlib.h>
 
-#include "poll.h"
+#include <udma/atomic.h>
+#include <udma/poll.h>
 
 #include <sched.h>
 #include <unistd.h>
@@ -9,7 +10,7 @@
 static uint64_t poll_ns_value, tasklet_poll_ns_value;
 
 static int max_spinners;	/* threads polling at once, at most */
-static int spinners;		/* atomic: threads polling now */
+static atomic_t spinners;	/* threads polling now */
 static pthread_once_t poll_once = PTHREAD_ONCE_INIT;
 
 static uint64_t env_us(const char *name, long def)
@@ -50,15 +51,16 @@ uint64_t udma_tasklet_poll_ns(void)
 static bool spin_begin(void)
 {
 	pthread_once(&poll_once, poll_read_env);
-	if (__atomic_add_fetch(&spinners, 1, __ATOMIC_RELAXED) <= max_spinners)
+	/* relaxed: a count of pollers, guarding no data */
+	if (atomic_inc_return_relaxed(&spinners) <= max_spinners)
 		return true;
-	__atomic_sub_fetch(&spinners, 1, __ATOMIC_RELAXED);
+	atomic_dec(&spinners);
 	return false;
 }
 
 static void spin_end(void)
 {
-	__atomic_sub_fetch(&spinners, 1, __ATOMIC_RELAXED);
+	atomic_dec(&spinners);
 }
 
 /*
@@ -80,14 +82,21 @@ static void sleep_until_woken(struct udma_park *p, unsigned int seq)
 
 static void wake_all(struct udma_park *p)
 {
-	__atomic_fetch_add(&p->seq, 1, __ATOMIC_SEQ_CST);
+	/*
+	 * Fully ordered: the futex word is compared by the kernel, outside
+	 * C11's model, so the bump is made visible with a full barrier of
+	 * its own rather than by relying on FUTEX_WAKE's (on x86 a locked
+	 * add either way).
+	 */
+	udma_fetch_add(&p->seq, 1);
 	syscall(SYS_futex, &p->seq, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 }
 #else
 static void sleep_until_woken(struct udma_park *p, unsigned int seq)
 {
 	pthread_mutex_lock(&p->lock);
-	while (__atomic_load_n(&p->seq, __ATOMIC_SEQ_CST) == seq)
+	/* p->lock orders it against wake_all's bump */
+	while (READ_ONCE(p->seq) == seq)
 		pthread_cond_wait(&p->cond, &p->lock);
 	pthread_mutex_unlock(&p->lock);
 }
@@ -95,7 +104,7 @@ static void sleep_until_woken(struct udma_park *p, unsigned int seq)
 static void wake_all(struct udma_park *p)
 {
 	pthread_mutex_lock(&p->lock);
-	__atomic_fetch_add(&p->seq, 1, __ATOMIC_SEQ_CST);
+	udma_fetch_add_relaxed(&p->seq, 1);	/* p->lock orders it */
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 }
@@ -145,14 +154,27 @@ void udma_park_wait(struct udma_park *p, bool (*ready)(void *arg), void *arg,
 	}
 
 	for (;;) {
-		unsigned int seq = __atomic_load_n(&p->seq, __ATOMIC_SEQ_CST);
+		/* The wake-up count before ready()'s loads (the barrier below
+		 * orders them): a wake-up that ready() misses bumps it after
+		 * this load, and the sleep then returns at once. */
+		unsigned int seq = READ_ONCE(p->seq);
 		bool done;
 
-		__atomic_fetch_add(&p->waiters, 1, __ATOMIC_SEQ_CST);
+		udma_fetch_add_relaxed(&p->waiters, 1);
+		/*
+		 * Full barrier, the announcement above before ready()'s loads:
+		 * pairs with the one a waker has between its publish and
+		 * udma_park_wake's load of waiters. A store then a load
+		 * on each side: either ready() sees the publish, or the waker
+		 * sees this waiter and wakes it.
+		 */
+		smp_mb__after_atomic();
 		done = ready(arg);
 		if (!done)
 			sleep_until_woken(p, seq);	/* returns at once if seq moved */
-		__atomic_fetch_sub(&p->waiters, 1, __ATOMIC_SEQ_CST);
+		/* relaxed: a waker that still counts this waiter only wakes
+		 * in vain; a look at ready() that fails announces again */
+		udma_fetch_sub_relaxed(&p->waiters, 1);
 		if (done || ready(arg))
 			return;
 	}
@@ -160,7 +182,15 @@ void udma_park_wait(struct udma_park *p, bool (*ready)(void *arg), void *arg,
 
 bool udma_park_wake(struct udma_park *p)
 {
-	if (__atomic_load_n(&p->waiters, __ATOMIC_SEQ_CST) == 0)
+	/*
+	 * No barrier here: the caller has one between its publish and this
+	 * call (a fully ordered RMW, smp_store_mb(), smp_mb()), as the
+	 * kernel's waitqueue_active() asks of its callers; every caller's
+	 * publish is such an operation already, so a barrier here would be a
+	 * second one on every kick. It pairs with the smp_mb__after_atomic()
+	 * in udma_park_wait.
+	 */
+	if (READ_ONCE(p->waiters) == 0)
 		return false;
 	wake_all(p);
 	return true;

@@ -8,7 +8,7 @@
 #include <inttypes.h>
 
 #include "internal.h"
-#include "trace.h"
+#include <udma/trace-hooks.h>
 
 static const char *const cap_names[DMA_TX_TYPE_END] = {
 	[DMA_MEMCPY] = "DMA_MEMCPY", [DMA_MEMSET] = "DMA_MEMSET",
@@ -105,7 +105,9 @@ static inline void client_owns(struct dma_async_tx_descriptor *tx)
 	tx->callback_param = NULL;
 	/* a recycled descriptor starts without a metadata mode, as a fresh one */
 	tx->desc_metadata_mode = DESC_METADATA_NONE;
-	__atomic_store_n(&tx->udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
+	/* release: the fields above before the tag; pairs with the
+	 * smp_load_acquire()s of udma_state (submit.c, metadata.c) */
+	smp_store_release(&tx->udma_state, UDMA_DESC_PREPARED);
 }
 
 /* The calling thread's last prep, for strict mode's unsubmitted check. */
@@ -124,7 +126,8 @@ prepared(struct dma_chan *chan, const char *func, struct dma_async_tx_descriptor
 {
 	if (__builtin_expect(tx && !IS_ERR(tx), 1)) {
 		if (__builtin_expect(udma_strict_now() != UDMA_STRICT_OFF, 0)) {
-			void *prev = __atomic_exchange_n(&chan->udma_unsubmitted, tx, __ATOMIC_RELAXED);
+			/* relaxed: compared, never dereferenced */
+			void *prev = xchg_relaxed(&chan->udma_unsubmitted, (void *)tx);
 
 			if (prev && prev != tx && prev == last_prep)
 				udma_misuse(chan, func, MISUSE_UNSUBMITTED_PREP,

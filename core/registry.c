@@ -9,16 +9,27 @@
 #include <string.h>
 
 #include "internal.h"
-#include "trace.h"
+#include <udma/trace-hooks.h>
 
-/* Protects dma_device_list, every device's channel list and client_count. */
+/*
+ * Protects dma_device_list, every device's channel list, the choice of
+ * dev_id, each device's privatecnt and each channel's slave and name.
+ * Not client_count, which is only ever changed atomically: taking a channel
+ * (0 -> 1) and the end of its release (-1 -> 0) happen with this mutex
+ * held, but the start of a release (1 -> -1) is a compare-and-swap without
+ * it (chan_claim_release), so that of racing releases exactly one wins,
+ * and it is read without the mutex too (chan_holders).
+ */
 static pthread_mutex_t dma_list_mutex = PTHREAD_MUTEX_INITIALIZER;
 static LIST_HEAD(dma_device_list);
 
-/* client_count: 0 free, 1 held, -1 being released; changed atomically. */
+/* client_count: 0 free, 1 held, -1 being released; changed atomically.
+ * Acquire: pairs with the smp_store_release()s of client_count below (a
+ * take, the end of a release) and chan_claim_release's fully ordered
+ * cmpxchg. */
 static int chan_holders(const struct dma_chan *chan)
 {
-	return __atomic_load_n(&chan->client_count, __ATOMIC_ACQUIRE);
+	return smp_load_acquire(&chan->client_count);
 }
 
 /* The lowest number no registered device uses, as the kernel's ida gives. */
@@ -98,19 +109,25 @@ int dma_async_device_register(struct dma_device *device)
 	list_for_each_entry(chan, &device->channels, struct dma_chan, device_node) {
 		chan->device = device;
 		chan->chan_id = (int)n++;
-		__atomic_store_n(&chan->client_count, 0, __ATOMIC_RELEASE);
+		/* release: pairs with chan_holders' acquire */
+		smp_store_release(&chan->client_count, 0);
 		chan->udma_flags = 0;
 		snprintf(chan->udma_name, sizeof(chan->udma_name), "dma%dchan%d",
 			 device->dev_id, chan->chan_id);
 		udma_stats_reset(chan);	/* counters are per registration */
-		__atomic_store_n(&chan->udma_telemetry, NULL, __ATOMIC_RELEASE);
+		/* release: pairs with the smp_load_acquire of udma_telemetry
+		 * in telemetry.c's completion path */
+		smp_store_release(&chan->udma_telemetry, NULL);
 	}
 	device->chancnt = n;
 	device->privatecnt = 0;
 	/* Every udmaengine channel is exclusive to its client (R1). */
 	dma_cap_set(DMA_PRIVATE, device->cap_mask);
 	list_add_tail(&device->global_node, &dma_device_list);
-	__atomic_store_n(&device->udma_registered, 1, __ATOMIC_RELEASE);
+	/* release: the channels set up above before the flag; pairs with the
+	 * smp_load_acquire of udma_registered in udma_chan_check_slow and
+	 * udma_chan_get_stats (stats.c) */
+	smp_store_release(&device->udma_registered, 1);
 	pthread_mutex_unlock(&dma_list_mutex);
 	udma_fork_watch();	/* its controller's threads will not be in a child */
 	return 0;
@@ -156,13 +173,17 @@ static void chan_put(struct dma_chan *chan)
 	if (device->device_free_chan_resources)
 		device->device_free_chan_resources(chan);
 	udma_stats_terminated(chan);	/* what release terminated, or let go of */
-	__atomic_store_n(&chan->udma_flags, 0, __ATOMIC_RELEASE);
+	/* release: the provider's teardown above before the flags' clearing;
+	 * pairs with chan_flags' acquire (internal.h) */
+	smp_store_release(&chan->udma_flags, 0);
 
 	pthread_mutex_lock(&dma_list_mutex);
 	chan->slave = NULL;
 	chan->name = NULL;
 	device->privatecnt--;
-	__atomic_store_n(&chan->client_count, 0, __ATOMIC_RELEASE);
+	/* release: the whole release before the channel reads free; pairs
+	 * with chan_holders' acquire */
+	smp_store_release(&chan->client_count, 0);
 	pthread_mutex_unlock(&dma_list_mutex);
 }
 
@@ -170,8 +191,14 @@ static bool chan_claim_release(struct dma_chan *chan)
 {
 	int held = 1;
 
-	if (!__atomic_compare_exchange_n(&chan->client_count, &held, -1, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+	/*
+	 * Fully ordered (it was acquire+release, which the kernel has no name
+	 * for): acquire pairs with chan_get's smp_store_release of 1, release
+	 * with chan_holders' acquire. A loser only reports the race and reads
+	 * nothing the winner wrote, so the failed cmpxchg's relaxed load is
+	 * enough.
+	 */
+	if (!try_cmpxchg(&chan->client_count, &held, -1))
 		return false;
 	chan_clear(chan, UDMA_CHAN_HELD);
 	return true;
@@ -208,7 +235,9 @@ void dma_async_device_unregister(struct dma_device *device)
 	pthread_mutex_lock(&dma_list_mutex);
 	udma_summary_retire(device);	/* for UDMA_SUMMARY at exit, as it is now */
 	list_del(&device->global_node);
-	__atomic_store_n(&device->udma_registered, 0, __ATOMIC_RELEASE);
+	/* release: the channels marked GONE above first; pairs with the
+	 * smp_load_acquire()s of udma_registered (stats.c, below) */
+	smp_store_release(&device->udma_registered, 0);
 	pthread_mutex_unlock(&dma_list_mutex);
 	udma_telemetry_retire(device);	/* its channels' histograms, for reuse */
 	if (device->device_release)
@@ -229,10 +258,14 @@ static int chan_get(struct dma_chan *chan)
 			return ret;
 		}
 	}
-	__atomic_store_n(&chan->udma_flags, UDMA_CHAN_HELD, __ATOMIC_RELAXED);
+	/* relaxed: the client that gets the channel is this thread; another
+	 * one learns of it from that client, or through client_count */
+	WRITE_ONCE(chan->udma_flags, UDMA_CHAN_HELD);
 	chan->udma_reported = 0;
 	chan->udma_unsubmitted = NULL;
-	__atomic_store_n(&chan->client_count, 1, __ATOMIC_RELEASE);
+	/* release: the channel set up above before it reads held; pairs with
+	 * chan_holders' acquire and chan_claim_release's cmpxchg */
+	smp_store_release(&chan->client_count, 1);
 	device->privatecnt++;
 	return 0;
 }
@@ -483,7 +516,8 @@ int udma_chan_check_slow(struct dma_chan *chan, const char *func)
 			       "only dma_release_channel is left to do");
 		return -ENODEV;
 	}
-	if (!chan->device || !__atomic_load_n(&chan->device->udma_registered, __ATOMIC_ACQUIRE)) {
+	/* acquire: pairs with the smp_store_release()s of udma_registered */
+	if (!chan->device || !smp_load_acquire(&chan->device->udma_registered)) {
 		udma_diag(func, "chan is not a channel of a registered device");
 		return -EINVAL;
 	}

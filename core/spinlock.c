@@ -3,11 +3,12 @@
 
 #include <udmaengine/spinlock.h>
 
-#include "poll.h"
+#include <udma/atomic.h>
+#include <udma/poll.h>
 
 void spin_lock_init(spinlock_t *lock)
 {
-	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELAXED);
+	WRITE_ONCE(lock->locked, 0);
 }
 
 void spin_lock_slow(spinlock_t *lock)
@@ -15,9 +16,11 @@ void spin_lock_slow(spinlock_t *lock)
 	for (unsigned int round = 0;; round++) {
 		/* Read until it looks free: spinning on the exchange would
 		 * pull the line away from the holder at every try. */
-		for (int i = 0; i < 128 && __atomic_load_n(&lock->locked, __ATOMIC_RELAXED); i++)
+		for (int i = 0; i < 128 && READ_ONCE(lock->locked); i++)
 			cpu_relax();
-		if (!__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
+		/* acquire: pairs with spin_unlock's release store
+		 * (<udmaengine/spinlock.h>) */
+		if (!xchg_acquire(&lock->locked, 1))
 			return;
 		/* Still held after a while: the holder may have lost its CPU,
 		 * perhaps to us. */

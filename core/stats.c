@@ -58,9 +58,11 @@
  * terminate accounting and the readers that need the two together. */
 static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Acquire: pairs with the release of udma_count_submit's kind counts
+ * (<udmaengine/provider.h>): a count seen is a submit counted. */
 static uint64_t load(const uint64_t *counter)
 {
-	return __atomic_load_n(counter, __ATOMIC_ACQUIRE);
+	return smp_load_acquire(counter);
 }
 
 struct snap {
@@ -70,8 +72,10 @@ struct snap {
 /* @chan's counters; stats_lock held. */
 static void snapshot(const struct dma_chan *chan, struct snap *s)
 {
-	/* first: whatever completed by now was submitted before the loads below */
-	dma_cookie_t done = __atomic_load_n(&chan->completed_cookie, __ATOMIC_ACQUIRE);
+	/* first: whatever completed by now was submitted before the loads
+	 * below. Acquire: pairs with the smp_store_release()s of
+	 * completed_cookie (dma_cookie_complete, virt-dma's completions). */
+	dma_cookie_t done = smp_load_acquire(&chan->completed_cookie);
 	uint64_t pos_done, pos_used, behind, since, floor;
 
 	for (int i = 0; i < 4; i++)
@@ -108,17 +112,17 @@ void udma_stats_terminated(struct dma_chan *chan)
 
 void udma_stats_reset(struct dma_chan *chan)
 {
-	dma_cookie_t cookie = __atomic_load_n(&chan->cookie, __ATOMIC_RELAXED);
+	dma_cookie_t cookie = READ_ONCE(chan->cookie);
 
+	/* relaxed: at registration, before any client has the channel */
 	pthread_mutex_lock(&stats_lock);
-	__atomic_store_n(&chan->udma_submitted, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&chan->udma_bytes, 0, __ATOMIC_RELAXED);
+	WRITE_ONCE(chan->udma_submitted, 0);
+	WRITE_ONCE(chan->udma_bytes, 0);
 	for (int i = 0; i < 4; i++)
-		__atomic_store_n(&chan->udma_kind_count[i], 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&chan->udma_errors, 0, __ATOMIC_RELAXED);
+		WRITE_ONCE(chan->udma_kind_count[i], 0);
+	WRITE_ONCE(chan->udma_errors, 0);
 	/* the count at which the cookie was 0: submits from here continue it */
-	__atomic_store_n(&chan->udma_cookie_origin, (uint64_t)0 - (uint64_t)(uint32_t)cookie,
-			 __ATOMIC_RELAXED);
+	WRITE_ONCE(chan->udma_cookie_origin, (uint64_t)0 - (uint64_t)(uint32_t)cookie);
 	chan->udma_terminated = 0;
 	chan->udma_stats_floor = 0;
 	pthread_mutex_unlock(&stats_lock);
@@ -133,7 +137,8 @@ static void fill(const struct dma_chan *chan, struct udma_chan_stats *st)
 	snapshot(chan, &s);
 	pthread_mutex_unlock(&stats_lock);
 	others = s.kinds[0] + s.kinds[1] + s.kinds[2] + s.kinds[3];
-	st->in_use = __atomic_load_n(&chan->client_count, __ATOMIC_ACQUIRE) != 0;
+	/* acquire: pairs with registry.c's smp_store_release()s of client_count */
+	st->in_use = smp_load_acquire(&chan->client_count) != 0;
 	st->memcpy_count = s.submitted > others ? s.submitted - others : 0;
 	st->memset_count = s.kinds[UDMA_ACCT_MEMSET - 1];
 	st->slave_count = s.kinds[UDMA_ACCT_SLAVE - 1];
@@ -163,8 +168,9 @@ int udma_chan_get_stats(struct dma_chan *chan, struct udma_chan_stats *st)
 	/* an unplugged channel's device is gone from the list, but its memory
 	 * stays while a client holds it */
 	if (!chan->device ||
-	    (!__atomic_load_n(&chan->device->udma_registered, __ATOMIC_ACQUIRE) &&
-	     !(__atomic_load_n(&chan->client_count, __ATOMIC_ACQUIRE) > 0 &&
+	    /* acquire: pairs with registry.c's smp_store_release()s */
+	    (!smp_load_acquire(&chan->device->udma_registered) &&
+	     !(smp_load_acquire(&chan->client_count) > 0 &&
 	       (chan_flags(chan) & UDMA_CHAN_GONE)))) {
 		udma_diag(f, "chan is not a channel of a registered device");
 		return -EINVAL;
@@ -311,7 +317,7 @@ static void at_exit(void)
 
 	/* a forked child's exit is not the program's, and its locks may be
 	 * held by threads that stayed in the parent */
-	if (__atomic_load_n(&udma_forked, __ATOMIC_RELAXED))
+	if (READ_ONCE(udma_forked))
 		return;
 	if (!strcmp(summary_to, "1")) {
 		print(stderr, true);
@@ -360,8 +366,14 @@ int udma_observing;
 
 void udma_observe(int bit, bool on)
 {
+	/*
+	 * Relaxed (it was release, which nothing acquired: udma_observed reads
+	 * it with READ_ONCE, and the slow path it leads to reads the
+	 * observer's own flag, set before this, with its own ordering). A
+	 * path that sees the bit before the flag only skips that observer.
+	 */
 	if (on)
-		__atomic_fetch_or(&udma_observing, bit, __ATOMIC_RELEASE);
+		udma_fetch_or_relaxed(&udma_observing, bit);
 	else
-		__atomic_fetch_and(&udma_observing, ~bit, __ATOMIC_RELEASE);
+		udma_fetch_and_relaxed(&udma_observing, ~bit);
 }

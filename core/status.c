@@ -3,8 +3,8 @@
 #include <sched.h>
 
 #include "internal.h"
-#include "poll.h"
-#include "trace.h"
+#include <udma/poll.h>
+#include <udma/trace-hooks.h>
 
 /* The checks both calls share: a held channel and a cookie that can be one. */
 static bool status_args_ok(struct dma_chan *chan, dma_cookie_t cookie, const char *func)

@@ -12,7 +12,7 @@
 #include "internal.h"
 
 /* atomic; -1: not read from the environment yet. Read inline by
- * udma_strict_now (internal.h) on every prep. */
+ * udma_strict_now (<udma/provider-private.h>) on every prep. */
 int udma_strict_mode __attribute__((visibility("hidden"))) = -1;
 
 static enum udma_strict from_env(void)
@@ -26,14 +26,19 @@ static enum udma_strict from_env(void)
 
 enum udma_strict udma_get_strict(void)
 {
-	int mode = __atomic_load_n(&udma_strict_mode, __ATOMIC_ACQUIRE);
+	/* acquire: pairs with udma_set_strict's smp_store_release and the
+	 * try_cmpxchg below */
+	int mode = smp_load_acquire(&udma_strict_mode);
 
 	if (mode < 0) {
 		int unset = -1;
 
 		mode = (int)from_env();
-		if (!__atomic_compare_exchange_n(&udma_strict_mode, &unset, mode, false,
-						 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		/* The environment's answer, unless udma_set_strict came first.
+		 * Fully ordered: it was acquire+release, which the kernel has no
+		 * name for. A failure only takes the mode it found, one word
+		 * with nothing behind it: its relaxed load is enough. */
+		if (!try_cmpxchg(&udma_strict_mode, &unset, mode))
 			mode = unset;	/* udma_set_strict came first */
 	}
 	return (enum udma_strict)mode;
@@ -45,7 +50,9 @@ void udma_set_strict(enum udma_strict mode)
 		udma_diag(__func__, "mode %d is not an enum udma_strict", (int)mode);
 		return;
 	}
-	__atomic_store_n(&udma_strict_mode, (int)mode, __ATOMIC_RELEASE);
+	/* release: pairs with the smp_load_acquire in udma_get_strict and
+	 * udma_strict_now */
+	smp_store_release(&udma_strict_mode, (int)mode);
 }
 
 void udma_misuse(struct dma_chan *chan, const char *func, enum udma_misuse kind,
@@ -58,7 +65,8 @@ void udma_misuse(struct dma_chan *chan, const char *func, enum udma_misuse kind,
 	if (mode != UDMA_STRICT_OFF && chan) {
 		unsigned int bit = 1u << kind;
 
-		if (__atomic_fetch_or(&chan->udma_reported, bit, __ATOMIC_RELAXED) & bit)
+		/* relaxed: a once-only flag, guarding no data */
+		if (udma_fetch_or_relaxed(&chan->udma_reported, bit) & bit)
 			return;	/* said once for this channel */
 	}
 	va_start(ap, fmt);

@@ -5,8 +5,8 @@
  * caught here instead of corrupting the provider's lists.
  */
 #include "internal.h"
-#include "trace.h"
-#include "poll.h"
+#include <udma/trace-hooks.h>
+#include <udma/poll.h>
 
 static bool desc_usable(struct dma_async_tx_descriptor *desc, const char *func)
 {
@@ -60,9 +60,9 @@ static void report_state(struct dma_async_tx_descriptor *desc, int state, const 
  * load first: the exchange is a locked instruction on every submit. */
 static void forget_unsubmitted(struct dma_async_tx_descriptor *desc)
 {
-	if (__atomic_load_n(&desc->chan->udma_unsubmitted, __ATOMIC_RELAXED) == desc)
-		__atomic_compare_exchange_n(&desc->chan->udma_unsubmitted, &(void *){ desc },
-					    NULL, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+	/* relaxed: a record for diagnostics, compared, never dereferenced */
+	if (READ_ONCE(desc->chan->udma_unsubmitted) == desc)
+		(void)cmpxchg_relaxed(&desc->chan->udma_unsubmitted, (void *)desc, NULL);
 }
 
 /* Every submit the fast path below does not take, each check with its
@@ -76,8 +76,10 @@ static __attribute__((noinline)) dma_cookie_t submit_checked(struct dma_async_tx
 
 	if (!desc_usable(desc, f))
 		return -EINVAL;
-	/* The tag first: it tells garbage and freed descriptors from ours. */
-	state = __atomic_load_n(&desc->udma_state, __ATOMIC_ACQUIRE);
+	/* The tag first: it tells garbage and freed descriptors from ours.
+	 * Acquire: pairs with the smp_store_release()s of udma_state (prep.c's
+	 * client_owns, virt-dma.c's reuse and free, the failed submit below). */
+	state = smp_load_acquire(&desc->udma_state);
 	if (state != UDMA_DESC_PREPARED) {
 		report_state(desc, state, f);
 		return -EINVAL;
@@ -88,9 +90,13 @@ static __attribute__((noinline)) dma_cookie_t submit_checked(struct dma_async_tx
 	/* Claim it before it is queued: once queued it may complete and be
 	 * freed any time. Here, or in the provider's tx_submit under its lock. */
 	claim_here = !desc->chan->device->udma_claim_in_submit;
-	if (claim_here && !__atomic_compare_exchange_n(&desc->udma_state, &state,
-						       UDMA_DESC_SUBMITTED, false,
-						       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+	/*
+	 * Fully ordered (it was acquire+release, which the kernel has no name
+	 * for): acquire as the load above, release so that whoever acquires
+	 * SUBMITTED sees the client's writes to the descriptor. A loser only
+	 * reports the state it found, so a failure's relaxed load is enough.
+	 */
+	if (claim_here && !try_cmpxchg(&desc->udma_state, &state, UDMA_DESC_SUBMITTED)) {
 		report_state(desc, state, f);	/* another thread was first */
 		return -EINVAL;
 	}
@@ -99,11 +105,12 @@ static __attribute__((noinline)) dma_cookie_t submit_checked(struct dma_async_tx
 		desc->udma_submit_ns = udma_now_ns();
 	cookie = desc->tx_submit(desc);
 	if (cookie == UDMA_SUBMIT_UNCLAIMED && !claim_here) {
-		report_state(desc, __atomic_load_n(&desc->udma_state, __ATOMIC_ACQUIRE), f);
+		report_state(desc, smp_load_acquire(&desc->udma_state), f);	/* as above */
 		return -EINVAL;
 	}
+	/* release: pairs with the acquire loads of udma_state */
 	if (cookie < 0 && claim_here)
-		__atomic_store_n(&desc->udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
+		smp_store_release(&desc->udma_state, UDMA_DESC_PREPARED);
 	return cookie;
 }
 
@@ -117,13 +124,14 @@ static inline __attribute__((always_inline)) dma_cookie_t submit(struct dma_asyn
 	dma_cookie_t cookie;
 
 	if (__builtin_expect(!desc || IS_ERR(desc) ||
-			     __atomic_load_n(&desc->udma_state, __ATOMIC_ACQUIRE) != UDMA_DESC_PREPARED ||
+			     /* acquire: as in submit_checked */
+			     smp_load_acquire(&desc->udma_state) != UDMA_DESC_PREPARED ||
 			     !udma_chan_fine(desc->chan) || !desc->chan->device->udma_claim_in_submit ||
-			     __atomic_load_n(&desc->chan->udma_unsubmitted, __ATOMIC_RELAXED) == desc, 0))
+			     READ_ONCE(desc->chan->udma_unsubmitted) == desc, 0))
 		return submit_checked(desc);
 	cookie = desc->tx_submit(desc);
 	if (__builtin_expect(cookie == UDMA_SUBMIT_UNCLAIMED, 0)) {	/* another thread was first */
-		report_state(desc, __atomic_load_n(&desc->udma_state, __ATOMIC_ACQUIRE), "dmaengine_submit");
+		report_state(desc, smp_load_acquire(&desc->udma_state), "dmaengine_submit");
 		return -EINVAL;
 	}
 	return cookie;
@@ -191,7 +199,7 @@ int dmaengine_desc_set_reuse(struct dma_async_tx_descriptor *tx)
 
 	if (!desc_usable(tx, __func__))
 		return -EINVAL;
-	state = __atomic_load_n(&tx->udma_state, __ATOMIC_ACQUIRE);
+	state = smp_load_acquire(&tx->udma_state);	/* as in submit_checked */
 	if (state == UDMA_DESC_SUBMITTED && !freed_untagged(tx)) {
 		/* the provider chose at submit how to retire it: too late */
 		udma_chan_diag(tx->chan, __func__, "descriptor is submitted already; "
@@ -221,7 +229,7 @@ int dmaengine_desc_free(struct dma_async_tx_descriptor *desc)
 		return -ENODEV;	/* the provider's cache may be locked by a thread not here */
 	if (!desc_usable(desc, __func__))
 		return -EINVAL;
-	state = __atomic_load_n(&desc->udma_state, __ATOMIC_ACQUIRE);
+	state = smp_load_acquire(&desc->udma_state);	/* as in submit_checked */
 	if (state == UDMA_DESC_SUBMITTED && !freed_untagged(desc)) {
 		udma_diag(__func__, "descriptor is still queued or running; terminate and synchronize first");
 		return -EBUSY;

@@ -17,28 +17,28 @@
 
 #include <udmaengine/tasklet.h>
 #include "internal.h"
-#include "poll.h"
-#include "trace.h"
+#include <udma/poll.h>
+#include <udma/trace-hooks.h>
 
 #define POOL_MAX 64
 
 /* A pool thread; on a small machine, one per CPU and bound to it. */
 struct pool_thread {
 	struct udma_park park;		/* it waits for work here */
-	int cpu;			/* atomic: the CPU it is bound to, or -1 */
+	int cpu;			/* READ_ONCE: the CPU it is bound to, or -1 */
 };
 
 struct tasklet_pool {
 	pthread_mutex_t lock;		/* protects the run queue */
 	struct tasklet_struct *head;	/* run queue, FIFO */
 	struct tasklet_struct *tail;
-	int queued;			/* atomic: tasklets on the run queue */
+	atomic_t queued;		/* tasklets on the run queue */
 	struct pool_thread threads[POOL_MAX];
 	int nthreads;			/* set before any thread starts */
 
-	int spinner;			/* atomic: a pool thread is polling the queue */
+	atomic_t spinner;		/* a pool thread is polling the queue */
 
-	int killers;			/* atomic: threads in tasklet_kill */
+	atomic_t killers;		/* threads in tasklet_kill */
 	struct udma_park done;		/* tasklet_kill parks here */
 };
 
@@ -54,14 +54,16 @@ bool udma_in_tasklet(void)
 	return running_here != NULL;
 }
 
+/* Acquire: pairs with the release of RUN's clearing in run_one, so that a
+ * waiter that sees the tasklet idle sees everything its last run did. */
 static int tasklet_state(struct tasklet_struct *t)
 {
-	return __atomic_load_n(&t->state, __ATOMIC_SEQ_CST);
+	return smp_load_acquire(&t->state);
 }
 
 static int bound_cpu(int i)
 {
-	return __atomic_load_n(&pool.threads[i].cpu, __ATOMIC_RELAXED);
+	return READ_ONCE(pool.threads[i].cpu);
 }
 
 /*
@@ -94,7 +96,12 @@ static void enqueue(struct tasklet_struct *t)
 	else
 		pool.head = t;
 	pool.tail = t;
-	__atomic_fetch_add(&pool.queued, 1, __ATOMIC_SEQ_CST);
+	/* pool.lock orders the queue itself. Full barrier: the count, which
+	 * work_queued reads, before wake_one's looks at the pool threads'
+	 * waiters (udma_park_wake), pairing with udma_park_wait's after its
+	 * waiters++; the unlock between is only a release. */
+	atomic_inc(&pool.queued);
+	smp_mb__after_atomic();
 	pthread_mutex_unlock(&pool.lock);
 	wake_one();
 }
@@ -111,7 +118,8 @@ static struct tasklet_struct *dequeue(void)
 {
 	struct tasklet_struct *t;
 
-	if (__atomic_load_n(&pool.queued, __ATOMIC_SEQ_CST) == 0)
+	/* relaxed: a hint; the queue itself is read under pool.lock */
+	if (atomic_read(&pool.queued) == 0)
 		return NULL;
 	pthread_mutex_lock(&pool.lock);
 	t = pool.head;
@@ -119,7 +127,7 @@ static struct tasklet_struct *dequeue(void)
 		pool.head = t->next;
 		if (!pool.head)
 			pool.tail = NULL;
-		__atomic_fetch_sub(&pool.queued, 1, __ATOMIC_SEQ_CST);
+		atomic_dec(&pool.queued);
 	}
 	pthread_mutex_unlock(&pool.lock);
 	return t;
@@ -128,7 +136,9 @@ static struct tasklet_struct *dequeue(void)
 static bool work_queued(void *unused)
 {
 	(void)unused;
-	return __atomic_load_n(&pool.queued, __ATOMIC_SEQ_CST) != 0;
+	/* relaxed: udma_park_wait's barriers order it against enqueue's
+	 * count; what is queued is read under pool.lock */
+	return atomic_read(&pool.queued) != 0;
 }
 
 static void run_one(struct tasklet_struct *t)
@@ -140,15 +150,27 @@ static void run_one(struct tasklet_struct *t)
 	 * raising count, then waiting for RUN to clear, so a disabled tasklet
 	 * never starts. SCHED stays set until the run is certain.
 	 */
-	__atomic_fetch_or(&t->state, TASKLET_STATE_RUN, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&t->count, __ATOMIC_SEQ_CST)) {
-		/* Disabled: stays scheduled, untouched, and is looked at again later. */
-		__atomic_fetch_and(&t->state, ~TASKLET_STATE_RUN, __ATOMIC_SEQ_CST);
+	udma_fetch_or_relaxed(&t->state, TASKLET_STATE_RUN);
+	/*
+	 * Full barrier, RUN before the load of count: pairs with the one in
+	 * tasklet_disable, between its count and its load of state (a store
+	 * then a load on each side: one of them sees the other's). The
+	 * acquire pairs with tasklet_enable's release: the callback sees
+	 * what was done while the tasklet was disabled.
+	 */
+	smp_mb__after_atomic();
+	if (smp_load_acquire(&t->count)) {
+		/* Disabled: stays scheduled, untouched, and is looked at again later.
+		 * Release: pairs with tasklet_state's acquire in tasklet_disable. */
+		udma_fetch_and_release(&t->state, ~TASKLET_STATE_RUN);
 		enqueue(t);
 		sched_yield();	/* don't spin on it */
 		return;
 	}
-	__atomic_fetch_and(&t->state, ~TASKLET_STATE_SCHED, __ATOMIC_SEQ_CST);
+	/* Acquire: pairs with the release in tasklet_schedule's fully ordered
+	 * RMW. A schedule that found SCHED still set and returned is in this
+	 * RMW's chain, so the callback sees what was published before it. */
+	udma_fetch_and_acquire(&t->state, ~TASKLET_STATE_SCHED);
 
 	running_here = t;
 	if (t->use_callback)
@@ -158,10 +180,18 @@ static void run_one(struct tasklet_struct *t)
 	running_here = NULL;
 
 	/* Scheduled while it ran: once more. After this, @t may be freed. */
-	old = __atomic_fetch_and(&t->state, ~TASKLET_STATE_RUN, __ATOMIC_SEQ_CST);
+	/*
+	 * Fully ordered. Release: pairs with tasklet_state's acquire (kill,
+	 * disable: after them the run is over, its effects seen). Full: RUN's
+	 * clearing before the load of killers pairs with the barrier after
+	 * tasklet_kill's count, before its look at state (a store then a
+	 * load on each side): either this sees the killer and wakes it, or
+	 * the killer sees the tasklet idle.
+	 */
+	old = udma_fetch_and(&t->state, ~TASKLET_STATE_RUN);
 	if (old & TASKLET_STATE_SCHED)
 		enqueue(t);
-	if (__atomic_load_n(&pool.killers, __ATOMIC_SEQ_CST))
+	if (atomic_read(&pool.killers))
 		udma_park_wake(&pool.done);
 }
 
@@ -183,10 +213,12 @@ static void *pool_thread(void *arg)
 			run_one(t);
 			continue;
 		}
-		if (__atomic_compare_exchange_n(&pool.spinner, &idle, 1, false,
-						__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+		/* A token that guards no data: acquire and release (pairs with
+		 * the atomic_set_release below, the previous holder's) only
+		 * keep the polling between its taking and its return. */
+		if (atomic_try_cmpxchg_acquire(&pool.spinner, &idle, 1)) {
 			udma_park_wait(&self->park, work_queued, NULL, udma_tasklet_poll_ns());
-			__atomic_store_n(&pool.spinner, 0, __ATOMIC_RELEASE);
+			atomic_set_release(&pool.spinner, 0);
 		} else {
 			udma_park_wait(&self->park, work_queued, NULL, 0);
 		}
@@ -247,7 +279,7 @@ static void pool_start(void)
 			err = pthread_create(&tid, &attr, pool_thread, &pool.threads[i]);
 			pthread_attr_setaffinity_np(&attr, sizeof(allowed), &allowed);
 			if (err)	/* not bound: still a pool thread */
-				__atomic_store_n(&pool.threads[i].cpu, -1, __ATOMIC_RELAXED);
+				WRITE_ONCE(pool.threads[i].cpu, -1);
 		}
 		if (err && pthread_create(&tid, &attr, pool_thread, &pool.threads[i])) {
 			if (i == 0)
@@ -287,7 +319,12 @@ void tasklet_init(struct tasklet_struct *t, void (*func)(unsigned long), unsigne
 
 void tasklet_schedule(struct tasklet_struct *t)
 {
-	int old = __atomic_fetch_or(&t->state, TASKLET_STATE_SCHED, __ATOMIC_SEQ_CST);
+	/*
+	 * Fully ordered, as the kernel's (test_and_set_bit): callers may
+	 * order their own accesses against it. Its release pairs with the
+	 * acquire of SCHED's clearing in run_one.
+	 */
+	int old = udma_fetch_or(&t->state, TASKLET_STATE_SCHED);
 
 	/* Already queued, or running: its runner re-queues it. */
 	if (old & (TASKLET_STATE_SCHED | TASKLET_STATE_RUN))
@@ -323,16 +360,23 @@ void tasklet_kill(struct tasklet_struct *t)
 	if (tasklet_idle(&kw))
 		return;
 	pthread_once(&pool_once, pool_start);
-	__atomic_fetch_add(&pool.killers, 1, __ATOMIC_SEQ_CST);
+	atomic_inc(&pool.killers);
+	/* Full barrier, the count before tasklet_idle's look at state: pairs
+	 * with run_one's fully ordered clearing of RUN, before its load of
+	 * killers. */
+	smp_mb__after_atomic();
 	udma_park_wait(&pool.done, tasklet_idle, &kw, udma_poll_ns());
-	__atomic_fetch_sub(&pool.killers, 1, __ATOMIC_SEQ_CST);
+	atomic_dec(&pool.killers);	/* relaxed: a stale count costs a wake-up */
 }
 
 void tasklet_disable(struct tasklet_struct *t)
 {
 	struct kill_wait kw = { t };
 
-	__atomic_fetch_add(&t->count, 1, __ATOMIC_SEQ_CST);
+	udma_fetch_add_relaxed(&t->count, 1);
+	/* Full barrier, count before the load of state: pairs with the one
+	 * in run_one, between RUN and its load of count. */
+	smp_mb__after_atomic();
 	/* As in the kernel: wait for a run in progress to end. */
 	if (running_here != t) {
 		while (tasklet_state(kw.t) & TASKLET_STATE_RUN)
@@ -342,5 +386,6 @@ void tasklet_disable(struct tasklet_struct *t)
 
 void tasklet_enable(struct tasklet_struct *t)
 {
-	__atomic_fetch_sub(&t->count, 1, __ATOMIC_SEQ_CST);
+	/* Release: pairs with run_one's acquire load of count. */
+	udma_fetch_sub_release(&t->count, 1);
 }

@@ -40,8 +40,8 @@
 #include <udmaengine/telemetry.h>
 
 #include "internal.h"
-#include "poll.h"
-#include "telemetry.h"
+#include <udma/poll.h>
+#include <udma/telemetry-hooks.h>
 
 #ifndef UDMA_VERSION
 #define UDMA_VERSION "unknown"
@@ -104,7 +104,8 @@ static double bucket_mid(unsigned int b)
 
 static struct lat_hist *hist_install(struct dma_chan *chan)
 {
-	struct lat_hist *h, *cur = NULL;
+	struct lat_hist *h;
+	void *cur = NULL;
 
 	pthread_mutex_lock(&hist_lock);
 	h = hist_free;
@@ -121,12 +122,18 @@ static struct lat_hist *hist_install(struct dma_chan *chan)
 	}
 	/* published below with release: a reused one shows no old counts */
 	for (int i = 0; i < 2; i++) {
-		__atomic_store_n(&h->w[i].sec, 0, __ATOMIC_RELAXED);
+		WRITE_ONCE(h->w[i].sec, 0);
 		for (unsigned int b = 0; b < NBUCKETS; b++)
-			__atomic_store_n(&h->w[i].n[b], 0, __ATOMIC_RELAXED);
+			WRITE_ONCE(h->w[i].n[b], 0);
 	}
-	if (!__atomic_compare_exchange_n(&chan->udma_telemetry, (void **)&cur, h, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+	/*
+	 * Release: the zeroing above before the pointer; pairs with the
+	 * smp_load_acquire()s of udma_telemetry below. No acquire (it was
+	 * acquire+release, acquire on failure too): success replaces NULL,
+	 * and the one a failure finds was installed under hist_lock, held
+	 * here, so the mutex orders its zeroing before this thread's use.
+	 */
+	if (!try_cmpxchg_release(&chan->udma_telemetry, &cur, (void *)h)) {
 		h->free_next = hist_free;	/* another callback was first */
 		hist_free = h;
 		h = cur;
@@ -140,8 +147,9 @@ void udma_telemetry_retire(struct dma_device *device)
 	struct dma_chan *chan;
 
 	list_for_each_entry(chan, &device->channels, struct dma_chan, device_node) {
-		struct lat_hist *h = __atomic_exchange_n((struct lat_hist **)&chan->udma_telemetry,
-							 NULL, __ATOMIC_ACQ_REL);
+		/* Fully ordered (it was acquire+release, which the kernel has
+		 * no name for); the free list itself is under hist_lock. */
+		struct lat_hist *h = xchg(&chan->udma_telemetry, NULL);
 
 		if (h) {
 			pthread_mutex_lock(&hist_lock);
@@ -159,22 +167,25 @@ void udma_telemetry_callback(struct dma_chan *chan, uint64_t submit_ns)
 	struct lat_win *w;
 
 	/* a stamp from before this start is a recycled descriptor's */
-	if (submit_ns < __atomic_load_n(&telemetry_since_ns, __ATOMIC_RELAXED) || now < submit_ns)
+	if (submit_ns < READ_ONCE(telemetry_since_ns) || now < submit_ns)
 		return;
-	h = __atomic_load_n((struct lat_hist **)&chan->udma_telemetry, __ATOMIC_ACQUIRE);
+	/* acquire: pairs with hist_install's try_cmpxchg_release */
+	h = smp_load_acquire(&chan->udma_telemetry);
 	if (!h && !(h = hist_install(chan)))
 		return;
 	w = &h->w[sec & 1];
-	tag = __atomic_load_n(&w->sec, __ATOMIC_RELAXED);
+	/* relaxed, all of the window's words: counts, a few of which may land
+	 * in the wrong second at its turn; latency_read checks sec around
+	 * its reads */
+	tag = READ_ONCE(w->sec);
 	if (tag != sec) {
 		if (tag > sec)
 			return;	/* a thread late across the turn of a second */
-		if (__atomic_compare_exchange_n(&w->sec, &tag, sec, false, __ATOMIC_RELAXED,
-						__ATOMIC_RELAXED))
+		if (try_cmpxchg_relaxed(&w->sec, &tag, sec))
 			for (unsigned int b = 0; b < NBUCKETS; b++)
-				__atomic_store_n(&w->n[b], 0, __ATOMIC_RELAXED);
+				WRITE_ONCE(w->n[b], 0);
 	}
-	__atomic_fetch_add(&w->n[bucket_of(now - submit_ns)], 1, __ATOMIC_RELAXED);
+	udma_fetch_add_relaxed(&w->n[bucket_of(now - submit_ns)], 1);
 }
 
 struct latency {
@@ -185,8 +196,8 @@ struct latency {
 /* The last full second's latencies, or this second's when it had none. */
 static void latency_read(struct dma_chan *chan, struct latency *out)
 {
-	struct lat_hist *h = __atomic_load_n((struct lat_hist **)&chan->udma_telemetry,
-					     __ATOMIC_ACQUIRE);
+	/* acquire: pairs with hist_install's try_cmpxchg_release */
+	struct lat_hist *h = smp_load_acquire(&chan->udma_telemetry);
 	uint64_t sec = udma_now_ns() / NS_PER_S;
 	static uint32_t n[NBUCKETS];	/* the server thread's alone */
 
@@ -201,11 +212,11 @@ static void latency_read(struct dma_chan *chan, struct latency *out)
 		const uint64_t pct[2] = { 50, 99 };
 		int k = 0;
 
-		if (__atomic_load_n(&w->sec, __ATOMIC_RELAXED) != want)
+		if (READ_ONCE(w->sec) != want)
 			continue;
 		for (unsigned int b = 0; b < NBUCKETS; b++)
-			total += n[b] = __atomic_load_n(&w->n[b], __ATOMIC_RELAXED);
-		if (!total || __atomic_load_n(&w->sec, __ATOMIC_RELAXED) != want)
+			total += n[b] = READ_ONCE(w->n[b]);
+		if (!total || READ_ONCE(w->sec) != want)
 			continue;	/* empty, or taken over while read */
 		for (unsigned int b = 0; b < NBUCKETS && k < 2; b++) {
 			seen += n[b];
@@ -416,7 +427,7 @@ static double process_uptime(void)
 static void cmd_info(struct jbuf *b, const char *cmd, const char *arg)
 {
 	double up = process_uptime();
-	uint64_t since = __atomic_load_n(&telemetry_since_ns, __ATOMIC_RELAXED);
+	uint64_t since = READ_ONCE(telemetry_since_ns);
 
 	if (up < 0)	/* no /proc: since telemetry started */
 		up = (double)(udma_now_ns() - since) / 1e9;
@@ -923,7 +934,7 @@ static void at_exit(void)
 	pthread_mutex_lock(&server_lock);
 	/* the process is ending: the socket goes, the thread ends with it */
 	if (srv.running && srv.pid == getpid()) {
-		__atomic_store_n(&udma_telemetry_active, 0, __ATOMIC_RELAXED);
+		WRITE_ONCE(udma_telemetry_active, 0);
 		udma_observe(UDMA_OBSERVE_TELEMETRY, false);
 		unlink(srv.path);
 	}
@@ -1008,8 +1019,12 @@ int udma_telemetry_start(const char *path)
 	srv.lfd = fd;
 	srv.pid = getpid();
 	strcpy(srv.path, addr.sun_path);
-	__atomic_store_n(&telemetry_since_ns, udma_now_ns(), __ATOMIC_RELAXED);
-	__atomic_store_n(&udma_telemetry_active, 1, __ATOMIC_RELEASE);
+	WRITE_ONCE(telemetry_since_ns, udma_now_ns());
+	/* release: telemetry_since_ns before the flag. The fast paths read
+	 * the flag with READ_ONCE (udma_tele_on, udma_telemetry_enabled), so
+	 * nothing acquires it: one that sees the flag before the start time
+	 * may count one stale stamp, which is all it costs. */
+	smp_store_release(&udma_telemetry_active, 1);
 	udma_observe(UDMA_OBSERVE_TELEMETRY, true);
 	/* no signal of the program's lands on this thread */
 	sigfillset(&all);
@@ -1017,7 +1032,7 @@ int udma_telemetry_start(const char *path)
 	err = -pthread_create(&srv.thread, NULL, serve, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err) {
-		__atomic_store_n(&udma_telemetry_active, 0, __ATOMIC_RELAXED);
+		WRITE_ONCE(udma_telemetry_active, 0);
 		udma_observe(UDMA_OBSERVE_TELEMETRY, false);
 		close(srv.wake[0]);
 		close(srv.wake[1]);
@@ -1039,7 +1054,7 @@ void udma_telemetry_stop(void)
 		pthread_mutex_unlock(&server_lock);
 		return;
 	}
-	__atomic_store_n(&udma_telemetry_active, 0, __ATOMIC_RELAXED);
+	WRITE_ONCE(udma_telemetry_active, 0);
 	udma_observe(UDMA_OBSERVE_TELEMETRY, false);
 	if (srv.pid == getpid()) {
 		ssize_t r = write(srv.wake[1], "x", 1);

@@ -37,7 +37,7 @@
 #include <udmaengine/trace.h>
 
 #include "internal.h"
-#include "trace.h"
+#include <udma/trace-hooks.h>
 
 #define CHUNK_SHIFT 14			/* 16384 records (768 KiB) a chunk */
 #define CHUNK (1u << CHUNK_SHIFT)
@@ -71,7 +71,8 @@ static bool active;			/* under ctl_lock */
 static FILE *out;
 static pid_t out_pid;			/* a forked child does not write the parent's file */
 static uint64_t tick0, ns0;
-static size_t chunks_used, max_chunks;	/* chunks_used atomic */
+static atomic_long_t chunks_used;	/* a count against max_chunks: relaxed */
+static size_t max_chunks;
 static size_t buf_chunks;		/* per thread, at most */
 
 static char (*fifo_names)[32];		/* under reg_lock */
@@ -98,7 +99,9 @@ static uint64_t mono_ns(void)
 
 static void buf_gone(void *p)
 {
-	__atomic_store_n(&((struct tbuf *)p)->orphan, 1, __ATOMIC_RELEASE);
+	/* release: the thread's last records before the flag; pairs with
+	 * free_orphans' smp_load_acquire */
+	smp_store_release(&((struct tbuf *)p)->orphan, 1);
 }
 
 static void make_key(void)
@@ -154,12 +157,14 @@ static __attribute__((noinline)) struct tbuf *attach(unsigned int gen)
 		pthread_setspecific(buf_key, b);
 		me = b;
 	}
-	if (__atomic_load_n(&b->gen, __ATOMIC_RELAXED) != gen) {	/* a new trace */
-		__atomic_store_n(&b->len, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&b->ring, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&b->dropped, 0, __ATOMIC_RELAXED);
+	if (READ_ONCE(b->gen) != gen) {	/* a new trace */
+		WRITE_ONCE(b->len, 0);
+		WRITE_ONCE(b->ring, 0);
+		WRITE_ONCE(b->dropped, 0);
 		b->starved = false;
-		__atomic_store_n(&b->gen, gen, __ATOMIC_RELEASE);
+		/* release: the resets above before the generation; pairs with
+		 * write_file's smp_load_acquire of gen */
+		smp_store_release(&b->gen, gen);
 	}
 	return b;
 }
@@ -171,8 +176,8 @@ static struct udma_trace_rec *grow(struct tbuf *b, size_t ci)
 
 	if (ci >= MAX_CHUNKS || ci >= buf_chunks)
 		return NULL;
-	if (__atomic_add_fetch(&chunks_used, 1, __ATOMIC_RELAXED) > max_chunks) {
-		__atomic_sub_fetch(&chunks_used, 1, __ATOMIC_RELAXED);
+	if ((size_t)atomic_long_inc_return_relaxed(&chunks_used) > max_chunks) {
+		atomic_long_dec(&chunks_used);
 		return NULL;
 	}
 	/* populated in one call: faulting its pages in one by one as records
@@ -180,7 +185,7 @@ static struct udma_trace_rec *grow(struct tbuf *b, size_t ci)
 	c = mmap(NULL, CHUNK * sizeof(*c), PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (c == MAP_FAILED) {
-		__atomic_sub_fetch(&chunks_used, 1, __ATOMIC_RELAXED);
+		atomic_long_dec(&chunks_used);
 		return NULL;
 	}
 	b->chunks[ci] = c;	/* published with the length that first covers it */
@@ -195,7 +200,7 @@ static struct udma_trace_rec *grow(struct tbuf *b, size_t ci)
 static __attribute__((noinline)) struct udma_trace_rec *next_chunk(struct tbuf *b, size_t n)
 {
 	size_t ci = n >> CHUNK_SHIFT;
-	size_t ring = __atomic_load_n(&b->ring, __ATOMIC_RELAXED);
+	size_t ring = READ_ONCE(b->ring);
 
 	if (b->starved)
 		return NULL;
@@ -207,36 +212,38 @@ static __attribute__((noinline)) struct udma_trace_rec *next_chunk(struct tbuf *
 			return NULL;
 		}
 		ring = ci;	/* published with the length that first covers it */
-		__atomic_store_n(&b->ring, ring, __ATOMIC_RELAXED);
+		WRITE_ONCE(b->ring, ring);
 	}
 	return b->chunks[ci % ring];
 }
 
 void udma_trace_emit(const struct udma_trace_rec *r)
 {
-	unsigned int gen = __atomic_load_n(&cur_gen, __ATOMIC_RELAXED);
+	unsigned int gen = READ_ONCE(cur_gen);
 	struct tbuf *b = me;
 	struct udma_trace_rec *c;
 	size_t n;
 
-	if (__builtin_expect(!b || __atomic_load_n(&b->gen, __ATOMIC_RELAXED) != gen, 0)) {
+	if (__builtin_expect(!b || READ_ONCE(b->gen) != gen, 0)) {
 		b = attach(gen);
 		if (!b)
 			return;
 	}
-	n = __atomic_load_n(&b->len, __ATOMIC_RELAXED);	/* only this thread writes it */
+	n = READ_ONCE(b->len);	/* only this thread writes it */
 	c = b->cur;
 	if (__builtin_expect(!(n & (CHUNK - 1)), 0)) {
 		c = next_chunk(b, n);
 		if (!c) {
-			__atomic_store_n(&b->dropped, __atomic_load_n(&b->dropped, __ATOMIC_RELAXED) + 1,
-					 __ATOMIC_RELAXED);
+			WRITE_ONCE(b->dropped, READ_ONCE(b->dropped) + 1);	/* this thread's */
 			return;
 		}
 		b->cur = c;
 	}
 	c[n & (CHUNK - 1)] = *r;
-	__atomic_store_n(&b->len, n + 1, __ATOMIC_RELEASE);
+	/* release: the record (and a new chunk's pointer, a ring's size)
+	 * before the length that covers it; pairs with write_file's
+	 * smp_load_acquire of len */
+	smp_store_release(&b->len, n + 1);
 }
 
 void udma_trace_slice(enum udma_trace_kind kind, const struct dma_chan *chan, uint64_t t0,
@@ -382,10 +389,15 @@ int udma_trace_start(const char *path)
 	udma_trace_tsc = clock_is_tsc();
 	ns0 = mono_ns();
 	tick0 = udma_trace_now();
-	__atomic_add_fetch(&cur_gen, 1, __ATOMIC_RELEASE);
+	/* ctl_lock serializes the writers. Release: the settings above before
+	 * the new generation. The emitters read it with READ_ONCE (an acquire
+	 * would cost every record), so nothing pairs with it: x86's ordering
+	 * of loads is what has an emitter see the settings after it. */
+	smp_store_release(&cur_gen, cur_gen + 1);
 	active = true;
 	pthread_once(&exit_once, exit_hook);
-	__atomic_store_n(&udma_tracing, 1, __ATOMIC_RELEASE);
+	/* release, as cur_gen's: the hooks read it with READ_ONCE */
+	smp_store_release(&udma_tracing, 1);
 	udma_observe(UDMA_OBSERVE_TRACE, true);
 	pthread_mutex_unlock(&ctl_lock);
 	return 0;
@@ -646,7 +658,8 @@ static int write_file(FILE *f, unsigned int gen)
 
 	pthread_mutex_lock(&reg_lock);
 	for (struct tbuf *b = bufs; b; b = b->next) {
-		if (__atomic_load_n(&b->gen, __ATOMIC_ACQUIRE) != gen)
+		/* acquire: pairs with attach's smp_store_release of gen */
+		if (smp_load_acquire(&b->gen) != gen)
 			continue;
 		if (ns == cap) {
 			void *p = realloc(s, (cap = cap ? 2 * cap : 16) * sizeof(*s));
@@ -656,14 +669,16 @@ static int write_file(FILE *f, unsigned int gen)
 			s = p;
 		}
 		s[ns].b = b;
-		s[ns].len = __atomic_load_n(&b->len, __ATOMIC_ACQUIRE);
-		s[ns].ring = __atomic_load_n(&b->ring, __ATOMIC_RELAXED);
+		/* acquire: pairs with udma_trace_emit's smp_store_release of
+		 * len; ring and the chunks it covers were stored before it */
+		s[ns].len = smp_load_acquire(&b->len);
+		s[ns].ring = READ_ONCE(b->ring);
 		s[ns].from = 0;
 		/* a ring's oldest chunk is skipped: a record its thread adds
 		 * while this reads would land there */
 		if (s[ns].ring && (s[ns].len >> CHUNK_SHIFT) + 2 > s[ns].ring)
 			s[ns].from = ((s[ns].len >> CHUNK_SHIFT) + 2 - s[ns].ring) << CHUNK_SHIFT;
-		s[ns].dropped = __atomic_load_n(&b->dropped, __ATOMIC_RELAXED);
+		s[ns].dropped = READ_ONCE(b->dropped);
 		s[ns].tid = b->tid;
 		memcpy(s[ns].name, b->name, sizeof(s[ns].name));
 		total += s[ns].len - s[ns].from;
@@ -764,14 +779,15 @@ static void free_orphans(void)
 
 	pthread_mutex_lock(&reg_lock);
 	for (p = &bufs; (b = *p);) {
-		if (!__atomic_load_n(&b->orphan, __ATOMIC_ACQUIRE)) {
+		/* acquire: pairs with buf_gone's smp_store_release */
+		if (!smp_load_acquire(&b->orphan)) {
 			p = &b->next;
 			continue;
 		}
 		*p = b->next;
 		for (size_t i = 0; i < MAX_CHUNKS && b->chunks[i]; i++) {
 			munmap(b->chunks[i], CHUNK * sizeof(*b->chunks[i]));
-			__atomic_sub_fetch(&chunks_used, 1, __ATOMIC_RELAXED);
+			atomic_long_dec(&chunks_used);
 		}
 		free(b);
 	}
@@ -787,11 +803,11 @@ int udma_trace_stop(void)
 		pthread_mutex_unlock(&ctl_lock);
 		return -EINVAL;
 	}
-	__atomic_store_n(&udma_tracing, 0, __ATOMIC_RELEASE);
+	smp_store_release(&udma_tracing, 0);	/* as in udma_trace_start */
 	udma_observe(UDMA_OBSERVE_TRACE, false);
 	active = false;
 	if (getpid() == out_pid) {
-		ret = write_file(out, __atomic_load_n(&cur_gen, __ATOMIC_RELAXED));
+		ret = write_file(out, READ_ONCE(cur_gen));
 		if (fclose(out) && !ret)
 			ret = -errno;
 		free_orphans();

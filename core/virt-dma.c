@@ -2,9 +2,10 @@
 /*
  * virt-dma: descriptor lists and the completion tasklet shared by drivers.
  * See <udmaengine/virt-dma.h> for the lists, how a descriptor moves and the
- * locking rules, and virt-dma-fast.h for the providers' extensions.
+ * locking rules, and <udma/virt-dma-fast.h> (include/private) for the
+ * providers' extensions.
  */
-#include "virt-dma-fast.h"
+#include <udma/virt-dma-fast.h>
 
 #include "internal.h"
 
@@ -36,7 +37,8 @@ dma_cookie_t vchan_tx_submit(struct dma_async_tx_descriptor *tx)
 
 static void vdesc_release(struct virt_dma_chan *vc, struct virt_dma_desc *vd)
 {
-	__atomic_store_n(&vd->tx.udma_state, UDMA_DESC_FREED, __ATOMIC_RELEASE);
+	/* release: pairs with the smp_load_acquire()s of udma_state */
+	smp_store_release(&vd->tx.udma_state, UDMA_DESC_FREED);
 	vc->desc_free(vd);
 }
 
@@ -74,23 +76,6 @@ struct virt_dma_desc *vchan_find_desc(struct virt_dma_chan *vc, dma_cookie_t coo
 	return NULL;
 }
 
-struct virt_dma_desc *vchan_find_desc_queued(struct virt_dma_chan *vc, dma_cookie_t cookie)
-{
-	struct virt_dma_desc *vd = vchan_find_desc(vc, cookie), *found = NULL;
-
-	if (vd)
-		return vd;
-	spin_lock(&vc->submit_lock);
-	list_for_each_entry(vd, &vc->desc_submitted, struct virt_dma_desc, node) {
-		if (vd->tx.cookie == cookie) {
-			found = vd;
-			break;
-		}
-	}
-	spin_unlock(&vc->submit_lock);
-	return found;
-}
-
 /* A reusable descriptor goes back to desc_allocated; the caller holds
  * what protects that list. */
 static void hand_back(struct virt_dma_chan *vc, struct virt_dma_desc *vd)
@@ -101,7 +86,9 @@ static void hand_back(struct virt_dma_chan *vc, struct virt_dma_desc *vd)
 /* Last: the client may submit it again as soon as it sees this. */
 static void reusable_again(struct virt_dma_desc *vd)
 {
-	__atomic_store_n(&vd->tx.udma_state, UDMA_DESC_PREPARED, __ATOMIC_RELEASE);
+	/* release: the completion's work before the tag; pairs with the
+	 * smp_load_acquire()s of udma_state */
+	smp_store_release(&vd->tx.udma_state, UDMA_DESC_PREPARED);
 }
 
 void vchan_vdesc_fini(struct virt_dma_desc *vd)
@@ -147,7 +134,9 @@ void vchan_cookie_complete(struct virt_dma_desc *vd)
 		hand_back(vc, vd);
 		spin_unlock(&vc->submit_lock);
 		reusable_again(vd);
-		__atomic_store_n(&chan->completed_cookie, cookie, __ATOMIC_RELEASE);
+		/* release: pairs with the acquire loads of completed_cookie
+		 * (dma_cookie_status, stats.c's snapshot) */
+		smp_store_release(&chan->completed_cookie, cookie);
 		return;
 	}
 	dma_cookie_complete(&vd->tx);
@@ -244,7 +233,6 @@ void vchan_init(struct virt_dma_chan *vc, struct dma_device *dmadev)
 	spin_lock_init(&vc->submit_lock);
 	INIT_LIST_HEAD(&vc->desc_allocated);
 	INIT_LIST_HEAD(&vc->desc_submitted);
-	vc->issued_upto = NULL;
 	INIT_LIST_HEAD(&vc->desc_issued);
 	INIT_LIST_HEAD(&vc->desc_completed);
 	INIT_LIST_HEAD(&vc->desc_terminated);
@@ -272,7 +260,6 @@ void vchan_get_all_descriptors(struct virt_dma_chan *vc, struct list_head *head)
 	spin_lock(&vc->submit_lock);
 	list_splice_tail_init(&vc->desc_allocated, head);
 	list_splice_tail_init(&vc->desc_submitted, head);
-	vc->issued_upto = NULL;
 	spin_unlock(&vc->submit_lock);
 	list_splice_tail_init(&vc->desc_issued, head);
 	list_splice_tail_init(&vc->desc_completed, head);
@@ -283,11 +270,9 @@ void vchan_get_queued_descriptors(struct virt_dma_chan *vc, struct list_head *he
 {
 	LIST_HEAD(submitted);
 
-	/* issued first: a deferred issue marked the head of desc_submitted */
 	list_splice_tail_init(&vc->desc_issued, head);
 	spin_lock(&vc->submit_lock);
 	list_splice_tail_init(&vc->desc_submitted, &submitted);
-	vc->issued_upto = NULL;
 	spin_unlock(&vc->submit_lock);
 	list_splice_tail_init(&submitted, head);
 	list_splice_tail_init(&vc->desc_completed, head);

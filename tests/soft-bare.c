@@ -5,8 +5,8 @@
  * at the queue still accounts for it: tx_status reports it queued with its
  * whole length as residue, then complete; terminate drops it while the
  * hardware holds it (nothing more moves, the channel goes on); unplug
- * aborts what is queued around it; past a full ring copies wait with
- * descriptors, in order behind the bare ones; and while a fault is injected batch
+ * aborts what is queued around it; a ring grown many times over keeps
+ * them in order with the ones that have callbacks; and while a fault is injected batch
  * copies take descriptors again, so the fault reaches every one of them
  * (a bare one batched before the fault was set is not hit).
  */
@@ -208,10 +208,9 @@ static void fault_reaches_all(struct dma_chan *chan)
 }
 
 /*
- * More copies than the submit ring holds at its largest (65536 entries),
- * none issued: the ring fills with bare entries, the rest wait on
- * desc_submitted with descriptors (a bare entry needs the ring). Both
- * report their residue; issued, all run in submit order.
+ * 70000 copies, none issued: the submit ring (1024 entries at first)
+ * doubles seven times while bare entries and copies with callbacks fill
+ * it. Both report their residue; issued, all run in submit order.
  */
 #define FLOOD 70000
 #define FLOOD_LEN 16

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The soft controller queues completions for the tasklet, 1024 at most;
- * beyond that they wait on desc_completed. A first callback that blocks
- * until every copy has completed makes the queue overflow: the callbacks
+ * The soft controller queues completions for the tasklet in an array of
+ * 1024 entries at first, which the hardware thread doubles when full. A
+ * first callback that blocks until every copy has completed makes it grow
+ * while the tasklet is busy: the hardware completes regardless, and the callbacks
  * must still come once each, in completion order (R4), with their results
  * (plain copies' callback_result says NOERROR, residue 0).
  */

@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The soft controller's queue: its submit ring starts at 1024 entries and
- * doubles when full, up to 65536; submits beyond that wait on
- * desc_submitted. Order (R3), data, residue of queued descriptors and
- * terminate must hold across growth and overflow, with plain copies (run
- * from the ring entry) and others (memset) mixed.
+ * doubles whenever it is full. Order (R3), data, residue of queued
+ * descriptors and terminate must hold across many doublings, with plain
+ * copies (run from the ring entry) and others (memset) mixed.
  */
 #include "helpers.h"
 
 #define N 3000		/* the first ring's size, three times over */
-#define N_OVERFLOW 70000	/* past the largest ring */
+#define N_OVERFLOW 70000	/* seven doublings */
 #define LEN 64
 
 struct batch {

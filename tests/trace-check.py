@@ -213,12 +213,15 @@ def check_uart(program):
 
 
 def check_ring(dmaperf):
-    """Buffers past UDMA_TRACE_BUF_MB turn into rings that keep the newest events."""
+    """Buffers past UDMA_TRACE_BUF_MB turn into rings that keep the newest events.
+
+    1.5 s of copies: enough to fill 1 MiB rings several times over even
+    under ThreadSanitizer."""
     fd, path = tempfile.mkstemp(suffix=".json")
     os.close(fd)
     try:
         env = dict(os.environ, UDMA_TRACE=path, UDMA_TRACE_BUF_MB="1")
-        run = subprocess.run([dmaperf, "--sizes=64", "--time-ms=100", "--latency=0",
+        run = subprocess.run([dmaperf, "--sizes=64", "--time-ms=1500", "--latency=0",
                               "--modes=coalesced", "--no-dpdk", "-q"], env=env,
                              stdout=subprocess.DEVNULL, timeout=120)
         if run.returncode:

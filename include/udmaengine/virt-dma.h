@@ -23,8 +23,9 @@
  *
  * udmaengine's own software controller queues from a faster path: it takes
  * submit_lock alone where a driver takes lock (the calls here take both,
- * lock first), and uses the extensions in core/virt-dma-fast.h, which no
- * driver written against this header needs or sees.
+ * lock first), and uses the extensions in
+ * include/private/udma/virt-dma-fast.h, which no driver written against
+ * this header needs or sees (not installed).
  */
 #ifndef UDMAENGINE_VIRT_DMA_H
 #define UDMAENGINE_VIRT_DMA_H
@@ -46,7 +47,7 @@ struct virt_dma_chan {
 	struct tasklet_struct task;		/* runs callbacks: vchan_complete */
 	void (*desc_free)(struct virt_dma_desc *vd);	/* driver's, required; called
 							   without vc->lock */
-	/* udmaengine providers' fast path only (core/virt-dma-fast.h): NULL
+	/* udmaengine providers' fast path only (<udma/virt-dma-fast.h>): NULL
 	 * for a driver, which vchan_init leaves them as. */
 	void (*desc_free_begin)(struct virt_dma_chan *vc);
 	void (*desc_free_end)(struct virt_dma_chan *vc);
@@ -60,8 +61,6 @@ struct virt_dma_chan {
 	spinlock_t submit_lock UDMA_CACHELINE_ALIGNED;
 	struct list_head desc_allocated;	/* prepared, or done and reusable */
 	struct list_head desc_submitted;	/* submitted, not yet issued */
-	struct list_head *issued_upto;		/* fast path only: last node of desc_submitted
-						   marked issued, or NULL */
 
 	spinlock_t lock UDMA_CACHELINE_ALIGNED;	/* protects every list and the
 						   driver's own channel state */

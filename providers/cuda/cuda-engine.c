@@ -22,83 +22,15 @@
  * Stop. Terminate drops what the stream does not have yet and parks what it
  * has on desc_terminated; synchronize waits for the stream to finish those
  * copies (cudaStreamSynchronize) and for the completion thread to let go of
- * them (ack_gen), then frees them (R5, R6); it first lets running
- * callbacks end, so a terminate one of them makes is covered too.
+ * them (its acknowledgement of the stop generation), then frees them (R5,
+ * R6); it first lets running callbacks end, so a terminate one of them
+ * makes is covered too. The handshake with the completion thread (doorbell,
+ * stop generation, acknowledgement, pause, exit) is <udma/engine.h>'s, as
+ * the soft controller's is.
  */
-#include <time.h>
-
 #include "cuda-internal.h"
 
 #define LAUNCH_BATCH	32	/* descriptors taken per look at desc_issued */
-#define PARK_SPIN_NS	20000	/* the completion thread polls this long before it sleeps */
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static unsigned int load(const unsigned int *p)
-{
-	return __atomic_load_n(p, __ATOMIC_SEQ_CST);
-}
-
-/*
- * The completion thread has news (work launched, terminate, exit). The
- * doorbell is bumped before parked is read and the thread sets parked
- * before it reads the doorbell, so one of the two always sees the other.
- */
-void cuda_kick(struct cuda_chan *cc)
-{
-	__atomic_fetch_add(&cc->doorbell, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&cc->parked, __ATOMIC_SEQ_CST)) {
-		pthread_mutex_lock(&cc->park_lock);
-		pthread_cond_signal(&cc->park_cond);
-		pthread_mutex_unlock(&cc->park_lock);
-	}
-}
-
-static void park(struct cuda_chan *cc, unsigned int bell)
-{
-	uint64_t end = now_ns() + PARK_SPIN_NS;
-
-	/* Spin a little: a stream of small copies then pays no wake-up each. */
-	do {
-		if (load(&cc->doorbell) != bell || __atomic_load_n(&cc->exit, __ATOMIC_SEQ_CST))
-			return;
-	} while (now_ns() < end);
-
-	pthread_mutex_lock(&cc->park_lock);
-	__atomic_store_n(&cc->parked, 1, __ATOMIC_SEQ_CST);
-	while (load(&cc->doorbell) == bell && !__atomic_load_n(&cc->exit, __ATOMIC_SEQ_CST))
-		pthread_cond_wait(&cc->park_cond, &cc->park_lock);
-	__atomic_store_n(&cc->parked, 0, __ATOMIC_SEQ_CST);
-	pthread_mutex_unlock(&cc->park_lock);
-}
-
-/* The completion thread holds no descriptor of a terminate up to @gen. */
-static void ack(struct cuda_chan *cc, unsigned int gen)
-{
-	__atomic_store_n(&cc->ack_gen, gen, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&cc->ack_waiters, __ATOMIC_SEQ_CST)) {
-		pthread_mutex_lock(&cc->park_lock);
-		pthread_cond_broadcast(&cc->ack_cond);
-		pthread_mutex_unlock(&cc->park_lock);
-	}
-}
-
-static void wait_ack(struct cuda_chan *cc, unsigned int gen)
-{
-	__atomic_fetch_add(&cc->ack_waiters, 1, __ATOMIC_SEQ_CST);
-	cuda_kick(cc);		/* out of its park, to see the new stop_gen */
-	pthread_mutex_lock(&cc->park_lock);
-	while ((int)(load(&cc->ack_gen) - gen) < 0)
-		pthread_cond_wait(&cc->ack_cond, &cc->park_lock);
-	pthread_mutex_unlock(&cc->park_lock);
-	__atomic_fetch_sub(&cc->ack_waiters, 1, __ATOMIC_SEQ_CST);
-}
 
 /* Puts @d's work on the stream; the runtime's error if it refused it. */
 static cudaError_t enqueue(struct cuda_chan *cc, struct cuda_desc *d)
@@ -136,8 +68,8 @@ void cuda_launch_more(struct cuda_chan *cc)
 		unsigned int n = 0, gen;
 
 		spin_lock(&cc->vc.lock);
-		gen = cc->stop_gen;
-		if (!__atomic_load_n(&cc->paused, __ATOMIC_SEQ_CST)) {
+		gen = udma_engine_gen(&cc->eng);
+		if (!udma_engine_paused(&cc->eng)) {
 			while (n < LAUNCH_BATCH && cc->ninflight < cc->cd->max_inflight) {
 				struct virt_dma_desc *vd = vchan_next_desc(&cc->vc);
 
@@ -165,7 +97,7 @@ void cuda_launch_more(struct cuda_chan *cc)
 			d->launch_err = cudaSuccess;
 			/* Terminated meanwhile: it is on desc_terminated, and
 			 * copying it now would only delay synchronize. */
-			if (load(&cc->stop_gen) != gen)
+			if (udma_engine_gen(&cc->eng) != gen)
 				continue;
 			d->launch_err = enqueue(cc, d);
 			/*
@@ -192,7 +124,7 @@ void cuda_launch_more(struct cuda_chan *cc)
 		for (unsigned int i = 0; i < n; i++)
 			batch[i]->launched = true;
 		spin_unlock(&cc->vc.lock);
-		cuda_kick(cc);
+		udma_engine_kick(&cc->eng);	/* the completion thread has events to wait for */
 	}
 	if (prev != -2)
 		cuda_dev_leave(cc->cd, prev);
@@ -274,7 +206,7 @@ static void complete_through(struct cuda_chan *cc, struct cuda_desc *target, uns
 						    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 	}
 	spin_lock(&cc->vc.lock);
-	if (cc->stop_gen == gen) {
+	if (udma_engine_gen(&cc->eng) == gen) {
 		bool last;
 
 		do {
@@ -298,12 +230,12 @@ void *cuda_chan_thread(void *arg)
 
 	cuda_dev_enter(cc->cd);	/* this thread works for this GPU only */
 	for (;;) {
-		unsigned int bell = load(&cc->doorbell), gen;
+		unsigned int bell = udma_engine_doorbell(&cc->eng), gen;
 		struct cuda_desc *d, *target = NULL;
 		cudaError_t err;
 
 		spin_lock(&cc->vc.lock);
-		gen = cc->stop_gen;
+		gen = udma_engine_gen(&cc->eng);
 		list_for_each_entry(d, &cc->inflight, struct cuda_desc, vd.node) {
 			if (!d->launched)
 				break;
@@ -314,12 +246,12 @@ void *cuda_chan_thread(void *arg)
 		}
 		spin_unlock(&cc->vc.lock);
 		/* Holding nothing yet: every terminate so far is complete for us. */
-		ack(cc, gen);
+		udma_engine_ack(&cc->eng, gen);
 
-		if (__atomic_load_n(&cc->exit, __ATOMIC_SEQ_CST))
+		if (udma_engine_exiting(&cc->eng))
 			break;
 		if (!target) {
-			park(cc, bell);
+			udma_engine_wait(&cc->eng, bell);	/* for a launch, a terminate, exit */
 			continue;
 		}
 		/* target stays allocated: synchronize waits for our next ack */
@@ -340,8 +272,7 @@ int cuda_terminate_all(struct dma_chan *chan)
 	LIST_HEAD(head);
 
 	spin_lock(&cc->vc.lock);
-	__atomic_store_n(&cc->stop_gen, cc->stop_gen + 1, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&cc->paused, 0, __ATOMIC_SEQ_CST);
+	udma_engine_stop(&cc->eng);	/* under vc.lock: completions check it under it */
 	/* On the stream: the GPU may still copy them, freed at synchronize. */
 	list_for_each_entry_safe(d, n, &cc->inflight, struct cuda_desc, vd.node)
 		vchan_terminate_vdesc(&d->vd);
@@ -351,7 +282,7 @@ int cuda_terminate_all(struct dma_chan *chan)
 	spin_unlock(&cc->vc.lock);
 
 	vchan_dma_desc_free_list(&cc->vc, &head);
-	cuda_kick(cc);
+	udma_engine_kick(&cc->eng);	/* out of its wait, to see the stop */
 	return 0;
 }
 
@@ -364,7 +295,7 @@ void cuda_synchronize(struct dma_chan *chan)
 	/* Running callbacks end first: one may still terminate. */
 	tasklet_kill(&cc->vc.task);
 	spin_lock(&cc->vc.lock);
-	gen = __atomic_load_n(&cc->stop_gen, __ATOMIC_SEQ_CST);
+	gen = udma_engine_gen(&cc->eng);
 	list_splice_tail_init(&cc->vc.desc_terminated, &head);
 	spin_unlock(&cc->vc.lock);
 
@@ -378,7 +309,7 @@ void cuda_synchronize(struct dma_chan *chan)
 		cudaGetLastError();	/* a failed context runs nothing more */
 	pthread_mutex_unlock(&cc->launch_lock);
 
-	wait_ack(cc, gen);
+	udma_engine_wait_ack(&cc->eng, gen);
 	vchan_dma_desc_free_list(&cc->vc, &head);
 }
 
@@ -386,14 +317,18 @@ void cuda_synchronize(struct dma_chan *chan)
  * Pause stops handing descriptors to the stream and returns once the
  * stream stands still: what it had runs to its end (it cannot be stopped
  * half way), what it had not waits for resume.
+ *
+ * The launcher reads the pause under launch_lock, which pause takes after
+ * setting it: a launch that began before it is on the stream by the time
+ * pause synchronizes the stream, and one that begins after sees it. The
+ * completion thread moves no bytes (it is never RUNNING), so the engine's
+ * pause returns at once.
  */
 int cuda_pause(struct dma_chan *chan)
 {
 	struct cuda_chan *cc = to_cuda_chan(chan);
 
-	spin_lock(&cc->vc.lock);
-	__atomic_store_n(&cc->paused, 1, __ATOMIC_SEQ_CST);
-	spin_unlock(&cc->vc.lock);
+	udma_engine_pause(&cc->eng);
 	pthread_mutex_lock(&cc->launch_lock);
 	if (cudaStreamSynchronize(cc->stream) != cudaSuccess)
 		cudaGetLastError();
@@ -405,10 +340,8 @@ int cuda_resume(struct dma_chan *chan)
 {
 	struct cuda_chan *cc = to_cuda_chan(chan);
 
-	spin_lock(&cc->vc.lock);
-	__atomic_store_n(&cc->paused, 0, __ATOMIC_SEQ_CST);
-	spin_unlock(&cc->vc.lock);
-	cuda_launch_more(cc);
+	udma_engine_resume(&cc->eng);
+	cuda_launch_more(cc);	/* reads the pause after this thread cleared it */
 	return 0;
 }
 
@@ -422,5 +355,5 @@ enum dma_status cuda_tx_status(struct dma_chan *chan, dma_cookie_t cookie,
 		return status;
 	/* descriptor granularity: not done is all we know (residue 0) */
 	dma_set_residue(state, 0);
-	return __atomic_load_n(&cc->paused, __ATOMIC_SEQ_CST) ? DMA_PAUSED : status;
+	return udma_engine_paused(&cc->eng) ? DMA_PAUSED : status;
 }

@@ -9,7 +9,8 @@
 #include <udmaengine/cuda.h>
 
 #include "cuda-rt.h"
-#include "../../core/virt-dma-fast.h"
+#include <udma/engine.h>
+#include <udma/virt-dma-fast.h>
 
 #define CUDA_MAX_CHANNELS	64
 #define CUDA_MAX_INFLIGHT	1024
@@ -86,19 +87,15 @@ struct cuda_chan {
 	/* Under vc.lock: */
 	struct list_head inflight;	/* handed to the stream, in stream order */
 	unsigned int ninflight;
-	unsigned int stop_gen;		/* bumped by terminate; read atomically too */
 
-	/* Atomic: */
-	int paused;
-	unsigned int ack_gen;		/* last stop_gen the completion thread saw holding nothing */
-	unsigned int doorbell;		/* bumped whenever the completion thread has news */
-	int parked;			/* the completion thread sleeps on park_cond */
-	int ack_waiters;		/* synchronize callers sleeping on ack_cond */
-	int exit;
-
-	pthread_mutex_t park_lock;
-	pthread_cond_t park_cond;
-	pthread_cond_t ack_cond;
+	/*
+	 * The handshake with the completion thread (<udma/engine.h>): its
+	 * doorbell (work launched), terminate's stop generation (bumped
+	 * under vc.lock, which completions check it under) and the thread's
+	 * acknowledgement, which synchronize waits for; pause, which the
+	 * launcher reads; exit.
+	 */
+	struct udma_engine eng UDMA_CACHELINE_ALIGNED;
 
 	/* Descriptor cache: freed descriptors keep their CUDA event. */
 	spinlock_t cache_lock;
@@ -152,7 +149,6 @@ void cuda_dev_leave(const struct cuda_dev *cd, int prev);
 
 /* cuda-engine.c */
 void *cuda_chan_thread(void *arg);
-void cuda_kick(struct cuda_chan *cc);
 void cuda_launch_more(struct cuda_chan *cc);
 void cuda_issue_pending(struct dma_chan *chan);
 int cuda_terminate_all(struct dma_chan *chan);

@@ -48,7 +48,7 @@ bool udma_cuda_filter(struct dma_chan *chan, void *dev)
 static int cuda_alloc_chan_resources(struct dma_chan *chan)
 {
 	dma_cookie_init(chan);
-	__atomic_store_n(&to_cuda_chan(chan)->paused, 0, __ATOMIC_SEQ_CST);
+	udma_engine_resume(&to_cuda_chan(chan)->eng);	/* a new client starts unpaused */
 	return 0;
 }
 
@@ -58,7 +58,7 @@ static void cuda_free_chan_resources(struct dma_chan *chan)
 
 	/* release terminated and synchronized first: nothing is on the stream */
 	vchan_free_chan_resources(&cc->vc);
-	__atomic_store_n(&cc->paused, 0, __ATOMIC_SEQ_CST);
+	udma_engine_resume(&cc->eng);
 }
 
 static const char *bad_config(const struct udma_cuda_config *c)
@@ -164,17 +164,14 @@ static void fill_device(struct cuda_dev *cd)
 static void stop_chan(struct cuda_chan *cc)
 {
 	if (cc->thread_started) {
-		__atomic_store_n(&cc->exit, 1, __ATOMIC_SEQ_CST);
-		cuda_kick(cc);
+		udma_engine_exit(&cc->eng);
 		pthread_join(cc->thread, NULL);
 	}
 	cuda_cache_drain(cc);
 	if (cc->stream && cudaStreamDestroy(cc->stream) != cudaSuccess)
 		cudaGetLastError();	/* a failed context: nothing left to release */
 	pthread_mutex_destroy(&cc->launch_lock);
-	pthread_mutex_destroy(&cc->park_lock);
-	pthread_cond_destroy(&cc->park_cond);
-	pthread_cond_destroy(&cc->ack_cond);
+	udma_engine_destroy(&cc->eng);
 	spin_lock_destroy(&cc->cache_lock);
 	vchan_exit(&cc->vc);
 }
@@ -188,9 +185,7 @@ static int init_chan(struct cuda_dev *cd, struct cuda_chan *cc, unsigned int i)
 	cc->vc.desc_free = cuda_desc_free;
 	INIT_LIST_HEAD(&cc->inflight);
 	pthread_mutex_init(&cc->launch_lock, NULL);
-	pthread_mutex_init(&cc->park_lock, NULL);
-	pthread_cond_init(&cc->park_cond, NULL);
-	pthread_cond_init(&cc->ack_cond, NULL);
+	udma_engine_init(&cc->eng, NULL);
 	spin_lock_init(&cc->cache_lock);
 
 	/* Non-blocking: the legacy default stream of the program must not

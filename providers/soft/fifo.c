@@ -10,8 +10,8 @@
 #include <time.h>
 
 #include "soft-internal.h"
-#include "../../core/trace.h"
-#include "../../core/telemetry.h"
+#include <udma/trace-hooks.h>
+#include <udma/telemetry-hooks.h>
 
 struct udma_fifo {
 	uint64_t reg;			/* the data register: its address is the FIFO's DMA address */
@@ -96,7 +96,7 @@ static void kick(struct udma_fifo *f)
 	pthread_mutex_lock(&f->lock);
 	sc = f->attached;
 	if (sc)
-		soft_kick(sc);	/* takes only the channel's park lock */
+		udma_engine_kick(&sc->eng);	/* takes at most the engine's park lock */
 	pthread_mutex_unlock(&f->lock);
 }
 

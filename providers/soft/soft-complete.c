@@ -9,38 +9,14 @@
  * stream of plain copies calls back without either thread touching a
  * descriptor the client's CPU wrote.
  *
- * When @cq is full, completions go to desc_completed as virt-dma has them,
- * and keep going there until the tasklet has taken both in one hold: it
- * runs @cq's first, which are older, so the order holds.
+ * The queue grows when full (soft_cq_reserve). desc_completed, as
+ * virt-dma has it, holds only what an unplug aborted, after everything
+ * queued here: the tasklet runs @cq's first.
  */
 #include <stdlib.h>
 
 #include "soft-internal.h"
-#include "../../core/trace.h"
-
-void soft_cq_add(struct soft_chan *sc, const struct soft_done *dn)
-{
-	struct soft_desc *d = soft_tagged_desc(dn->d);
-
-	if (!sc->cq_overflow && sc->cq_len < SOFT_CQ) {
-		sc->cq[sc->cq_len++] = *dn;
-		return;
-	}
-	sc->cq_overflow = true;
-	if (dn->d & SOFT_SUB_PLAIN) {	/* vchan_complete_desc reads it all from @d */
-		d->vd.tx_result.result = DMA_TRANS_NOERROR;
-		d->vd.tx_result.residue = 0;
-	}
-	list_add_tail(&d->vd.node, &sc->vc.desc_completed);
-}
-
-void soft_cq_drop(struct soft_chan *sc, struct list_head *head)
-{
-	for (size_t i = 0; i < sc->cq_len; i++) {
-		list_add_tail(&soft_tagged_desc(sc->cq[i].d)->vd.node, head);
-	}
-	sc->cq_len = 0;
-}
+#include <udma/trace-hooks.h>
 
 /* A plain copy's callback, from its queued completion: it moved every byte. */
 static void call_plain(const struct soft_done *dn)
@@ -92,13 +68,8 @@ static inline __attribute__((always_inline)) void complete_body(struct tasklet_s
 	LIST_HEAD(head);
 
 	spin_lock(&vc->lock);
-	done = sc->cq;
-	n = sc->cq_len;
-	sc->cq = sc->cq_idle;
-	sc->cq_len = 0;
-	sc->cq_idle = done;
+	n = soft_cq_take(sc, &done);
 	vchan_take_completed(vc, &head, &cyclic_cb, &cyclic_result);
-	sc->cq_overflow = false;	/* everything queued is taken */
 	spin_unlock(&vc->lock);
 
 	if (traced && (cyclic_cb.callback || cyclic_cb.callback_result)) {
@@ -114,7 +85,7 @@ static inline __attribute__((always_inline)) void complete_body(struct tasklet_s
 	for (size_t i = 0; i < n; i++) {
 		struct soft_desc *d = soft_tagged_desc(done[i].d);
 
-		if (done[i].d & SOFT_SUB_PLAIN) {
+		if (soft_tagged_kind(done[i].d) == SOFT_ENTRY_PLAIN) {
 			/* the one read of a plain copy's descriptor off the
 			 * client's CPU, and only while telemetry runs */
 			if (udma_tele_on() && d)

@@ -4,8 +4,10 @@
  * issued descriptors in order and moves their bytes in bursts.
  *
  * Between bursts it checks two things, as a real engine checks its control
- * register: stop_gen (terminate happened: drop everything, touch nothing
- * more) and paused (park until resume, keeping the position). Completions
+ * register (udma_engine_may_run, <udma/engine.h>, which also carries the
+ * doorbell it waits on and its acknowledgement of terminates): the stop
+ * generation (terminate happened: drop everything, touch nothing more) and
+ * pause (park until resume, keeping the position). Completions
  * are reported in small batches under the channel lock, and only if no
  * terminate came in between, so a terminated transfer never completes.
  *
@@ -14,8 +16,8 @@
  * MODERATION_NS while busy, and when it runs dry (see ran_dry) or before
  * anything slow.
  *
- * It takes its work from the channel's submit ring (and, past a full ring,
- * desc_submitted) into hwq, an array of submit entries, so that it never
+ * It takes its work from the channel's submit ring into hwq, an array of
+ * submit entries (soft_queue_take, soft-queue.c), so that it never
  * chases list pointers through descriptors the client's CPU wrote. A plain
  * copy runs and completes from its entry: its descriptor stays untouched.
  */
@@ -24,7 +26,7 @@
 #include <time.h>
 
 #include "soft-internal.h"
-#include "../../core/trace.h"
+#include <udma/trace-hooks.h>
 
 #ifndef BATCH
 #define BATCH 64		/* descriptors run per look at the queue */
@@ -36,36 +38,6 @@
 #define BULK_DESCS 16		/* completions per tasklet wake-up that make a stream */
 
 enum run_result { RUN_DONE, RUN_STOPPED };
-
-struct hw_wait {
-	struct soft_chan *sc;
-	unsigned int gen;
-	unsigned int doorbell;
-};
-
-static unsigned int load(const unsigned int *p)
-{
-	return __atomic_load_n(p, __ATOMIC_SEQ_CST);
-}
-
-static bool stopped(const struct hw_wait *w)
-{
-	return load(&w->sc->stop_gen) != w->gen || __atomic_load_n(&w->sc->exit, __ATOMIC_SEQ_CST);
-}
-
-static bool resumed_or_stopped(void *arg)
-{
-	struct hw_wait *w = arg;
-
-	return stopped(w) || !__atomic_load_n(&w->sc->paused, __ATOMIC_SEQ_CST);
-}
-
-static bool rang(void *arg)
-{
-	struct hw_wait *w = arg;
-
-	return load(&w->sc->doorbell) != w->doorbell;
-}
 
 /*
  * Wakes the tasklet for callbacks that completion moderation held back
@@ -83,49 +55,15 @@ static void announce(struct soft_chan *sc)
 	}
 }
 
-static void set_hw_state(struct soft_chan *sc, enum soft_hw_state s)
+/* The engine's before_park: parking for pause or a stall may be long. */
+void soft_hw_before_park(struct udma_engine *e)
 {
-	__atomic_store_n(&sc->hw_state, s, __ATOMIC_SEQ_CST);
-	if (s != SOFT_HW_RUNNING)
-		udma_park_wake(&sc->ack_park);	/* a pause may be waiting for this */
-}
-
-/*
- * At a burst boundary: false if terminated; parks while paused. Storing
- * RUNNING before reading paused pairs with soft_pause storing paused before
- * reading hw_state: one of the two always sees the other.
- */
-static __attribute__((noinline)) bool may_run_slow(struct soft_chan *sc, unsigned int gen)
-{
-	struct hw_wait w = { sc, gen, 0 };
-
-	for (;;) {
-		if (stopped(&w))
-			return false;
-		if (!__atomic_load_n(&sc->paused, __ATOMIC_SEQ_CST))
-			return true;
-		announce(sc);
-		set_hw_state(sc, SOFT_HW_PARKED);
-		udma_park_wait(&sc->hw_park, resumed_or_stopped, &w, 0);
-		set_hw_state(sc, SOFT_HW_RUNNING);
-	}
-}
-
-/* may_run: the same loads in the common case (running, not stopped), inline
- * before every burst. */
-static inline bool may_run(struct soft_chan *sc, unsigned int gen)
-{
-	if (__builtin_expect(load(&sc->stop_gen) == gen &&
-			     !__atomic_load_n(&sc->exit, __ATOMIC_SEQ_CST) &&
-			     !__atomic_load_n(&sc->paused, __ATOMIC_SEQ_CST), 1))
-		return true;
-	return may_run_slow(sc, gen);
+	announce(container_of(e, struct soft_chan, eng));
 }
 
 /* Waits until the FIFO's request line asks for @len bytes; false if stopped. */
 static bool wait_request(struct soft_chan *sc, struct soft_desc *d, unsigned int gen, size_t len)
 {
-	struct hw_wait w = { sc, gen, 0 };
 	uint64_t t0 = 0;	/* tracing: when it began to wait */
 
 	for (;;) {
@@ -135,8 +73,9 @@ static bool wait_request(struct soft_chan *sc, struct soft_desc *d, unsigned int
 		 * seen by may_run. Loading it after may_run lost a pause that
 		 * came in between, and pause waited forever (found by fuzzing).
 		 */
-		w.doorbell = load(&sc->doorbell);
-		if (!may_run(sc, gen)) {
+		unsigned int bell = udma_engine_doorbell(&sc->eng);
+
+		if (!udma_engine_may_run(&sc->eng, gen)) {
 			if (t0)
 				udma_trace_slice(UT_WAIT, &sc->vc.chan, t0, d->vd.tx.cookie, len);
 			return false;
@@ -151,7 +90,7 @@ static bool wait_request(struct soft_chan *sc, struct soft_desc *d, unsigned int
 		if (!t0)
 			t0 = udma_trace_t0();
 		announce(sc);
-		udma_park_wait(&sc->hw_park, rang, &w, udma_poll_ns());
+		udma_engine_wait(&sc->eng, bell);
 	}
 }
 
@@ -210,7 +149,7 @@ static __attribute__((noinline, cold)) size_t traced_burst(struct soft_chan *sc,
 static void period_done(struct soft_chan *sc, struct soft_desc *d, unsigned int gen)
 {
 	spin_lock(&sc->vc.lock);
-	if (load(&sc->stop_gen) == gen) {
+	if (udma_engine_gen(&sc->eng) == gen) {
 		d->vd.tx_result.residue = (uint32_t)(d->total - __atomic_load_n(&d->moved, __ATOMIC_RELAXED));
 		vchan_cyclic_callback(&d->vd);
 	}
@@ -246,20 +185,10 @@ static void udma_sleep_us(unsigned int us)
 	nanosleep(&ts, NULL);
 }
 
-static bool terminated(void *arg)
-{
-	return stopped(arg);
-}
-
 /* A stalled engine: moves nothing more until terminated; pause sees it still. */
 static enum run_result stall(struct soft_chan *sc, unsigned int gen)
 {
-	struct hw_wait w = { sc, gen, 0 };
-
-	announce(sc);
-	set_hw_state(sc, SOFT_HW_PARKED);
-	udma_park_wait(&sc->hw_park, terminated, &w, 0);
-	set_hw_state(sc, SOFT_HW_RUNNING);
+	udma_engine_stall(&sc->eng, gen);
 	return RUN_STOPPED;
 }
 
@@ -309,7 +238,7 @@ static enum run_result run_desc(struct soft_chan *sc, struct soft_desc *d, unsig
 				if (cap == 0)
 					goto faulted;
 				if (slave ? !wait_request(sc, d, gen, burst_len(sc, d, s->len - off, cap))
-					  : !may_run(sc, gen))
+					  : !udma_engine_may_run(&sc->eng, gen))
 					return RUN_STOPPED;
 				if (fault == UDMA_FAULT_SLOW)
 					udma_sleep_us(sc->hw_fault.delay_us);
@@ -362,176 +291,6 @@ static __attribute__((noinline, cold)) enum run_result run_desc_traced(struct so
 	return ret;
 }
 
-/* ---- the hardware's queue: hwq, and @active for what is not plain ---- */
-
-/* hwq's @i-th entry from its head. */
-static struct soft_sub *hwq_at(const struct soft_chan *sc, size_t i)
-{
-	return &sc->hwq[(sc->hwq_head + i) & (SOFT_HWQ - 1)];
-}
-
-/* Takes @e: plain entries live in hwq only, the rest on @active too. */
-static void hwq_push(struct soft_chan *sc, const struct soft_sub *e)
-{
-	*hwq_at(sc, sc->hwq_len++) = *e;
-	if (!sub_plain(e))
-		list_add_tail(&sub_desc(e)->vd.node, &sc->active);
-}
-
-static void hwq_pop(struct soft_chan *sc, size_t n)
-{
-	sc->hwq_head = (sc->hwq_head + n) & (SOFT_HWQ - 1);
-	sc->hwq_len -= n;
-}
-
-/* Takes the ring's issued entries, as many as hwq has room for; vc.lock held. */
-static void take_ring(struct soft_chan *sc)
-{
-	unsigned long taken = __atomic_load_n(&sc->sub_taken, __ATOMIC_RELAXED);
-	unsigned long n = __atomic_load_n(&sc->sub_issued, __ATOMIC_ACQUIRE) - taken;
-
-	if (n > SOFT_HWQ - sc->hwq_len)
-		n = SOFT_HWQ - sc->hwq_len;
-	for (unsigned long i = 0; i < n; i++) {
-		struct soft_sub e;
-
-		soft_sub_read(&sc->sub_ring[(taken + i) & sc->sub_mask], &e);
-		hwq_push(sc, &e);
-	}
-	/* release: the client may write these slots again once it sees this */
-	__atomic_store_n(&sc->sub_taken, taken + n, __ATOMIC_RELEASE);
-}
-
-/*
- * Takes issued descriptors from desc_submitted (the overflow), as many as
- * hwq has room for; vc.lock and vc.submit_lock held, the ring's issued
- * entries all taken (they are older).
- */
-static void take_list(struct soft_chan *sc)
-{
-	struct virt_dma_chan *vc = &sc->vc;
-	struct list_head *pos, *last = NULL;
-	LIST_HEAD(taken);
-
-	for (pos = vc->desc_submitted.next; vc->issued_upto && sc->hwq_len < SOFT_HWQ;
-	     pos = pos->next) {
-		struct soft_desc *d = list_entry(pos, struct soft_desc, vd.node);
-
-		*hwq_at(sc, sc->hwq_len++) = (struct soft_sub){ .d = (uintptr_t)d,
-								.cookie = d->vd.tx.cookie };
-		last = pos;
-		if (pos == vc->issued_upto)
-			break;
-	}
-	if (!last)
-		return;
-	if (last == vc->issued_upto) {
-		vc->issued_upto = NULL;
-		__atomic_store_n(&sc->list_issued, 0, __ATOMIC_RELAXED);
-	}
-	list_cut_position(&taken, &vc->desc_submitted, last);
-	list_splice_tail_init(&taken, &sc->active);
-	if (list_empty(&vc->desc_submitted))
-		sc->sub_overflow = false;	/* the ring is next in line again */
-}
-
-/* Takes every issued descriptor there is room for; vc.lock held. */
-static void take_issued(struct soft_chan *sc)
-{
-	take_ring(sc);
-	if (!__atomic_load_n(&sc->list_issued, __ATOMIC_ACQUIRE))
-		return;
-	spin_lock(&sc->vc.submit_lock);
-	take_ring(sc);	/* issued with the list, and older than it */
-	if (__atomic_load_n(&sc->sub_taken, __ATOMIC_RELAXED) ==
-	    __atomic_load_n(&sc->sub_issued, __ATOMIC_RELAXED))
-		take_list(sc);
-	spin_unlock(&sc->vc.submit_lock);
-}
-
-/* ---- what terminate, unplug and tx_status need of the queue; vc.lock held ---- */
-
-/* hwq's @i-th entry's d, read while the hardware thread may tag it MOVED */
-static uintptr_t hwq_d(const struct soft_chan *sc, size_t i)
-{
-	return __atomic_load_n(&hwq_at(sc, i)->d, __ATOMIC_ACQUIRE);
-}
-
-void soft_take_plain(struct soft_chan *sc, struct list_head *head)
-{
-	for (size_t i = 0; i < sc->hwq_len; i++) {
-		uintptr_t d = hwq_d(sc, i);
-
-		if ((d & SOFT_SUB_PLAIN) && soft_tagged_desc(d))
-			list_add_tail(&soft_tagged_desc(d)->vd.node, head);
-	}
-	sc->hwq_len = 0;	/* @active goes with them: the caller takes it */
-}
-
-void soft_take_held(struct soft_chan *sc, struct list_head *head)
-{
-	for (size_t i = 0; i < sc->hwq_len; i++) {
-		uintptr_t tagged = hwq_d(sc, i);
-		struct soft_desc *d = soft_tagged_desc(tagged);
-
-		if (!d)
-			continue;	/* bare */
-		if (!(tagged & SOFT_SUB_PLAIN))
-			list_del(&d->vd.node);	/* off @active */
-		else if (tagged & SOFT_SUB_MOVED)	/* its progress is not tracked */
-			__atomic_store_n(&d->moved, d->total, __ATOMIC_RELAXED);
-		list_add_tail(&d->vd.node, head);
-	}
-	sc->hwq_len = 0;
-}
-
-void soft_take_ring(struct soft_chan *sc, struct list_head *head)
-{
-	unsigned long taken = __atomic_load_n(&sc->sub_taken, __ATOMIC_RELAXED);
-
-	spin_lock(&sc->vc.submit_lock);
-	for (unsigned long i = taken; i != sc->sub_head; i++) {
-		struct soft_desc *d = sub_desc(&sc->sub_ring[i & sc->sub_mask]);
-
-		if (d)	/* not bare */
-			list_add_tail(&d->vd.node, head);
-	}
-	__atomic_store_n(&sc->sub_taken, sc->sub_head, __ATOMIC_RELEASE);
-	__atomic_store_n(&sc->sub_issued, sc->sub_head, __ATOMIC_RELEASE);
-	sc->sub_published = sc->sub_head;
-	list_splice_tail_init(&sc->vc.desc_submitted, head);
-	sc->vc.issued_upto = NULL;
-	__atomic_store_n(&sc->list_issued, 0, __ATOMIC_RELAXED);
-	sc->sub_overflow = false;
-	spin_unlock(&sc->vc.submit_lock);
-}
-
-bool soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie, struct soft_sub *e, bool *held)
-{
-	unsigned long taken = __atomic_load_n(&sc->sub_taken, __ATOMIC_RELAXED);
-	bool found = false;
-
-	*held = true;
-	for (size_t i = 0; i < sc->hwq_len; i++) {
-		if (hwq_at(sc, i)->cookie == cookie) {
-			/* d by itself: the hardware thread may be tagging it MOVED */
-			*e = (struct soft_sub){ .d = hwq_d(sc, i), .len = hwq_at(sc, i)->len,
-						.cookie = cookie };
-			return true;
-		}
-	}
-	*held = false;
-	spin_lock(&sc->vc.submit_lock);
-	for (unsigned long i = taken; i != sc->sub_head && !found; i++) {
-		if (sc->sub_ring[i & sc->sub_mask].cookie == cookie) {
-			soft_sub_read(&sc->sub_ring[i & sc->sub_mask], e);
-			found = true;
-		}
-	}
-	spin_unlock(&sc->vc.submit_lock);
-	return found;
-}
-
 /* Flow steps of a flush, recorded once its slice has ended. */
 struct flush_flows {
 	unsigned int n, callbacks;
@@ -545,7 +304,7 @@ static void trace_done(const struct soft_sub *e, struct flush_flows *ff)
 	const struct soft_desc *d = sub_desc(e);
 	bool cb;
 
-	if (!d || ff->n == BATCH)
+	if (sub_kind(e) == SOFT_ENTRY_BARE || ff->n == BATCH)
 		return;	/* bare: no flow, no callback */
 	cb = sub_plain(e) ? e->cb != 0 : d->vd.tx.callback || d->vd.tx.callback_result;
 	ff->callbacks += cb;
@@ -576,7 +335,8 @@ flush_body(struct soft_chan *sc, const struct soft_sub *done, unsigned int n, un
 	idle.n = 0;
 	soft_free_batch_begin(&sc->vc);
 	spin_lock(&sc->vc.lock);
-	if (load(&sc->stop_gen) == gen) {
+	soft_cq_reserve(sc, n);	/* may drop the lock: stop_gen is read after */
+	if (udma_engine_gen(&sc->eng) == gen) {
 		completed = traced;
 		ff.n = ff.callbacks = 0;
 		for (unsigned int i = 0; i < n; i++) {
@@ -589,7 +349,7 @@ flush_body(struct soft_chan *sc, const struct soft_sub *done, unsigned int n, un
 					soft_cq_add(sc, &(struct soft_done){ done[i].d, done[i].cb,
 									    done[i].param });
 					callbacks = true;
-				} else if (d) {	/* bare: nothing to free */
+				} else if (sub_kind(&done[i]) == SOFT_ENTRY_PLAIN) {	/* bare: nothing to free */
 					soft_put_add(sc, &idle, d);
 				}
 				if (i + 1 == n || !sub_plain(&done[i + 1]))
@@ -597,7 +357,6 @@ flush_body(struct soft_chan *sc, const struct soft_sub *done, unsigned int n, un
 							 __ATOMIC_RELEASE);
 				continue;
 			}
-			list_del(&d->vd.node);	/* off sc->active */
 			if (!d->vd.tx.callback && !d->vd.tx.callback_result) {
 				vchan_cookie_complete_quiet(&d->vd);
 				continue;
@@ -608,7 +367,7 @@ flush_body(struct soft_chan *sc, const struct soft_sub *done, unsigned int n, un
 							    (void *)(intptr_t)done[i].cookie });
 			callbacks = true;
 		}
-		hwq_pop(sc, n);		/* done[] was its head */
+		soft_hwq_pop(sc, n);	/* done[] was its head */
 	}
 	spin_unlock(&sc->vc.lock);
 	soft_free_batch_end(&sc->vc);
@@ -678,7 +437,7 @@ plain_burst(struct soft_chan *sc, const struct soft_sub *batch, unsigned int *i,
 	unsigned int j = *i;
 	size_t burst = 0;
 
-	if (!may_run(sc, gen))
+	if (!udma_engine_may_run(&sc->eng, gen))
 		return RUN_STOPPED;
 	do {
 		const struct soft_sub *e = &batch[j];
@@ -686,8 +445,8 @@ plain_burst(struct soft_chan *sc, const struct soft_sub *batch, unsigned int *i,
 		memcpy(addr(e->dst), addr(e->src), e->len);
 		/* unplug reports a moved plain copy as done (bare ones have
 		 * nothing to report) */
-		if (!sub_bare(e))
-			__atomic_store_n(&hwq_at(sc, j - first)->d, e->d | SOFT_SUB_MOVED,
+		if (sub_kind(e) == SOFT_ENTRY_PLAIN)
+			__atomic_store_n(&soft_hwq_at(sc, j - first)->d, e->d | SOFT_SUB_MOVED,
 					 __ATOMIC_RELEASE);
 		burst += e->len;
 		j++;
@@ -717,7 +476,7 @@ plain_burst_traced(struct soft_chan *sc, const struct soft_sub *batch, unsigned 
 	r.last = batch[*i - 1].cookie;
 	udma_trace_emit(&r);
 	for (unsigned int k = from; k < *i; k++)
-		if (!sub_bare(&batch[k]))
+		if (sub_kind(&batch[k]) == SOFT_ENTRY_PLAIN)
 			udma_trace_flow(&sc->vc.chan, batch[k].cookie, 't', r.t0, r.t1);
 	return RUN_DONE;
 }
@@ -750,11 +509,10 @@ static void run_batch(struct soft_chan *sc, struct soft_sub *batch, unsigned int
 	unsigned int first = 0;
 	size_t bytes = 0;
 
-	set_hw_state(sc, SOFT_HW_RUNNING);
+	udma_engine_running(&sc->eng);
 	if (sc->hw_fault.kind != UDMA_FAULT_NONE) {	/* faults are decided per descriptor */
 		for (unsigned int i = 0; i < n; i++)
-			if (!sub_bare(&batch[i]))	/* submitted before the fault was set */
-				batch[i].d &= ~SOFT_SUB_PLAIN;
+			soft_sub_demote(&batch[i]);	/* submitted before the fault was set */
 	}
 	for (unsigned int i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		prefetch_entry(&batch[i]);
@@ -792,7 +550,7 @@ static void run_batch(struct soft_chan *sc, struct soft_sub *batch, unsigned int
 	}
 	if (first < n)
 		announce(sc);	/* stopped midway: what completed still calls back */
-	set_hw_state(sc, SOFT_HW_IDLE);
+	udma_engine_idle(&sc->eng);
 }
 
 /*
@@ -807,7 +565,7 @@ static void run_batch(struct soft_chan *sc, struct soft_sub *batch, unsigned int
  */
 #define DRY_GRACE_NS 4000
 
-static void ran_dry(struct soft_chan *sc, struct hw_wait *w)
+static void ran_dry(struct soft_chan *sc, unsigned int bell)
 {
 	if (!sc->hw_callbacks_since)
 		return;
@@ -819,12 +577,12 @@ static void ran_dry(struct soft_chan *sc, struct hw_wait *w)
 		if (grace < deadline)
 			deadline = grace;
 
-		while (!rang(w)) {
+		while (!udma_engine_rang(&sc->eng, bell)) {
 			cpu_relax();
 			if ((++i & 63) == 0 && udma_now_ns() >= deadline)
 				break;
 		}
-		if (rang(w) && udma_now_ns() < deadline)
+		if (udma_engine_rang(&sc->eng, bell) && udma_now_ns() < deadline)
 			return;	/* more work: the callbacks wait with it */
 	}
 	announce(sc);
@@ -837,22 +595,20 @@ void *soft_hw_thread(void *arg)
 
 	udma_trace_thread_role(UDMA_TRACE_HW, &sc->vc.chan, 0);
 	for (;;) {
-		struct hw_wait w = { sc, 0, load(&sc->doorbell) };
+		unsigned int bell = udma_engine_doorbell(&sc->eng), gen;
 		struct soft_sub *batch = copied;
 		unsigned int n = 0;
 
 		spin_lock(&sc->vc.lock);
-		w.gen = load(&sc->stop_gen);
-		/* Holding nothing: every terminate so far is complete for us. */
-		__atomic_store_n(&sc->ack_gen, w.gen, __ATOMIC_SEQ_CST);
+		gen = udma_engine_gen(&sc->eng);
 		if (sc->hw_fault_gen != sc->fault_gen) {
 			sc->hw_fault = sc->fault;
 			sc->hw_rng = sc->fault.seed ? sc->fault.seed : 1;
 			sc->hw_fault_gen = sc->fault_gen;
 		}
-		if (!__atomic_load_n(&sc->paused, __ATOMIC_SEQ_CST) &&
+		if (!udma_engine_paused(&sc->eng) &&
 		    !__atomic_load_n(&sc->unplugged, __ATOMIC_SEQ_CST)) {
-			take_issued(sc);
+			soft_queue_take(sc);
 			n = sc->hwq_len < BATCH ? (unsigned int)sc->hwq_len : BATCH;
 			/*
 			 * Run from hwq itself where the batch does not wrap:
@@ -861,23 +617,25 @@ void *soft_hw_thread(void *arg)
 			 * rewrites the batch's tags: then a copy.
 			 */
 			if (sc->hwq_head + n <= SOFT_HWQ && sc->hw_fault.kind == UDMA_FAULT_NONE)
-				batch = hwq_at(sc, 0);
+				batch = soft_hwq_at(sc, 0);
 			else
 				for (unsigned int i = 0; i < n; i++)
-					batch[i] = *hwq_at(sc, i);
+					batch[i] = *soft_hwq_at(sc, i);
 		}
 		spin_unlock(&sc->vc.lock);
-		udma_park_wake(&sc->ack_park);	/* synchronize may wait for the ack */
+		/* Holding nothing older than @gen: every terminate so far is
+		 * complete for us (synchronize may wait for this). */
+		udma_engine_ack(&sc->eng, gen);
 
-		if (__atomic_load_n(&sc->exit, __ATOMIC_SEQ_CST))
+		if (udma_engine_exiting(&sc->eng))
 			break;
 		if (n) {
-			run_batch(sc, batch, n, w.gen);
+			run_batch(sc, batch, n, gen);
 			continue;
 		}
-		ran_dry(sc, &w);
+		ran_dry(sc, bell);
 		if (!sc->hw_callbacks_since)
-			udma_park_wait(&sc->hw_park, rang, &w, udma_poll_ns());
+			udma_engine_wait(&sc->eng, bell);
 	}
 	return NULL;
 }

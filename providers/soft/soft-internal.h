@@ -6,14 +6,13 @@
 #include <udmaengine/virt-dma.h>
 #include <udmaengine/soft.h>
 
-#include "../../core/internal.h"
-#include "../../core/virt-dma-fast.h"
-#include "../../core/poll.h"
+#include <udma/engine.h>
+#include <udma/poll.h>
+#include <udma/provider-private.h>
+#include <udma/telemetry-hooks.h>
+#include <udma/virt-dma-fast.h>
 
 #define SOFT_QUARANTINE 256	/* freed descriptors held back in strict mode */
-#define SOFT_SUB_RING 1024	/* submit ring entries at first (a power of two) ... */
-#define SOFT_SUB_RING_MAX 65536	/* ... and at most, grown when full */
-#define SOFT_HWQ 1024		/* descriptors the hardware holds, at most (a power of two) */
 
 /* One stretch of a transfer: len bytes between mem and the other side. */
 struct soft_seg {
@@ -30,9 +29,10 @@ enum soft_kind {
 };
 
 /*
- * 184 bytes, allocated on a cache line boundary: when one travels between
- * the client's CPU and the hardware thread's (anything but a plain copy),
- * it is three lines, not four.
+ * Allocated on a cache line boundary and rounded up to whole lines
+ * (soft_desc_new), so no two descriptors share a line: when one travels
+ * between the client's CPU and the hardware thread's (anything but a plain
+ * copy), only its own lines move.
  */
 struct soft_desc {
 	struct virt_dma_desc vd;
@@ -53,112 +53,18 @@ struct soft_desc {
 	size_t moved_segs;		/* bytes of the segments fully moved */
 };
 
-/*
- * What the hardware needs of one submitted descriptor, recorded at submit
- * in the channel's submit ring (48 bytes). A plain copy (SOFT_SUB_PLAIN:
- * one segment of at most one burst, not reusable) runs and completes from
- * this entry alone, its callback included: neither the hardware thread nor
- * the tasklet touches the descriptor, whose lines stay on the client's CPU,
- * and it goes back to the cache untouched. Anything else goes through @d.
- *
- * A bare entry (plain, @d NULL) has no descriptor at all: a batch copy
- * with no callback (udma_submit_memcpy_batch), which no client ever holds,
- * is its entry and its cookie, as a DPDK dmadev copy is. Whatever takes
- * entries frees, completes or reports their descriptors and skips bare
- * ones; tx_status finds them by cookie like the rest.
- */
-struct soft_sub {
-	uintptr_t d;		/* struct soft_desc *, | SOFT_SUB_* */
-	dma_addr_t dst;
-	dma_addr_t src;
-	uint32_t len;
-	dma_cookie_t cookie;
-	uintptr_t cb;		/* the callback (or callback_result: SOFT_SUB_RESULT), 0: none */
-	void *param;
-};
-
-#define SOFT_SUB_PLAIN ((uintptr_t)1)
-#define SOFT_SUB_RESULT ((uintptr_t)2)	/* cb is a dma_async_tx_callback_result */
-#define SOFT_SUB_MOVED ((uintptr_t)4)	/* in hwq: a plain copy's bytes have moved */
-#define SOFT_SUB_FLAGS (SOFT_SUB_PLAIN | SOFT_SUB_RESULT | SOFT_SUB_MOVED)
-
-/* The descriptor of a tagged d (a submit entry's, a queued completion's). */
-static inline struct soft_desc *soft_tagged_desc(uintptr_t d)
-{
-	return (struct soft_desc *)(d & ~SOFT_SUB_FLAGS);
-}
-
-static inline struct soft_desc *sub_desc(const struct soft_sub *e)
-{
-	return soft_tagged_desc(e->d);
-}
-
-static inline bool sub_plain(const struct soft_sub *e)
-{
-	return e->d & SOFT_SUB_PLAIN;
-}
-
-static inline bool sub_bare(const struct soft_sub *e)
-{
-	return sub_desc(e) == NULL;
-}
-
-/* Entries are written under submit_lock and read by the hardware thread
- * without it, ordered by sub_issued; relaxed atomics say so to TSan. */
-static inline void soft_sub_write(struct soft_sub *e, const struct soft_sub *v)
-{
-	__atomic_store_n(&e->d, v->d, __ATOMIC_RELAXED);
-	__atomic_store_n(&e->dst, v->dst, __ATOMIC_RELAXED);
-	__atomic_store_n(&e->src, v->src, __ATOMIC_RELAXED);
-	__atomic_store_n(&e->len, v->len, __ATOMIC_RELAXED);
-	__atomic_store_n(&e->cookie, v->cookie, __ATOMIC_RELAXED);
-	__atomic_store_n(&e->cb, v->cb, __ATOMIC_RELAXED);
-	__atomic_store_n(&e->param, v->param, __ATOMIC_RELAXED);
-}
-
-static inline void soft_sub_read(const struct soft_sub *e, struct soft_sub *v)
-{
-	v->d = __atomic_load_n(&e->d, __ATOMIC_RELAXED);
-	v->dst = __atomic_load_n(&e->dst, __ATOMIC_RELAXED);
-	v->src = __atomic_load_n(&e->src, __ATOMIC_RELAXED);
-	v->len = __atomic_load_n(&e->len, __ATOMIC_RELAXED);
-	v->cookie = __atomic_load_n(&e->cookie, __ATOMIC_RELAXED);
-	v->cb = __atomic_load_n(&e->cb, __ATOMIC_RELAXED);
-	v->param = __atomic_load_n(&e->param, __ATOMIC_RELAXED);
-}
+struct soft_sub;	/* the queue's entry (soft-queue.h) */
+struct soft_done;
 
 /*
- * A completion whose callback waits for the tasklet: a plain copy's (d
- * tagged SOFT_SUB_PLAIN, with its callback), or any other descriptor's
- * (d alone: the tasklet reads the rest from it).
- */
-struct soft_done {
-	uintptr_t d;
-	uintptr_t cb;
-	void *param;
-};
-
-#define SOFT_CQ 1024	/* completions queued for the tasklet before desc_completed is used */
-
-/* The channel's hardware thread state, as seen by pause. */
-enum soft_hw_state {
-	SOFT_HW_IDLE,		/* holds no descriptor */
-	SOFT_HW_RUNNING,	/* between bursts of a descriptor */
-	SOFT_HW_PARKED,		/* stopped by pause, mid-descriptor */
-};
-
-/*
- * A channel. Its queue, from the client to the hardware thread:
+ * A channel. Its queue (soft-queue.h) goes from the client to the hardware
+ * thread to the tasklet:
  *
- *   submit ──▶ sub_ring (room permitting) ──issue──▶ taken by the hardware
- *              or desc_submitted (overflow)           into hwq (+ @active)
+ *   submit ──▶ sub_ring ──issue, take──▶ hwq ──complete──▶ cq ──▶ tasklet
  *
- * sub_ring is the queue itself, not a copy: a submitted descriptor sits
- * only there (off every list) until the hardware takes it, so neither side
- * touches list links the other wrote. When the ring is full, or while older
- * submits still wait in desc_submitted, submits go to desc_submitted as
- * virt-dma has them; the hardware takes the ring's issued entries first,
- * then the list's, so submission order holds.
+ * The rings are the queue itself, not copies: a submitted descriptor sits
+ * in no list until its callback, so neither side touches list links the
+ * other wrote.
  */
 struct soft_chan {
 	struct virt_dma_chan vc;
@@ -171,25 +77,21 @@ struct soft_chan {
 					   per-thread stashes (soft-cache.c); 0: closed */
 
 	/* Under vc.lock: */
-	struct list_head active UDMA_CACHELINE_ALIGNED;	/* taken by the hardware and not
-							   plain, in order (plain ones are
-							   only in hwq) */
-	struct dma_slave_config cfg;
+	struct dma_slave_config cfg UDMA_CACHELINE_ALIGNED;
 	struct udma_fifo *cfg_fifo[2];	/* [0] MEM_TO_DEV, [1] DEV_TO_MEM, referenced */
 
-	/* Atomic. Written by clients: */
-	unsigned int doorbell UDMA_CACHELINE_ALIGNED;	/* bumped on every change the hardware must see */
-	unsigned int stop_gen;		/* bumped by terminate (under vc.lock too) */
-	int paused;
-	/* Issue, written under submit_lock beside the doorbell it rings: one
-	 * line to pass to the hardware thread per issue, not two. */
-	int list_issued;		/* desc_submitted has issued descriptors */
+	/*
+	 * The handshake with the hardware thread (<udma/engine.h>): the
+	 * doorbell, terminate's stop generation and its acknowledgement,
+	 * pause, exit. Its last line is the clients'.
+	 */
+	struct udma_engine eng UDMA_CACHELINE_ALIGNED;
+	/* Issue, written under submit_lock beside the doorbell it rings (on
+	 * the engine's last line): one line to pass to the hardware thread
+	 * per issue, not two. */
 	unsigned long sub_issued;	/* sub_ring entries before this are issued */
-	/* Written by the hardware thread: */
-	unsigned int ack_gen UDMA_CACHELINE_ALIGNED;	/* last stop_gen it saw holding nothing */
-	int hw_state;			/* enum soft_hw_state */
-	int exit;
-	int unplugged;			/* the hardware takes no new work */
+	/* Atomic, read by the hardware thread: */
+	int unplugged UDMA_CACHELINE_ALIGNED;	/* written by unplug: the hardware takes no new work */
 	struct udma_fifo *request_line;	/* bound by udma_soft_filter; NULL: any */
 
 	/* Fault injection: set under vc.lock, copied by the hardware thread. */
@@ -213,26 +115,23 @@ struct soft_chan {
 	 * entries: it finds its next descriptors here without chasing list
 	 * pointers through lines the client's CPU wrote. Under vc.lock:
 	 * filled and popped by the hardware thread, emptied by terminate and
-	 * unplug, which take what it holds. Fixed size: the hardware takes no
-	 * more than fits.
+	 * unplug, which take what it holds; the hardware tags a moved plain
+	 * copy without it (atomic). Fixed size: the hardware takes no more
+	 * than fits.
 	 */
 	struct soft_sub *hwq;
 	size_t hwq_head, hwq_len;	/* a ring of SOFT_HWQ entries */
 
 	/*
 	 * Completions waiting for the tasklet, in order (soft-complete.c).
-	 * Under vc.lock: @cq and cq_len. When it is full they go to
-	 * desc_completed, and keep going there (cq_overflow) until the
-	 * tasklet has taken both at once: it runs @cq's first. @cq_idle is
-	 * the tasklet's: the array it swaps in for the one it takes.
+	 * Under vc.lock: @cq, cq_len and cq_cap; the hardware thread grows
+	 * it when full. @cq_idle is the tasklet's: the array it swaps in for
+	 * the one it takes.
 	 */
 	struct soft_done *cq;
-	size_t cq_len;
-	bool cq_overflow;
+	size_t cq_len, cq_cap;
 	struct soft_done *cq_idle;
-
-	struct udma_park hw_park;	/* the hardware thread waits here */
-	struct udma_park ack_park;	/* pause and synchronize wait here */
+	size_t cq_idle_cap;
 
 	/*
 	 * Under vc.submit_lock, on the client's line.
@@ -244,15 +143,14 @@ struct soft_chan {
 	 * first ones, up to sub_issued (beside the doorbell), are issued.
 	 * sub_room is where the client last saw the ring end (sub_taken +
 	 * the ring's size): it reads the hardware's sub_taken only there.
-	 * A full ring grows (soft-prep.c) under vc.lock and submit_lock both:
-	 * the ring and its mask are read under either.
+	 * A full ring grows (soft_ring_grow) under vc.lock and submit_lock
+	 * both: the ring and its mask are read under either.
 	 */
 	struct soft_desc **cache UDMA_CACHELINE_ALIGNED;
 	size_t cache_pos, cache_len, cache_cap;
 	unsigned long sub_head;		/* submits recorded in the ring */
 	unsigned long sub_published;	/* sub_issued as last written, on this line */
 	unsigned long sub_room;
-	bool sub_overflow;		/* submits go to desc_submitted, behind older ones there */
 
 	unsigned long sub_taken UDMA_CACHELINE_ALIGNED;	/* atomic: written by the hardware
 							   under vc.lock (and terminate under both) */
@@ -285,11 +183,9 @@ static inline struct soft_chan *to_soft_chan(struct dma_chan *chan)
 	return container_of(to_virt_chan(chan), struct soft_chan, vc);
 }
 
-static inline void soft_kick(struct soft_chan *sc)
-{
-	__atomic_fetch_add(&sc->doorbell, 1, __ATOMIC_SEQ_CST);
-	udma_park_wake(&sc->hw_park);
-}
+_Static_assert(offsetof(struct soft_chan, sub_issued) / 64 ==
+	       offsetof(struct soft_chan, eng.doorbell) / 64,
+	       "issue publishes sub_issued on the doorbell's line");
 
 /*
  * Starts fetching @d's lines for writing, ahead of use: descriptors pass
@@ -391,27 +287,30 @@ void soft_desc_free(struct virt_dma_desc *vd);
 void soft_free_batch_begin(struct virt_dma_chan *vc);
 void soft_free_batch_end(struct virt_dma_chan *vc);
 
-/*
- * The queue as terminate, unplug and tx_status see it (soft-engine.c);
- * vc.lock held. soft_take_plain: the plain descriptors the hardware holds,
- * onto @head (the rest are on @active). soft_take_held: all it holds, in
- * order. soft_take_ring: everything submitted and not taken (the ring,
- * then desc_submitted). Bare entries have nothing to take: they are
- * dropped. soft_find_queued: the held or ringed entry with @cookie into
- * *@e, or false; *@held says the hardware holds it (and may have moved
- * some of it).
- */
-void soft_take_plain(struct soft_chan *sc, struct list_head *head);
-void soft_take_held(struct soft_chan *sc, struct list_head *head);
-void soft_take_ring(struct soft_chan *sc, struct list_head *head);
-bool soft_find_queued(struct soft_chan *sc, dma_cookie_t cookie, struct soft_sub *e, bool *held);
-
-/* The completion queue (soft-complete.c). soft_cq_add: @dn queued for the
- * tasklet, in order (vc.lock held). soft_cq_drop: every queued completion's
- * descriptor onto @head, callbacks dropped (terminate; vc.lock held). */
-void soft_cq_add(struct soft_chan *sc, const struct soft_done *dn);
-void soft_cq_drop(struct soft_chan *sc, struct list_head *head);
+/* The tasklet (soft-complete.c). */
 void soft_complete(struct tasklet_struct *t);
+
+/* The device ops soft.c installs: preps and batch submit (soft-prep.c),
+ * and each channel's hardware thread (soft-engine.c). */
+struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *, dma_addr_t, dma_addr_t,
+						 size_t, unsigned long);
+unsigned int soft_submit_memcpy_batch(struct dma_chan *, const struct udma_copy *, unsigned int,
+				      unsigned long, dma_cookie_t *);
+struct dma_async_tx_descriptor *soft_prep_memset(struct dma_chan *, dma_addr_t, int, size_t,
+						 unsigned long);
+struct dma_async_tx_descriptor *soft_prep_slave_sg(struct dma_chan *, struct scatterlist *,
+						   unsigned int, enum dma_transfer_direction,
+						   unsigned long, void *);
+struct dma_async_tx_descriptor *soft_prep_dma_vec(struct dma_chan *, const struct dma_vec *, size_t,
+						  enum dma_transfer_direction, unsigned long);
+struct dma_async_tx_descriptor *soft_prep_cyclic(struct dma_chan *, dma_addr_t, size_t, size_t,
+						 enum dma_transfer_direction, unsigned long);
+struct dma_async_tx_descriptor *soft_prep_interleaved(struct dma_chan *,
+						      struct dma_interleaved_template *,
+						      unsigned long);
+void *soft_hw_thread(void *arg);
+/* The channel engine's before_park (soft-engine.c): callbacks held back go out. */
+void soft_hw_before_park(struct udma_engine *e);
 
 /* FIFO side of slave transfers (fifo.c). */
 struct udma_fifo *soft_fifo_get(dma_addr_t reg);	/* referenced, or NULL */
@@ -451,5 +350,7 @@ void soft_fifo_dma_read(struct udma_fifo *fifo, void *dst, size_t len);
 /* The FIFO kicks @sc whenever its level changes; NULL detaches. */
 void soft_fifo_attach(struct udma_fifo *fifo, struct soft_chan *sc);
 void soft_fifo_detach(struct udma_fifo *fifo, struct soft_chan *sc);
+
+#include "soft-queue.h"
 
 #endif /* UDMA_SOFT_INTERNAL_H */

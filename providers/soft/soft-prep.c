@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "soft-internal.h"
-#include "../../core/trace.h"
+#include <udma/trace-hooks.h>
 
 #define SOFT_MAX_LEN UINT32_MAX		/* residue is a u32 */
 #define SOFT_MAX_SEGS (1u << 20)	/* segments (sg entries, periods, chunks) per
@@ -132,156 +132,43 @@ static bool segs_are_memory(struct dma_chan *chan, const char *func, const struc
 	return true;
 }
 
-/*
- * Can the hardware run and complete @d from its submit entry alone? One
- * burst of plain copy, not reusable (it must be handed back before its
- * callback). Decided at prep; submit checks again what may have changed
- * since: DMA_CTRL_REUSE (dmaengine_desc_set_reuse) and strict mode (whose
- * tags must turn FREED at once).
- */
+/* Is @d's shape a plain copy's (soft_plain_copy)? Decided at prep;
+ * soft_queue_desc asks again at submit. */
 static bool plain_shape(const struct soft_chan *sc, const struct soft_desc *d, unsigned long flags)
 {
 	return d->kind == SOFT_COPY && !d->cyclic && !d->fifo && d->nsegs == 1 &&
-	       d->total <= sc->burst_bytes && !(flags & DMA_CTRL_REUSE);
+	       soft_plain_copy(sc, d->total, flags);
 }
 
-static bool plain_now(const struct soft_desc *d)
+/* Out of memory for the submit ring: the descriptor stays the client's,
+ * prepared, as if never submitted. */
+static __attribute__((noinline, cold)) dma_cookie_t ring_full(struct soft_chan *sc, const char *func)
 {
-	return d->plain && !(d->vd.tx.flags & DMA_CTRL_REUSE) && udma_strict_now() == UDMA_STRICT_OFF;
+	udma_chan_diag(&sc->vc.chan, func,
+		       "the submit ring is full and out of memory to grow (%lu entries)",
+		       sc->sub_mask + 1);
+	return -ENOMEM;
 }
 
-/* The entry for @d: its callback travels with it (callback_result wins, R4). */
-static struct soft_sub sub_entry(const struct soft_desc *d, uintptr_t tag, dma_cookie_t cookie)
-{
-	const struct dma_async_tx_descriptor *tx = &d->vd.tx;
-	struct soft_sub e = { (uintptr_t)d | tag, d->seg0.dst, d->seg0.src,
-			      (uint32_t)d->seg0.len, cookie, 0, tx->callback_param };
-
-	if (tx->callback_result) {
-		e.cb = (uintptr_t)tx->callback_result;
-		e.d |= SOFT_SUB_RESULT;
-	} else if (tx->callback) {
-		e.cb = (uintptr_t)tx->callback;
-	}
-	return e;
-}
-
-/* Is there room in the ring? The hardware's sub_taken is read only when
- * the room last seen is used up. vc.submit_lock held. */
-static bool ring_room(struct soft_chan *sc)
-{
-	if (sc->sub_head == sc->sub_room)
-		sc->sub_room = __atomic_load_n(&sc->sub_taken, __ATOMIC_ACQUIRE) + sc->sub_mask + 1;
-	return sc->sub_head != sc->sub_room;
-}
-
-/*
- * Doubles a full ring, up to SOFT_SUB_RING_MAX, so that a client keeping
- * many descriptors in flight stays on the fast path; past that (or out of
- * memory) submits overflow to desc_submitted. Takes vc.lock, then
- * submit_lock: the hardware thread reads the ring under the first.
- */
-static void ring_grow(struct soft_chan *sc)
-{
-	unsigned long taken, size;
-	struct soft_sub *ring;
-
-	spin_lock(&sc->vc.lock);
-	spin_lock(&sc->vc.submit_lock);
-	taken = __atomic_load_n(&sc->sub_taken, __ATOMIC_ACQUIRE);
-	size = sc->sub_mask + 1;
-	if (!sc->sub_overflow && sc->sub_head - taken == size && size < SOFT_SUB_RING_MAX &&
-	    (ring = aligned_alloc(64, 2 * size * sizeof(*ring)))) {
-		for (unsigned long i = taken; i != sc->sub_head; i++) {
-			struct soft_sub e;
-
-			soft_sub_read(&sc->sub_ring[i & sc->sub_mask], &e);
-			soft_sub_write(&ring[i & (2 * size - 1)], &e);
-		}
-		free(sc->sub_ring);
-		sc->sub_ring = ring;
-		sc->sub_mask = 2 * size - 1;
-		sc->sub_room = taken + 2 * size;
-	}
-	spin_unlock(&sc->vc.submit_lock);
-	spin_unlock(&sc->vc.lock);
-}
-
-/* Entries this far ahead are fetched for writing: the hardware thread read
- * them last, a lap ago, on its own CPU. */
-#define SUB_PREFETCH 16
-
-/* Can the next submit go in the ring? vc.submit_lock held. */
-static inline bool ring_open(struct soft_chan *sc)
-{
-	return !sc->sub_overflow && ring_room(sc);
-}
-
-/* Writes the ring's next entry; ring_open said there is room. */
-static inline void ring_put(struct soft_chan *sc, const struct soft_sub *e)
-{
-	unsigned long head = sc->sub_head++;
-
-	soft_sub_write(&sc->sub_ring[head & sc->sub_mask], e);
-	soft_prefetch_w(&sc->sub_ring[(head + SUB_PREFETCH) & sc->sub_mask]);
-}
-
-/*
- * Queues claimed @d, off every list: in the submit ring, or behind the
- * overflow on desc_submitted. Returns its cookie. vc.submit_lock held, the
- * ring grown already if it was full.
- */
-static inline __attribute__((always_inline)) dma_cookie_t
-queue_claimed(struct soft_chan *sc, struct soft_desc *d, uintptr_t tag)
-{
-	dma_cookie_t cookie;
-
-	__atomic_store_n(&d->moved, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&d->moved_segs, 0, __ATOMIC_RELAXED);
-	cookie = dma_cookie_assign(&d->vd.tx);
-	if (ring_open(sc)) {
-		struct soft_sub e = sub_entry(d, tag, cookie);
-
-		ring_put(sc, &e);
-	} else {
-		sc->sub_overflow = true;
-		list_add_tail(&d->vd.node, &sc->vc.desc_submitted);
-	}
-	return cookie;
-}
-
-/* A full ring grows before a submit; the lock may go meanwhile. */
-static inline void make_room(struct soft_chan *sc)
-{
-	if (__builtin_expect(!sc->sub_overflow && !ring_room(sc), 0)) {
-		spin_unlock(&sc->vc.submit_lock);
-		ring_grow(sc);
-		spin_lock(&sc->vc.submit_lock);
-	}
-}
-
-/*
- * vchan_tx_submit, with the soft queue: the descriptor goes in the submit
- * ring (grown first if full), off every list, or behind the overflow on
- * desc_submitted.
- * Progress starts from zero at every submit, so tx_status never shows what
- * a recycled or reused descriptor moved last time.
- */
+/* vchan_tx_submit, with the soft queue: the descriptor goes in the submit
+ * ring (grown first if full), off every list. */
 static dma_cookie_t soft_tx_submit(struct dma_async_tx_descriptor *tx)
 {
 	struct soft_desc *d = container_of(to_virt_desc(tx), struct soft_desc, vd);
 	struct soft_chan *sc = to_soft_chan(tx->chan);
-	uintptr_t tag = plain_now(d) ? SOFT_SUB_PLAIN : 0;
 	dma_cookie_t cookie;
 
 	spin_lock(&sc->vc.submit_lock);
-	make_room(sc);	/* nothing claimed yet: the lock may go meanwhile */
+	if (__builtin_expect(!soft_ring_reserve(sc), 0)) {	/* nothing claimed yet */
+		spin_unlock(&sc->vc.submit_lock);
+		return ring_full(sc, "dmaengine_submit");
+	}
 	if (!udma_desc_claim(tx)) {	/* another thread submitted it first */
 		spin_unlock(&sc->vc.submit_lock);
 		return UDMA_SUBMIT_UNCLAIMED;
 	}
 	list_del(&d->vd.node);	/* off desc_allocated */
-	cookie = queue_claimed(sc, d, tag);
+	cookie = soft_queue_desc(sc, d);
 	spin_unlock(&sc->vc.submit_lock);
 	return cookie;
 }
@@ -393,8 +280,7 @@ struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *chan, dma_addr
 		d = desc_take(sc);
 		if (__builtin_expect(!d, 0))
 			return no_mem(chan, f);
-		return copy_ready(d, dst, src, len,
-				  len <= sc->burst_bytes && !(flags & DMA_CTRL_REUSE), flags);
+		return copy_ready(d, dst, src, len, soft_plain_copy(sc, len, flags), flags);
 	}
 	if (!len_ok(chan, f, len) || !mem_ok(chan, f, "dest", dst) || !mem_ok(chan, f, "src", src))
 		return NULL;
@@ -418,23 +304,12 @@ struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *chan, dma_addr
  * the cache (under the same lock) straight to SUBMITTED, never on
  * desc_allocated, and their ring entries are written from the copies.
  * A plain copy with no callback needs no descriptor at all: its ring
- * entry is bare (soft-internal.h), unless the ring is full or faults are
- * injected (faults are decided per descriptor).
+ * entry is bare (soft-queue.h), unless faults are injected (faults are
+ * decided per descriptor).
  * Stops at a copy memcpy_fine refuses (the core reports it) or when
- * memory runs out.
+ * memory runs out (for a descriptor, or to grow the ring).
  */
 #define BATCH_CHUNK 32
-
-/* Queues @c as a bare entry if the ring has room; its cookie in *@cookie. */
-static inline bool queue_bare(struct soft_chan *sc, const struct udma_copy *c, dma_cookie_t *cookie)
-{
-	if (!ring_open(sc))
-		return false;
-	*cookie = udma_cookie_take(&sc->vc.chan);	/* counts it; its bytes, the caller */
-	ring_put(sc, &(struct soft_sub){ .d = SOFT_SUB_PLAIN, .dst = c->dst, .src = c->src,
-					 .len = (uint32_t)c->len, .cookie = *cookie });
-	return true;
-}
 
 static __attribute__((noinline, cold)) void batch_flow(struct dma_chan *chan, dma_cookie_t cookie)
 {
@@ -466,8 +341,6 @@ unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_c
 				      dma_cookie_t *last_cookie)
 {
 	struct soft_chan *sc = to_soft_chan(chan);
-	/* in strict mode no copy is plain: freed descriptors go to quarantine */
-	size_t plain_max = udma_strict_now() == UDMA_STRICT_OFF ? sc->burst_bytes : 0;
 	bool bare_ok = !__atomic_load_n(&sc->fault_set, __ATOMIC_RELAXED);
 	unsigned int done = 0;
 	uint64_t stamp = 0;	/* telemetry's submit time: one per call */
@@ -479,21 +352,25 @@ unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_c
 		spin_lock(&sc->vc.submit_lock);
 		for (; done < end; done++) {
 			const struct udma_copy *c = &copies[done];
-			bool plain = c->len <= plain_max;
+			unsigned long cflags = udma_copy_flags(c, flags);
+			bool plain = soft_plain_copy(sc, c->len, cflags);
 			struct soft_desc *d;
 
 			if (!memcpy_fine(c->dst, c->src, c->len))
 				break;
-			make_room(sc);
-			if (plain && bare_ok && !c->callback && !c->callback_result &&
-			    queue_bare(sc, c, last_cookie)) {
+			if (!soft_ring_reserve(sc)) {
+				ring_full(sc, "udma_submit_memcpy_batch");
+				break;
+			}
+			if (plain && bare_ok && !c->callback && !c->callback_result) {
+				*last_cookie = soft_queue_bare(sc, c->dst, c->src, (uint32_t)c->len);
 				bare_bytes += c->len;
 				continue;
 			}
 			d = batch_desc(sc);
 			if (!d)
 				break;
-			copy_ready(d, c->dst, c->src, c->len, plain, udma_copy_flags(c, flags));
+			copy_ready(d, c->dst, c->src, c->len, plain, cflags);
 			d->vd.tx.callback = c->callback;
 			d->vd.tx.callback_result = c->callback_result;
 			d->vd.tx.callback_param = c->callback_param;
@@ -501,7 +378,7 @@ unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_c
 			d->vd.tx.udma_acct = udma_acct(UDMA_ACCT_MEMCPY, c->len);	/* no prep call set it */
 			if (udma_tele_on())
 				d->vd.tx.udma_submit_ns = stamp ? stamp : (stamp = udma_now_ns());
-			*last_cookie = queue_claimed(sc, d, plain ? SOFT_SUB_PLAIN : 0);
+			*last_cookie = soft_queue_desc(sc, d);
 			if (udma_trace_on())	/* its flow starts in the batch's slice */
 				batch_flow(chan, *last_cookie);
 		}

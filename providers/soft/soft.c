@@ -10,25 +10,7 @@
 #include <string.h>
 
 #include "soft-internal.h"
-#include "../../core/trace.h"
-
-void *soft_hw_thread(void *arg);
-struct dma_async_tx_descriptor *soft_prep_memcpy(struct dma_chan *, dma_addr_t, dma_addr_t,
-						 size_t, unsigned long);
-unsigned int soft_submit_memcpy_batch(struct dma_chan *, const struct udma_copy *, unsigned int,
-				      unsigned long, dma_cookie_t *);
-struct dma_async_tx_descriptor *soft_prep_memset(struct dma_chan *, dma_addr_t, int, size_t,
-						 unsigned long);
-struct dma_async_tx_descriptor *soft_prep_slave_sg(struct dma_chan *, struct scatterlist *,
-						   unsigned int, enum dma_transfer_direction,
-						   unsigned long, void *);
-struct dma_async_tx_descriptor *soft_prep_dma_vec(struct dma_chan *, const struct dma_vec *, size_t,
-						  enum dma_transfer_direction, unsigned long);
-struct dma_async_tx_descriptor *soft_prep_cyclic(struct dma_chan *, dma_addr_t, size_t, size_t,
-						 enum dma_transfer_direction, unsigned long);
-struct dma_async_tx_descriptor *soft_prep_interleaved(struct dma_chan *,
-						      struct dma_interleaved_template *,
-						      unsigned long);
+#include <udma/trace-hooks.h>
 
 #define SOFT_MAX_CHANNELS 64
 
@@ -78,7 +60,7 @@ static void soft_free_chan_resources(struct dma_chan *chan)
 	vchan_free_chan_resources(&sc->vc);
 	drop_fifos(sc);
 	__atomic_store_n(&sc->request_line, NULL, __ATOMIC_RELEASE);
-	__atomic_store_n(&sc->paused, 0, __ATOMIC_SEQ_CST);
+	udma_engine_resume(&sc->eng);	/* the next client starts unpaused */
 }
 
 /* The FIFO at @reg for @dir, checked against the channel; referenced. */
@@ -167,83 +149,41 @@ static void soft_issue_pending(struct dma_chan *chan)
 	struct soft_chan *sc = to_soft_chan(chan);
 	bool issued;
 
-	/* Without vc.lock: the hardware thread holds it while it takes work.
-	 * Release: the ring entries up to sub_issued are written. */
+	/* Without vc.lock: the hardware thread holds it while it takes work. */
 	spin_lock(&sc->vc.submit_lock);
-	issued = vchan_mark_issued(&sc->vc);
-	if (issued)
-		__atomic_store_n(&sc->list_issued, 1, __ATOMIC_RELEASE);
-	if (sc->sub_head != sc->sub_published) {
-		sc->sub_published = sc->sub_head;
-		__atomic_store_n(&sc->sub_issued, sc->sub_head, __ATOMIC_RELEASE);
-		issued = true;
-	}
+	issued = soft_queue_issue(sc);
 	spin_unlock(&sc->vc.submit_lock);
 	if (issued)
-		soft_kick(sc);
-}
-
-static bool hw_not_running(void *arg)
-{
-	struct soft_chan *sc = arg;
-
-	return __atomic_load_n(&sc->hw_state, __ATOMIC_SEQ_CST) != SOFT_HW_RUNNING;
+		udma_engine_kick(&sc->eng);
 }
 
 /* Returns once the hardware stands still: residue no longer moves (R7). */
 static int soft_pause(struct dma_chan *chan)
 {
-	struct soft_chan *sc = to_soft_chan(chan);
-
-	__atomic_store_n(&sc->paused, 1, __ATOMIC_SEQ_CST);
-	soft_kick(sc);	/* out of a FIFO wait, to see the pause */
-	udma_park_wait(&sc->ack_park, hw_not_running, sc, udma_poll_ns());
+	udma_engine_pause(&to_soft_chan(chan)->eng);
 	return 0;
 }
 
 static int soft_resume(struct dma_chan *chan)
 {
-	struct soft_chan *sc = to_soft_chan(chan);
-
-	__atomic_store_n(&sc->paused, 0, __ATOMIC_SEQ_CST);
-	soft_kick(sc);
+	udma_engine_resume(&to_soft_chan(chan)->eng);
 	return 0;
 }
 
 static int soft_terminate_all(struct dma_chan *chan)
 {
 	struct soft_chan *sc = to_soft_chan(chan);
-	struct soft_desc *d, *n;
 	LIST_HEAD(head);
 
 	spin_lock(&sc->vc.lock);
-	__atomic_fetch_add(&sc->stop_gen, 1, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&sc->paused, 0, __ATOMIC_SEQ_CST);
-	/* The hardware may still be inside these: freed at synchronize. */
-	list_for_each_entry_safe(d, n, &sc->active, struct soft_desc, vd.node)
-		vchan_terminate_vdesc(&d->vd);
-	soft_take_plain(sc, &sc->vc.desc_terminated);
-	soft_take_ring(sc, &head);
-	soft_cq_drop(sc, &head);	/* R5: their callbacks no longer run */
-	vchan_get_queued_descriptors(&sc->vc, &head);
+	udma_engine_stop(&sc->eng);	/* under vc.lock: flushes check it under it */
+	soft_queue_terminate(sc, &head);
 	sc->vc.cyclic = NULL;
 	spin_unlock(&sc->vc.lock);
 
 	vchan_dma_desc_free_list(&sc->vc, &head);
-	soft_kick(sc);
+	udma_engine_kick(&sc->eng);	/* out of a wait, to see the stop */
 	return 0;
-}
-
-struct ack_wait {
-	struct soft_chan *sc;
-	unsigned int gen;
-};
-
-static bool acked(void *arg)
-{
-	struct ack_wait *w = arg;
-
-	return (int)(__atomic_load_n(&w->sc->ack_gen, __ATOMIC_SEQ_CST) - w->gen) >= 0;
 }
 
 /*
@@ -256,17 +196,16 @@ static bool acked(void *arg)
 static void soft_synchronize(struct dma_chan *chan)
 {
 	struct soft_chan *sc = to_soft_chan(chan);
-	struct ack_wait w = { sc, 0 };
+	unsigned int gen;
 	LIST_HEAD(head);
 
 	tasklet_kill(&sc->vc.task);
 	spin_lock(&sc->vc.lock);
-	w.gen = __atomic_load_n(&sc->stop_gen, __ATOMIC_SEQ_CST);
+	gen = udma_engine_gen(&sc->eng);
 	list_splice_tail_init(&sc->vc.desc_terminated, &head);
 	spin_unlock(&sc->vc.lock);
 
-	soft_kick(sc);
-	udma_park_wait(&sc->ack_park, acked, &w, udma_poll_ns());
+	udma_engine_wait_ack(&sc->eng, gen);
 	vchan_dma_desc_free_list(&sc->vc, &head);
 }
 
@@ -291,44 +230,28 @@ static enum dma_status soft_tx_status(struct dma_chan *chan, dma_cookie_t cookie
 				      struct dma_tx_state *state)
 {
 	struct soft_chan *sc = to_soft_chan(chan);
-	struct virt_dma_desc *vd;
-	struct soft_desc *d;
-	struct soft_sub e;
+	struct soft_found f;
 	enum dma_status status;
 	uint32_t residue = 0;
-	bool held;
 
 	status = dma_cookie_status(chan, cookie, state);
 	if (status == DMA_COMPLETE)
 		return status;
 	if (!state)	/* no residue wanted: no lock, no search (pollers) */
-		return __atomic_load_n(&sc->paused, __ATOMIC_ACQUIRE) ? DMA_PAUSED : status;
+		return udma_engine_paused(&sc->eng) ? DMA_PAUSED : status;
 
 	spin_lock(&sc->vc.lock);
 	status = dma_cookie_status(chan, cookie, state);
 	if (status != DMA_COMPLETE) {
-		list_for_each_entry(d, &sc->active, struct soft_desc, vd.node) {
-			if (d->vd.tx.cookie == cookie) {
-				residue = residue_of(sc->sd, d, true);
-				goto found;
-			}
-		}
-		if (soft_find_queued(sc, cookie, &e, &held)) {
-			/* held: a plain copy, whose progress stays 0 unless a fault
-			 * made the engine run it burst by burst; a bare one has
-			 * none to track */
-			d = sub_desc(&e);
-			if (d)
-				residue = residue_of(sc->sd, d, held);
+		/* a plain copy's progress stays 0 unless a fault made the
+		 * engine run it burst by burst; a bare one has none to track */
+		if (soft_queue_find(sc, cookie, &f)) {
+			if (f.d)
+				residue = residue_of(sc->sd, f.d, f.held);
 			else if (sc->sd->dma.residue_granularity != DMA_RESIDUE_GRANULARITY_DESCRIPTOR)
-				residue = e.len;
-			goto found;
+				residue = f.len;
 		}
-		vd = vchan_find_desc_queued(&sc->vc, cookie);
-		if (vd)
-			residue = residue_of(sc->sd, container_of(vd, struct soft_desc, vd), false);
-found:
-		if (__atomic_load_n(&sc->paused, __ATOMIC_SEQ_CST))
+		if (udma_engine_paused(&sc->eng))
 			status = DMA_PAUSED;
 	}
 	spin_unlock(&sc->vc.lock);
@@ -424,14 +347,12 @@ static void free_queues(struct soft_chan *sc)
 
 static void stop_chan(struct soft_chan *sc)
 {
-	__atomic_store_n(&sc->exit, 1, __ATOMIC_SEQ_CST);
-	soft_kick(sc);
+	udma_engine_exit(&sc->eng);
 	pthread_join(sc->thread, NULL);
 	free_queues(sc);
 	soft_cache_drain(sc);
 	spin_lock_destroy(&sc->free_lock);
-	udma_park_destroy(&sc->hw_park);
-	udma_park_destroy(&sc->ack_park);
+	udma_engine_destroy(&sc->eng);
 	vchan_exit(&sc->vc);
 }
 
@@ -540,7 +461,6 @@ struct dma_device *udma_soft_create(const struct udma_soft_config *cfg)
 		sc->vc.desc_free = soft_desc_free;
 		sc->vc.desc_free_begin = soft_free_batch_begin;
 		sc->vc.desc_free_end = soft_free_batch_end;
-		INIT_LIST_HEAD(&sc->active);
 		sc->burst_bytes = sd->burst_bytes;
 		sc->sub_room = SOFT_SUB_RING;
 		sc->sub_mask = SOFT_SUB_RING - 1;
@@ -549,14 +469,14 @@ struct dma_device *udma_soft_create(const struct udma_soft_config *cfg)
 		sc->hwq = calloc(SOFT_HWQ, sizeof(*sc->hwq));
 		sc->cq = calloc(SOFT_CQ, sizeof(*sc->cq));
 		sc->cq_idle = calloc(SOFT_CQ, sizeof(*sc->cq_idle));
+		sc->cq_cap = sc->cq_idle_cap = SOFT_CQ;
 		if (!sc->hwq || !sc->cq || !sc->cq_idle || !sc->sub_ring) {
 			udma_diag(__func__, "out of memory for the queues of channel %u", i);
 			ret = -ENOMEM;
 			goto fail;
 		}
 		spin_lock_init(&sc->free_lock);
-		udma_park_init(&sc->hw_park);
-		udma_park_init(&sc->ack_park);
+		udma_engine_init(&sc->eng, soft_hw_before_park);
 		if (pthread_create(&sc->thread, NULL, soft_hw_thread, sc)) {
 			udma_diag(__func__, "cannot start the thread of channel %u", i);
 			ret = -EAGAIN;
@@ -584,25 +504,22 @@ fail:
 /* Completes everything @sc has, running or queued, as aborted. */
 static void abort_all(struct soft_chan *sc)
 {
-	struct ack_wait w = { sc, 0 };
 	struct soft_desc *d, *n;
+	unsigned int gen;
 	LIST_HEAD(head);
 
 	/* first the hardware lets go: it may be inside a burst */
 	__atomic_store_n(&sc->unplugged, 1, __ATOMIC_SEQ_CST);
 	spin_lock(&sc->vc.lock);
-	w.gen = __atomic_add_fetch(&sc->stop_gen, 1, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&sc->paused, 0, __ATOMIC_SEQ_CST);
+	gen = udma_engine_stop(&sc->eng);
 	spin_unlock(&sc->vc.lock);
-	soft_kick(sc);
-	udma_park_wait(&sc->ack_park, acked, &w, udma_poll_ns());
+	udma_engine_wait_ack(&sc->eng, gen);	/* kicks it out of any wait first */
 
 	/* then every descriptor completes, in cookie order: as aborted, with
 	 * what it did not move, unless the engine had moved all of it and
 	 * only the report was left (then its own result, as the engine left it) */
 	spin_lock(&sc->vc.lock);
-	soft_take_held(sc, &head);
-	soft_take_ring(sc, &head);	/* the ring, then desc_submitted */
+	soft_queue_abort(sc, &head);
 	list_for_each_entry_safe(d, n, &head, struct soft_desc, vd.node) {
 		size_t moved = __atomic_load_n(&d->moved, __ATOMIC_ACQUIRE);
 
@@ -613,6 +530,9 @@ static void abort_all(struct soft_chan *sc)
 		}
 		vchan_cookie_complete(&d->vd);
 	}
+	/* bare copies after the last descriptor are finished too */
+	__atomic_store_n(&sc->vc.chan.completed_cookie,
+			 __atomic_load_n(&sc->vc.chan.cookie, __ATOMIC_RELAXED), __ATOMIC_RELEASE);
 	spin_unlock(&sc->vc.lock);
 }
 

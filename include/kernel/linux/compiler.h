@@ -102,8 +102,6 @@
 #define fallthrough __attribute__((__fallthrough__))
 #endif
 
-#define barrier() __asm__ __volatile__("" ::: "memory")
-
 #define ___PASTE(a, b) a##b
 #define __PASTE(a, b) ___PASTE(a, b)
 /* A fresh identifier per use: nested macros then shadow nothing. */
@@ -115,22 +113,10 @@
 #define __same_type(a, b) __builtin_types_compatible_p(__typeof__(a), __typeof__(b))
 
 /*
- * One untorn access the compiler neither merges nor repeats. Relaxed
- * atomics rather than volatile, so ThreadSanitizer sees them as intended
- * races; like the kernel's, for scalars and pointers.
+ * barrier(), READ_ONCE, WRITE_ONCE, smp_mb() and the other barriers,
+ * smp_load_acquire, smp_store_release: defined once for the kernel tree
+ * and the library, in udma-ordering.h (with <linux/atomic.h>'s atomics).
  */
-#define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
-#define WRITE_ONCE(x, val) __atomic_store_n(&(x), (val), __ATOMIC_RELAXED)
-
-#define smp_mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define smp_rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define smp_wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
-#define mb()		smp_mb()
-#define rmb()		smp_rmb()
-#define wmb()		smp_wmb()
-#define smp_mb__before_atomic()	smp_mb()
-#define smp_mb__after_atomic()	smp_mb()
-#define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
-#define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#include "../udma-ordering.h"
 
 #endif /* _UDMA_KERNEL_LINUX_COMPILER_H */

@@ -5,9 +5,16 @@
  * (synchronize, pause). Spinning for a few microseconds keeps small
  * operations from paying a futex wake-up each; parking keeps idle threads
  * off the CPU.
+ *
+ * Private to the source tree (include/private is never installed): the
+ * core and the providers built into libudmaengine include it as
+ * <udma/poll.h>. Its functions are not exported from libudmaengine.so, so
+ * a provider built as a library of its own (the CUDA one) cannot call them;
+ * the one exception is udma_park_wake, which <udma/engine.h>'s inline kick
+ * calls (the CUDA provider waits through that header).
  */
-#ifndef UDMA_CORE_POLL_H
-#define UDMA_CORE_POLL_H
+#ifndef UDMA_PRIVATE_POLL_H
+#define UDMA_PRIVATE_POLL_H
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -41,9 +48,10 @@ uint64_t udma_poll_ns(void);
 uint64_t udma_tasklet_poll_ns(void);
 
 /*
- * A parking spot for one or more waiters. The waker publishes its change
- * (seq_cst) and calls udma_park_wake; the waiter re-checks its condition
- * after announcing itself, so no wake-up is lost.
+ * A parking spot for one or more waiters. The waker publishes its change,
+ * then a full barrier, then calls udma_park_wake, which looks at waiters;
+ * the waiter announces itself, then a full barrier, then re-checks its
+ * condition; so no wake-up is lost.
  */
 struct udma_park {
 	unsigned int seq;	/* atomic: bumped by every wake-up (the futex word) */
@@ -57,13 +65,20 @@ void udma_park_destroy(struct udma_park *p);
 
 /*
  * Returns once ready(arg) is true: spins up to @spin_ns, then parks.
- * ready() must read the state it depends on with seq_cst atomics or under a
- * lock the waker also takes.
+ * ready() reads the state it depends on atomically (READ_ONCE is enough
+ * for no wake-up to be lost; smp_load_acquire where the caller then uses
+ * what the waker published) or under a lock the waker also takes.
  */
 void udma_park_wait(struct udma_park *p, bool (*ready)(void *arg), void *arg,
 		    uint64_t spin_ns);
 
-/* Wakes every waiter; cheap when nobody is parked. True if one was parked. */
+/*
+ * Wakes every waiter; cheap when nobody is parked. True if one was parked.
+ * The caller orders what it published before the call with a full barrier:
+ * publishes with a fully ordered atomic (a value-returning RMW, xchg,
+ * smp_store_mb()), or puts smp_mb() (smp_mb__after_atomic() after a void
+ * atomic) in between. An unlock is not one.
+ */
 bool udma_park_wake(struct udma_park *p);
 
 /* Two CPUs or fewer: a thread that wakes another should make room for it. */
@@ -76,4 +91,4 @@ bool udma_cpus_scarce(void);
  */
 bool udma_tasklet_took_cpu(void);
 
-#endif /* UDMA_CORE_POLL_H */
+#endif /* UDMA_PRIVATE_POLL_H */

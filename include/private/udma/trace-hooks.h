@@ -1,17 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Descriptor timelines (trace.c): what the hooks in the core and the soft
- * controller share. Tracing off, a hook is one load and one branch not
- * taken on udma_tracing; everything else is out of line.
+ * Descriptor timelines (core/trace.c): the hooks the core and the providers
+ * built into libudmaengine record events through. Tracing off, a hook is
+ * one load and one branch not taken on udma_tracing; everything else is
+ * out of line.
+ *
+ * Private to the source tree (include/private is never installed), as
+ * <udma/trace-hooks.h>. Nothing here is exported from libudmaengine.so and
+ * the flags are hidden, so only code linked into the library itself (the
+ * core, the soft controller) may use it; clients start and stop tracing
+ * through <udmaengine/trace.h>.
  */
-#ifndef UDMA_CORE_TRACE_H
-#define UDMA_CORE_TRACE_H
+#ifndef UDMA_PRIVATE_TRACE_HOOKS_H
+#define UDMA_PRIVATE_TRACE_HOOKS_H
 
 #include <stdint.h>
 #include <time.h>
 
 #include <udmaengine/dmaengine.h>
 #include <udmaengine/err.h>
+
+#include <udma/atomic.h>
 
 extern int udma_tracing __attribute__((visibility("hidden")));
 extern int udma_trace_tsc __attribute__((visibility("hidden")));
@@ -21,7 +30,7 @@ extern int udma_trace_tsc __attribute__((visibility("hidden")));
 #ifdef UDMA_TRACE_DISABLED
 #define udma_trace_on() 0
 #else
-#define udma_trace_on() __builtin_expect(__atomic_load_n(&udma_tracing, __ATOMIC_RELAXED), 0)
+#define udma_trace_on() __builtin_expect(READ_ONCE(udma_tracing), 0)
 #endif
 
 enum udma_trace_kind {
@@ -115,4 +124,4 @@ uint32_t udma_trace_fifo_id(const char *name);
 /* Reads UDMA_TRACE once and starts tracing if it is set. */
 void udma_trace_arm(void);
 
-#endif /* UDMA_CORE_TRACE_H */
+#endif /* UDMA_PRIVATE_TRACE_HOOKS_H */

@@ -2,18 +2,29 @@
 /*
  * virt-dma's extensions for udmaengine's own providers, the analogue of the
  * kernel's drivers/dma/dmaengine.h: what the software controller's fast
- * path and the CUDA provider use on top of <udmaengine/virt-dma.h>. Not
- * installed; a driver written against the kernel API never needs it.
+ * path and the CUDA provider use on top of <udmaengine/virt-dma.h>.
+ *
+ * Private to the source tree (include/private is never installed): only
+ * the core and the in-tree providers include it, as <udma/virt-dma-fast.h>;
+ * a driver written against the kernel API never needs it. The CUDA
+ * provider is a library of its own, so the out-of-line functions it calls
+ * (vchan_get_queued_descriptors, and vchan_vdesc_fini_locked through
+ * vchan_cookie_complete_quiet) are exported from libudmaengine.so under
+ * the version node UDMAENGINE_PRIVATE (core/libudmaengine.map); the others
+ * are local to the library. A function here that it starts to call goes
+ * into that node too.
  *
  * The rules differ from the public ones in one place: here desc_allocated
  * and desc_submitted are protected by submit_lock alone, which the
  * provider's submit path takes without vc->lock. Every public vchan_* call
  * takes both (lock first), so the two kinds of access never race.
  */
-#ifndef UDMA_VIRT_DMA_FAST_H
-#define UDMA_VIRT_DMA_FAST_H
+#ifndef UDMA_PRIVATE_VIRT_DMA_FAST_H
+#define UDMA_PRIVATE_VIRT_DMA_FAST_H
 
 #include <udmaengine/virt-dma.h>
+
+#include <udma/atomic.h>
 
 /*
  * Initialises a freshly prepared descriptor, as vchan_tx_prep does, but
@@ -32,24 +43,6 @@ static inline void vchan_tx_init(struct virt_dma_chan *vc, struct virt_dma_desc 
 	vd->tx_result.result = DMA_TRANS_NOERROR;
 	vd->tx_result.residue = 0;
 }
-
-/*
- * Issue without vc->lock, for a provider whose hardware thread holds it
- * while it walks its work: marks every submitted descriptor issued, and the
- * provider takes them (up to issued_upto, under submit_lock, then clears
- * it) when its hardware next looks. Needs only submit_lock (held). True if
- * anything is issued and not yet taken.
- */
-static inline bool vchan_mark_issued(struct virt_dma_chan *vc)
-{
-	if (!list_empty(&vc->desc_submitted))
-		vc->issued_upto = vc->desc_submitted.prev;
-	return vc->issued_upto != NULL;
-}
-
-/* vchan_find_desc, also searching desc_submitted (issued there up to
- * issued_upto, or overflowing the provider's ring); lock held. */
-struct virt_dma_desc *vchan_find_desc_queued(struct virt_dma_chan *vc, dma_cookie_t cookie);
 
 /* vchan_vdesc_fini with vc->lock held: a reusable descriptor goes back
  * under submit_lock alone; desc_free must not take vc->lock. */
@@ -77,7 +70,9 @@ static inline bool vchan_cookie_complete_quiet(struct virt_dma_desc *vd)
 		 * it done; @vd is not touched after it is handed back. */
 		vd->tx.cookie = 0;
 		vchan_vdesc_fini_locked(vd);
-		__atomic_store_n(&chan->completed_cookie, cookie, __ATOMIC_RELEASE);
+		/* release: pairs with the acquire loads of completed_cookie
+		 * (dma_cookie_status, stats.c's snapshot) */
+		smp_store_release(&chan->completed_cookie, cookie);
 		return false;
 	}
 	dma_cookie_complete(&vd->tx);
@@ -107,4 +102,4 @@ void vchan_complete_list(struct virt_dma_chan *vc, struct list_head *head);
  */
 void vchan_get_queued_descriptors(struct virt_dma_chan *vc, struct list_head *head);
 
-#endif /* UDMA_VIRT_DMA_FAST_H */
+#endif /* UDMA_PRIVATE_VIRT_DMA_FAST_H */

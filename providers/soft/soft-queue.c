@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The soft controller's queue, past its fast paths (soft-queue.h): growing
+ * the rings, the hardware taking work, and what terminate, unplug and
+ * tx_status see of it. Every walk over queued entries goes through
+ * for_each_queued, in queue order: what the hardware holds (hwq), then
+ * what waits in the submit ring.
+ */
+#include <sched.h>
+#include <stdlib.h>
+
+#include "soft-internal.h"
+
+bool soft_ring_grow(struct soft_chan *sc)
+{
+	unsigned long taken, size;
+	struct soft_sub *ring;
+	bool ok = true;
+
+	spin_lock(&sc->vc.lock);
+	spin_lock(&sc->vc.submit_lock);
+	taken = __atomic_load_n(&sc->sub_taken, __ATOMIC_RELAXED);	/* stable: vc.lock held */
+	size = sc->sub_mask + 1;
+	if (sc->sub_head - taken == size) {	/* still full: another submit may have grown it */
+		ring = aligned_alloc(64, 2 * size * sizeof(*ring));
+		if (ring) {
+			for (unsigned long i = taken; i != sc->sub_head; i++) {
+				struct soft_sub e;
+
+				soft_sub_read(&sc->sub_ring[i & sc->sub_mask], &e);
+				soft_sub_write(&ring[i & (2 * size - 1)], &e);
+			}
+			free(sc->sub_ring);
+			sc->sub_ring = ring;
+			sc->sub_mask = 2 * size - 1;
+			sc->sub_room = taken + 2 * size;
+		} else {
+			ok = false;
+		}
+	}
+	spin_unlock(&sc->vc.submit_lock);
+	spin_unlock(&sc->vc.lock);
+	return ok;
+}
+
+void soft_queue_take(struct soft_chan *sc)
+{
+	unsigned long taken = __atomic_load_n(&sc->sub_taken, __ATOMIC_RELAXED);
+	/* acquire: pairs with the release in soft_queue_issue; the entries
+	 * before sub_issued are written */
+	unsigned long n = __atomic_load_n(&sc->sub_issued, __ATOMIC_ACQUIRE) - taken;
+
+	if (n > SOFT_HWQ - sc->hwq_len)
+		n = SOFT_HWQ - sc->hwq_len;
+	for (unsigned long i = 0; i < n; i++) {
+		struct soft_sub *e = soft_hwq_at(sc, sc->hwq_len++);
+
+		soft_sub_read(&sc->sub_ring[(taken + i) & sc->sub_mask], e);
+		assert(soft_sub_sane(e));
+	}
+	/* release: pairs with the acquire in soft_ring_room; the client may
+	 * write these slots again once it sees this */
+	__atomic_store_n(&sc->sub_taken, taken + n, __ATOMIC_RELEASE);
+}
+
+/* ---- the completion queue ---- */
+
+void soft_cq_reserve(struct soft_chan *sc, size_t n)
+{
+	while (sc->cq_len + n > sc->cq_cap) {
+		size_t cap = 2 * sc->cq_cap;
+		struct soft_done *cq = realloc(sc->cq, cap * sizeof(*cq));
+
+		if (cq) {
+			sc->cq = cq;
+			sc->cq_cap = cap;
+			continue;
+		}
+		/* Out of memory: the tasklet empties the queue whole; wait for
+		 * it, with vc.lock dropped (it takes the queue under it). */
+		tasklet_schedule(&sc->vc.task);
+		spin_unlock(&sc->vc.lock);
+		sched_yield();
+		spin_lock(&sc->vc.lock);
+	}
+}
+
+size_t soft_cq_take(struct soft_chan *sc, struct soft_done **done)
+{
+	size_t n = sc->cq_len, cap = sc->cq_cap;
+
+	/* the tasklet's array becomes the queue: at least as large, so that
+	 * growth is kept */
+	if (sc->cq_idle_cap < cap) {
+		struct soft_done *idle = realloc(sc->cq_idle, cap * sizeof(*idle));
+
+		if (idle) {
+			sc->cq_idle = idle;
+			sc->cq_idle_cap = cap;
+		}
+	}
+	*done = sc->cq;
+	sc->cq = sc->cq_idle;
+	sc->cq_cap = sc->cq_idle_cap;
+	sc->cq_len = 0;
+	sc->cq_idle = *done;
+	sc->cq_idle_cap = cap;
+	return n;
+}
+
+/* ---- control: one walk over what is queued ---- */
+
+/* hwq's @i-th entry's d, read while the hardware thread may tag it MOVED */
+static uintptr_t hwq_d(struct soft_chan *sc, size_t i)
+{
+	return __atomic_load_n(&soft_hwq_at(sc, i)->d, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Calls @visit on every queued entry, in queue order: those the hardware
+ * holds (@held true; d read atomically, it may be tagging them MOVED),
+ * then those waiting in the ring. Stops when @visit returns true; returns
+ * whether it did. vc.lock held; takes submit_lock for the ring.
+ */
+static bool for_each_queued(struct soft_chan *sc,
+			    bool (*visit)(struct soft_chan *sc, const struct soft_sub *e, bool held,
+					  void *arg),
+			    void *arg)
+{
+	unsigned long taken = __atomic_load_n(&sc->sub_taken, __ATOMIC_RELAXED);
+	bool stop = false;
+
+	for (size_t i = 0; i < sc->hwq_len && !stop; i++) {
+		const struct soft_sub *h = soft_hwq_at(sc, i);
+		struct soft_sub e = { hwq_d(sc, i), h->dst, h->src, h->len, h->cookie, h->cb,
+				      h->param };
+
+		stop = visit(sc, &e, true, arg);
+	}
+	if (stop)
+		return true;
+	spin_lock(&sc->vc.submit_lock);
+	for (unsigned long i = taken; i != sc->sub_head && !stop; i++) {
+		struct soft_sub e;
+
+		soft_sub_read(&sc->sub_ring[i & sc->sub_mask], &e);
+		stop = visit(sc, &e, false, arg);
+	}
+	spin_unlock(&sc->vc.submit_lock);
+	return stop;
+}
+
+/* Empties hwq and the ring (the hardware let go of hwq, or may not look
+ * again before the caller's stop_gen says so); vc.lock held. */
+static void queue_reset(struct soft_chan *sc)
+{
+	sc->hwq_len = 0;
+	spin_lock(&sc->vc.submit_lock);
+	__atomic_store_n(&sc->sub_taken, sc->sub_head, __ATOMIC_RELEASE);
+	__atomic_store_n(&sc->sub_issued, sc->sub_head, __ATOMIC_RELEASE);
+	sc->sub_published = sc->sub_head;
+	spin_unlock(&sc->vc.submit_lock);
+}
+
+struct terminate_walk {
+	struct list_head *head;
+};
+
+static bool terminate_one(struct soft_chan *sc, const struct soft_sub *e, bool held, void *arg)
+{
+	struct terminate_walk *w = arg;
+	struct soft_desc *d = sub_desc(e);
+
+	if (!d)
+		return false;	/* bare: nothing to free */
+	if (held)	/* the hardware may still be inside it: freed at synchronize */
+		vchan_terminate_vdesc(&d->vd);
+	else
+		list_add_tail(&d->vd.node, w->head);
+	(void)sc;
+	return false;
+}
+
+void soft_queue_terminate(struct soft_chan *sc, struct list_head *head)
+{
+	struct terminate_walk w = { head };
+
+	for_each_queued(sc, terminate_one, &w);
+	queue_reset(sc);
+	/* R5: queued callbacks no longer run (the array stays: a running
+	 * tasklet may be reading the other one) */
+	for (size_t i = 0; i < sc->cq_len; i++)
+		list_add_tail(&soft_tagged_desc(sc->cq[i].d)->vd.node, head);
+	sc->cq_len = 0;
+	list_splice_tail_init(&sc->vc.desc_completed, head);	/* aborted by an unplug */
+}
+
+static bool abort_one(struct soft_chan *sc, const struct soft_sub *e, bool held, void *arg)
+{
+	struct list_head *head = arg;
+	struct soft_desc *d = sub_desc(e);
+
+	if (!d)
+		return false;	/* bare: the completed cookie covers it below */
+	if (held && sub_plain(e) && (e->d & SOFT_SUB_MOVED))	/* its progress is not tracked */
+		__atomic_store_n(&d->moved, d->total, __ATOMIC_RELAXED);
+	list_add_tail(&d->vd.node, head);
+	(void)sc;
+	return false;
+}
+
+void soft_queue_abort(struct soft_chan *sc, struct list_head *head)
+{
+	for_each_queued(sc, abort_one, head);
+	queue_reset(sc);
+}
+
+struct find_walk {
+	dma_cookie_t cookie;
+	struct soft_found *f;
+};
+
+static bool find_one(struct soft_chan *sc, const struct soft_sub *e, bool held, void *arg)
+{
+	struct find_walk *w = arg;
+
+	if (e->cookie != w->cookie)
+		return false;
+	*w->f = (struct soft_found){ sub_desc(e), e->len, held };
+	(void)sc;
+	return true;
+}
+
+bool soft_queue_find(struct soft_chan *sc, dma_cookie_t cookie, struct soft_found *f)
+{
+	return for_each_queued(sc, find_one, &(struct find_walk){ cookie, f });
+}
