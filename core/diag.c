@@ -87,7 +87,7 @@ void udma_chan_diag(const struct dma_chan *chan, const char *func, const char *f
 	const char *name = NULL;
 
 	if (chan && !IS_ERR(chan))
-		name = chan->udma_name[0] ? chan->udma_name : "(unregistered channel)";
+		name = chan->udma.name[0] ? chan->udma.name : "(unregistered channel)";
 	va_start(ap, fmt);
 	emit(name, func, fmt, ap);
 	va_end(ap);

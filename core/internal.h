@@ -14,7 +14,7 @@
 #include <udma/telemetry-hooks.h>
 #include <udma/atomic.h>
 
-/* dma_chan.udma_flags bits, changed only with the atomic RMWs below */
+/* dma_chan.udma.flags bits, changed only with the atomic RMWs below */
 enum {
 	UDMA_CHAN_TERMINATING = 1 << 0,	/* terminate_async called, synchronize not yet */
 	UDMA_CHAN_PAUSED = 1 << 1,	/* dmaengine_pause succeeded, no resume since */
@@ -25,13 +25,13 @@ enum {
 
 /*
  * Acquire: pairs with the fully ordered RMWs of chan_set and chan_clear,
- * and with the smp_store_release of udma_flags in registry.c, so that a
+ * and with the smp_store_release of udma.flags in registry.c, so that a
  * reader that sees a flag sees what was done before it was set (a
  * terminate's, an unregister's).
  */
 static inline int chan_flags(const struct dma_chan *chan)
 {
-	return smp_load_acquire(&chan->udma_flags);
+	return smp_load_acquire(&chan->udma.flags);
 }
 
 /*
@@ -42,13 +42,13 @@ static inline int chan_flags(const struct dma_chan *chan)
  */
 static inline void chan_set(struct dma_chan *chan, int bits)
 {
-	udma_fetch_or(&chan->udma_flags, bits);
+	udma_fetch_or(&chan->udma.flags, bits);
 }
 
 /* Clears @bits; returns which of them were set. Fully ordered, as chan_set. */
 static inline int chan_clear(struct dma_chan *chan, int bits)
 {
-	return udma_fetch_and(&chan->udma_flags, ~bits) & bits;
+	return udma_fetch_and(&chan->udma.flags, ~bits) & bits;
 }
 
 /*

@@ -127,7 +127,7 @@ prepared(struct dma_chan *chan, const char *func, struct dma_async_tx_descriptor
 	if (__builtin_expect(tx && !IS_ERR(tx), 1)) {
 		if (__builtin_expect(udma_strict_now() != UDMA_STRICT_OFF, 0)) {
 			/* relaxed: compared, never dereferenced */
-			void *prev = xchg_relaxed(&chan->udma_unsubmitted, (void *)tx);
+			void *prev = xchg_relaxed(&chan->udma.unsubmitted, (void *)tx);
 
 			if (prev && prev != tx && prev == last_prep)
 				udma_misuse(chan, func, MISUSE_UNSUBMITTED_PREP,

@@ -87,7 +87,7 @@ int dma_async_device_register(struct dma_device *device)
 		udma_diag(__func__, "device has no dev (struct device)");
 		return -EIO;
 	}
-	if (device->udma_registered) {
+	if (device->udma.registered) {
 		udma_diag(__func__, "device %s is registered already", dev_name(device->dev));
 		return -EEXIST;
 	}
@@ -111,13 +111,13 @@ int dma_async_device_register(struct dma_device *device)
 		chan->chan_id = (int)n++;
 		/* release: pairs with chan_holders' acquire */
 		smp_store_release(&chan->client_count, 0);
-		chan->udma_flags = 0;
-		snprintf(chan->udma_name, sizeof(chan->udma_name), "dma%dchan%d",
+		chan->udma.flags = 0;
+		snprintf(chan->udma.name, sizeof(chan->udma.name), "dma%dchan%d",
 			 device->dev_id, chan->chan_id);
 		udma_stats_reset(chan);	/* counters are per registration */
 		/* release: pairs with the smp_load_acquire of udma_telemetry
 		 * in telemetry.c's completion path */
-		smp_store_release(&chan->udma_telemetry, NULL);
+		smp_store_release(&chan->udma.telemetry, NULL);
 	}
 	device->chancnt = n;
 	device->privatecnt = 0;
@@ -125,9 +125,9 @@ int dma_async_device_register(struct dma_device *device)
 	dma_cap_set(DMA_PRIVATE, device->cap_mask);
 	list_add_tail(&device->global_node, &dma_device_list);
 	/* release: the channels set up above before the flag; pairs with the
-	 * smp_load_acquire of udma_registered in udma_chan_check_slow and
+	 * smp_load_acquire of udma.registered in udma_chan_check_slow and
 	 * udma_chan_get_stats (stats.c) */
-	smp_store_release(&device->udma_registered, 1);
+	smp_store_release(&device->udma.registered, 1);
 	pthread_mutex_unlock(&dma_list_mutex);
 	udma_fork_watch();	/* its controller's threads will not be in a child */
 	return 0;
@@ -175,7 +175,7 @@ static void chan_put(struct dma_chan *chan)
 	udma_stats_terminated(chan);	/* what release terminated, or let go of */
 	/* release: the provider's teardown above before the flags' clearing;
 	 * pairs with chan_flags' acquire (internal.h) */
-	smp_store_release(&chan->udma_flags, 0);
+	smp_store_release(&chan->udma.flags, 0);
 
 	pthread_mutex_lock(&dma_list_mutex);
 	chan->slave = NULL;
@@ -210,7 +210,7 @@ void dma_async_device_unregister(struct dma_device *device)
 
 	if (udma_forked_child(__func__))
 		return;
-	if (!device || !device->udma_registered) {
+	if (!device || !device->udma.registered) {
 		udma_diag(__func__, "device is not registered");
 		return;
 	}
@@ -236,8 +236,8 @@ void dma_async_device_unregister(struct dma_device *device)
 	udma_summary_retire(device);	/* for UDMA_SUMMARY at exit, as it is now */
 	list_del(&device->global_node);
 	/* release: the channels marked GONE above first; pairs with the
-	 * smp_load_acquire()s of udma_registered (stats.c, below) */
-	smp_store_release(&device->udma_registered, 0);
+	 * smp_load_acquire()s of udma.registered (stats.c, below) */
+	smp_store_release(&device->udma.registered, 0);
 	pthread_mutex_unlock(&dma_list_mutex);
 	udma_telemetry_retire(device);	/* its channels' histograms, for reuse */
 	if (device->device_release)
@@ -260,9 +260,9 @@ static int chan_get(struct dma_chan *chan)
 	}
 	/* relaxed: the client that gets the channel is this thread; another
 	 * one learns of it from that client, or through client_count */
-	WRITE_ONCE(chan->udma_flags, UDMA_CHAN_HELD);
-	chan->udma_reported = 0;
-	chan->udma_unsubmitted = NULL;
+	WRITE_ONCE(chan->udma.flags, UDMA_CHAN_HELD);
+	chan->udma.reported = 0;
+	chan->udma.unsubmitted = NULL;
 	/* release: the channel set up above before it reads held; pairs with
 	 * chan_holders' acquire and chan_claim_release's cmpxchg */
 	smp_store_release(&chan->client_count, 1);
@@ -444,9 +444,9 @@ struct dma_chan *dma_request_chan(struct device *dev, const char *name)
 				chan->slave = dev;
 				/* the kernel's "dma:<name>"; one that does not
 				   fit is cut, as a name only */
-				snprintf(chan->udma_slave_name, sizeof(chan->udma_slave_name),
+				snprintf(chan->udma.slave_name, sizeof(chan->udma.slave_name),
 					 "dma:%s", map->slave);
-				chan->name = chan->udma_slave_name;
+				chan->name = chan->udma.slave_name;
 				found = chan;
 				goto out;
 			}
@@ -516,8 +516,8 @@ int udma_chan_check_slow(struct dma_chan *chan, const char *func)
 			       "only dma_release_channel is left to do");
 		return -ENODEV;
 	}
-	/* acquire: pairs with the smp_store_release()s of udma_registered */
-	if (!chan->device || !smp_load_acquire(&chan->device->udma_registered)) {
+	/* acquire: pairs with the smp_store_release()s of udma.registered */
+	if (!chan->device || !smp_load_acquire(&chan->device->udma.registered)) {
 		udma_diag(func, "chan is not a channel of a registered device");
 		return -EINVAL;
 	}

@@ -23,7 +23,7 @@
  *   submit count, that distance gives completed = submitted - terminated -
  *   in flight, whichever path of whichever provider completed them. The
  *   last cookie handed out is not read: it follows from the submit count
- *   (udma_cookie_origin ties the two at dma_cookie_init), so one load
+ *   (udma.cookie_origin ties the two at dma_cookie_init), so one load
  *   gives both, never torn apart by a submit between two loads.
  * - terminated: a terminate drops every transfer not complete (R5), so
  *   after the provider's device_terminate_all returns (and in release and
@@ -54,7 +54,7 @@
 
 #define COOKIES ((uint64_t)INT32_MAX)	/* a cookie's cycle: 1 .. INT32_MAX, then 1 */
 
-/* Protects udma_terminated and udma_stats_floor of every channel: the
+/* Protects udma.terminated and udma.stats_floor of every channel: the
  * terminate accounting and the readers that need the two together. */
 static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -79,19 +79,19 @@ static void snapshot(const struct dma_chan *chan, struct snap *s)
 	uint64_t pos_done, pos_used, behind, since, floor;
 
 	for (int i = 0; i < 4; i++)
-		s->kinds[i] = load(&chan->udma_kind_count[i]);
+		s->kinds[i] = load(&chan->udma.kind_count[i]);
 	s->bytes = load(&chan->udma_bytes);
-	s->errors = load(&chan->udma_errors);
+	s->errors = load(&chan->udma.errors);
 	s->submitted = load(&chan->udma_submitted);
-	s->terminated = chan->udma_terminated;
-	floor = chan->udma_stats_floor;
+	s->terminated = chan->udma.terminated;
+	floor = chan->udma.stats_floor;
 
 	/* Positions in the cookie cycle: cookie c at c - 1 (0, before the
 	 * first cookie of a channel never initialized, sits where INT32_MAX
 	 * does: both are followed by 1). The last cookie handed out is the
 	 * origin's advanced by the submits since. */
 	pos_done = ((uint64_t)(uint32_t)done + COOKIES - 1) % COOKIES;
-	pos_used = (s->submitted - load(&chan->udma_cookie_origin) + COOKIES - 1) % COOKIES;
+	pos_used = (s->submitted - load(&chan->udma.cookie_origin) + COOKIES - 1) % COOKIES;
 	behind = (pos_used + COOKIES - pos_done) % COOKIES;
 	/* the cookies a terminate dropped stay behind completed_cookie until a
 	 * later one completes: only those submitted since count */
@@ -105,8 +105,8 @@ void udma_stats_terminated(struct dma_chan *chan)
 
 	pthread_mutex_lock(&stats_lock);
 	snapshot(chan, &s);
-	chan->udma_terminated += s.in_flight;
-	chan->udma_stats_floor = s.submitted;
+	chan->udma.terminated += s.in_flight;
+	chan->udma.stats_floor = s.submitted;
 	pthread_mutex_unlock(&stats_lock);
 }
 
@@ -119,12 +119,12 @@ void udma_stats_reset(struct dma_chan *chan)
 	WRITE_ONCE(chan->udma_submitted, 0);
 	WRITE_ONCE(chan->udma_bytes, 0);
 	for (int i = 0; i < 4; i++)
-		WRITE_ONCE(chan->udma_kind_count[i], 0);
-	WRITE_ONCE(chan->udma_errors, 0);
+		WRITE_ONCE(chan->udma.kind_count[i], 0);
+	WRITE_ONCE(chan->udma.errors, 0);
 	/* the count at which the cookie was 0: submits from here continue it */
-	WRITE_ONCE(chan->udma_cookie_origin, (uint64_t)0 - (uint64_t)(uint32_t)cookie);
-	chan->udma_terminated = 0;
-	chan->udma_stats_floor = 0;
+	WRITE_ONCE(chan->udma.cookie_origin, (uint64_t)0 - (uint64_t)(uint32_t)cookie);
+	chan->udma.terminated = 0;
+	chan->udma.stats_floor = 0;
 	pthread_mutex_unlock(&stats_lock);
 }
 
@@ -169,7 +169,7 @@ int udma_chan_get_stats(struct dma_chan *chan, struct udma_chan_stats *st)
 	 * stays while a client holds it */
 	if (!chan->device ||
 	    /* acquire: pairs with registry.c's smp_store_release()s */
-	    (!smp_load_acquire(&chan->device->udma_registered) &&
+	    (!smp_load_acquire(&chan->device->udma.registered) &&
 	     !(smp_load_acquire(&chan->client_count) > 0 &&
 	       (chan_flags(chan) & UDMA_CHAN_GONE)))) {
 		udma_diag(f, "chan is not a channel of a registered device");

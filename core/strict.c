@@ -66,7 +66,7 @@ void udma_misuse(struct dma_chan *chan, const char *func, enum udma_misuse kind,
 		unsigned int bit = 1u << kind;
 
 		/* relaxed: a once-only flag, guarding no data */
-		if (udma_fetch_or_relaxed(&chan->udma_reported, bit) & bit)
+		if (udma_fetch_or_relaxed(&chan->udma.reported, bit) & bit)
 			return;	/* said once for this channel */
 	}
 	va_start(ap, fmt);

@@ -61,8 +61,8 @@ static void report_state(struct dma_async_tx_descriptor *desc, int state, const 
 static void forget_unsubmitted(struct dma_async_tx_descriptor *desc)
 {
 	/* relaxed: a record for diagnostics, compared, never dereferenced */
-	if (READ_ONCE(desc->chan->udma_unsubmitted) == desc)
-		(void)cmpxchg_relaxed(&desc->chan->udma_unsubmitted, (void *)desc, NULL);
+	if (READ_ONCE(desc->chan->udma.unsubmitted) == desc)
+		(void)cmpxchg_relaxed(&desc->chan->udma.unsubmitted, (void *)desc, NULL);
 }
 
 /* Every submit the fast path below does not take, each check with its
@@ -89,7 +89,7 @@ static __attribute__((noinline)) dma_cookie_t submit_checked(struct dma_async_tx
 		return cookie;
 	/* Claim it before it is queued: once queued it may complete and be
 	 * freed any time. Here, or in the provider's tx_submit under its lock. */
-	claim_here = !desc->chan->device->udma_claim_in_submit;
+	claim_here = !desc->chan->device->udma.claim_in_submit;
 	/*
 	 * Fully ordered (it was acquire+release, which the kernel has no name
 	 * for): acquire as the load above, release so that whoever acquires
@@ -126,8 +126,8 @@ static inline __attribute__((always_inline)) dma_cookie_t submit(struct dma_asyn
 	if (__builtin_expect(!desc || IS_ERR(desc) ||
 			     /* acquire: as in submit_checked */
 			     smp_load_acquire(&desc->udma_state) != UDMA_DESC_PREPARED ||
-			     !udma_chan_fine(desc->chan) || !desc->chan->device->udma_claim_in_submit ||
-			     READ_ONCE(desc->chan->udma_unsubmitted) == desc, 0))
+			     !udma_chan_fine(desc->chan) || !desc->chan->device->udma.claim_in_submit ||
+			     READ_ONCE(desc->chan->udma.unsubmitted) == desc, 0))
 		return submit_checked(desc);
 	cookie = desc->tx_submit(desc);
 	if (__builtin_expect(cookie == UDMA_SUBMIT_UNCLAIMED, 0)) {	/* another thread was first */

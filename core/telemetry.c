@@ -133,7 +133,7 @@ static struct lat_hist *hist_install(struct dma_chan *chan)
 	 * and the one a failure finds was installed under hist_lock, held
 	 * here, so the mutex orders its zeroing before this thread's use.
 	 */
-	if (!try_cmpxchg_release(&chan->udma_telemetry, &cur, (void *)h)) {
+	if (!try_cmpxchg_release(&chan->udma.telemetry, &cur, (void *)h)) {
 		h->free_next = hist_free;	/* another callback was first */
 		hist_free = h;
 		h = cur;
@@ -149,7 +149,7 @@ void udma_telemetry_retire(struct dma_device *device)
 	list_for_each_entry(chan, &device->channels, struct dma_chan, device_node) {
 		/* Fully ordered (it was acquire+release, which the kernel has
 		 * no name for); the free list itself is under hist_lock. */
-		struct lat_hist *h = xchg(&chan->udma_telemetry, NULL);
+		struct lat_hist *h = xchg(&chan->udma.telemetry, NULL);
 
 		if (h) {
 			pthread_mutex_lock(&hist_lock);
@@ -170,7 +170,7 @@ void udma_telemetry_callback(struct dma_chan *chan, uint64_t submit_ns)
 	if (submit_ns < READ_ONCE(telemetry_since_ns) || now < submit_ns)
 		return;
 	/* acquire: pairs with hist_install's try_cmpxchg_release */
-	h = smp_load_acquire(&chan->udma_telemetry);
+	h = smp_load_acquire(&chan->udma.telemetry);
 	if (!h && !(h = hist_install(chan)))
 		return;
 	w = &h->w[sec & 1];
@@ -197,7 +197,7 @@ struct latency {
 static void latency_read(struct dma_chan *chan, struct latency *out)
 {
 	/* acquire: pairs with hist_install's try_cmpxchg_release */
-	struct lat_hist *h = smp_load_acquire(&chan->udma_telemetry);
+	struct lat_hist *h = smp_load_acquire(&chan->udma.telemetry);
 	uint64_t sec = udma_now_ns() / NS_PER_S;
 	static uint32_t n[NBUCKETS];	/* the server thread's alone */
 

@@ -359,6 +359,38 @@ struct dma_async_tx_descriptor {
 	uint64_t udma_submit_ns;
 };
 
+/* udmaengine's own fields of a device. */
+struct udma_device_state {
+	/* set by the provider: its tx_submit claims the descriptor itself,
+	 * under the lock that serializes its submits (udma_desc_claim), so
+	 * dmaengine_submit spares its own atomic exchange */
+	bool claim_in_submit;
+	int registered;			/* the core's: between register and unregister */
+};
+
+/*
+ * udmaengine's own state of a channel: the core's, beside the kernel's
+ * fields (strict-mode bookkeeping, names, statistics off the fast path,
+ * telemetry). Clients and providers read it through the library's calls,
+ * never directly.
+ */
+struct udma_chan_state {
+	int flags;			/* UDMA_CHAN_* (core/internal.h) */
+	unsigned int reported;		/* misuse kinds reported (strict mode) */
+	void *unsubmitted;		/* last prep not yet submitted (strict mode) */
+	char name[32];			/* "dma0chan1" */
+	char slave_name[40];		/* "dma:rx", what name points to after
+					   dma_request_chan (as the kernel names it) */
+	/* statistics off the memcpy fast path (core/stats.c) */
+	uint64_t kind_count[4];		/* submits of UDMA_ACCT_MEMSET.. _OTHER */
+	uint64_t errors;		/* callbacks given an error result */
+	uint64_t terminated;		/* transfers dropped by terminates */
+	uint64_t stats_floor;		/* udma_submitted at the last terminate */
+	uint64_t cookie_origin;		/* udma_submitted minus the cookie at
+					   dma_cookie_init */
+	void *telemetry;		/* callback latency histogram (core/telemetry.c) */
+};
+
 /*
  * A channel. cookie/completed_cookie are written under the provider's lock
  * and read anywhere: use dma_cookie_status / dmaengine_tx_status, not the
@@ -369,7 +401,9 @@ struct dma_chan {
 	struct device *slave;
 	dma_cookie_t cookie;		/* written by submitters */
 	/* udmaengine statistics written with the cookie, under the same lock,
-	 * on the same line (udma_chan_get_stats) */
+	 * on the same line (udma_chan_get_stats): the two fields of its own
+	 * that udmaengine keeps out of @udma, where they would cost every
+	 * submit a second cache line */
 	uint64_t udma_submitted;	/* cookies taken */
 	uint64_t udma_bytes;		/* bytes of the transfers submitted */
 	/* written by the provider's completion path: its own cache line, so
@@ -386,26 +420,12 @@ struct dma_chan {
 	 * same member at the same offset; the struct's layout is identical) */
 	void *private_;
 #endif
-	/* udmaengine core state; see core/internal.h */
-	int udma_flags;
-	unsigned int udma_reported;	/* misuse kinds reported (strict mode) */
-	void *udma_unsubmitted;		/* last prep not yet submitted (strict mode) */
-	char udma_name[32];		/* "dma0chan1" */
-	char udma_slave_name[40];	/* "dma:rx", what name points to after
-					   dma_request_chan (as the kernel names it) */
-	/* udmaengine statistics off the memcpy fast path (core/stats.c) */
-	uint64_t udma_kind_count[4];	/* submits of UDMA_ACCT_MEMSET.. _OTHER */
-	uint64_t udma_errors;		/* callbacks given an error result */
-	uint64_t udma_terminated;	/* transfers dropped by terminates */
-	uint64_t udma_stats_floor;	/* udma_submitted at the last terminate */
-	uint64_t udma_cookie_origin;	/* udma_submitted minus the cookie at
-					   dma_cookie_init */
-	void *udma_telemetry;		/* callback latency histogram (core/telemetry.c) */
+	struct udma_chan_state udma;	/* udmaengine's own */
 };
 
 static inline const char *dma_chan_name(const struct dma_chan *chan)
 {
-	return chan->udma_name;
+	return chan->udma.name;
 }
 
 /*
@@ -445,10 +465,6 @@ struct dma_device {
 	uint32_t max_sg_burst;
 	bool descriptor_reuse;
 	enum dma_residue_granularity residue_granularity;
-	/* udmaengine: tx_submit claims the descriptor itself, under the lock
-	 * that serializes its submits (udma_desc_claim), so dmaengine_submit
-	 * spares its own atomic exchange. */
-	bool udma_claim_in_submit;
 	/* udmaengine, optional: udma_submit_memcpy_batch's fast path. Preps and
 	 * queues the first copies it accepts, in order, and returns how many
 	 * (0..n), setting *last_cookie; it stops at one it would refuse, which
@@ -499,8 +515,9 @@ struct dma_device {
 	void (*device_issue_pending)(struct dma_chan *chan);
 	void (*device_release)(struct dma_device *dev);
 
-	/* udmaengine core state */
-	int udma_registered;
+	/* udmaengine's own: what the provider declares and the core's state;
+	 * the op above sits with the other ops */
+	struct udma_device_state udma;
 };
 
 /* copy_align / fill_align values: log2 of the alignment in bytes. */

@@ -41,7 +41,7 @@ enum {
 };
 
 /*
- * For a provider with dma_device.udma_claim_in_submit: its tx_submit calls
+ * For a provider with dma_device.udma.claim_in_submit: its tx_submit calls
  * this first, under the lock that serializes its submits, and returns
  * UDMA_SUBMIT_UNCLAIMED (nothing done) when it fails; dmaengine_submit then
  * reports why. A plain load and store suffice there: every other change of
@@ -100,7 +100,7 @@ static inline void udma_count_submit(struct dma_chan *chan, uint64_t acct)
 
 	udma_stat_add(&chan->udma_bytes, acct >> 3);
 	if (__builtin_expect(kind != UDMA_ACCT_MEMCPY, 0)) {
-		uint64_t *n = &chan->udma_kind_count[(kind - 1) & 3];
+		uint64_t *n = &chan->udma.kind_count[(kind - 1) & 3];
 
 		/* release: a reader that sees it sees the submit counted */
 		__atomic_store_n(n, __atomic_load_n(n, __ATOMIC_RELAXED) + 1, __ATOMIC_RELEASE);
@@ -114,7 +114,7 @@ static inline void dma_cookie_init(struct dma_chan *chan)
 	__atomic_store_n(&chan->cookie, DMA_MIN_COOKIE, __ATOMIC_RELAXED);
 	__atomic_store_n(&chan->completed_cookie, DMA_MIN_COOKIE, __ATOMIC_RELEASE);
 	/* the submit count at which the cookie restarts (core/stats.c) */
-	__atomic_store_n(&chan->udma_cookie_origin,
+	__atomic_store_n(&chan->udma.cookie_origin,
 			 __atomic_load_n(&chan->udma_submitted, __ATOMIC_RELAXED) - DMA_MIN_COOKIE,
 			 __ATOMIC_RELAXED);
 }
@@ -235,7 +235,7 @@ static inline void dmaengine_desc_callback_invoke(const struct dmaengine_desc_ca
 	 * on different pool threads */
 	if (__builtin_expect(result && result->result != DMA_TRANS_NOERROR, 0) && cb->udma_chan &&
 	    dmaengine_desc_callback_valid(cb))
-		__atomic_fetch_add(&cb->udma_chan->udma_errors, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&cb->udma_chan->udma.errors, 1, __ATOMIC_RELAXED);
 	if (udma_telemetry_on() && cb->udma_submit_ns && cb->udma_chan &&
 	    dmaengine_desc_callback_valid(cb))
 		udma_telemetry_callback(cb->udma_chan, cb->udma_submit_ns);

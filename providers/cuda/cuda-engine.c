@@ -202,8 +202,9 @@ static void complete_through(struct cuda_chan *cc, struct cuda_desc *target, uns
 	if (err != cudaSuccess && is_fault(err)) {
 		int none = 0;
 
-		first = __atomic_compare_exchange_n(&cc->cd->fault, &none, (int)err, false,
-						    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+		/* relaxed: only which caller wins matters, which the
+		 * exchange decides alone; no one reads through the field */
+		first = try_cmpxchg_relaxed(&cc->cd->fault, &none, (int)err);
 	}
 	spin_lock(&cc->vc.lock);
 	if (udma_engine_gen(&cc->eng) == gen) {

@@ -260,10 +260,14 @@ struct udma_fifo *udma_fifo_create(const struct udma_fifo_config *cfg)
 	}
 	pthread_mutex_lock(&fifo_list_lock);
 	list_add_tail(&f->node, &fifo_list);
+	/* Relaxed: no store-then-load pattern meets them. They come before
+	 * @f is returned, and whatever carries its address to a caller orders
+	 * them before that caller's check (soft_fifo_may_touch); fifo_list_lock
+	 * orders them against other creates. */
 	if ((uintptr_t)&f->reg < soft_regs_lo)
-		__atomic_store_n(&soft_regs_lo, (uintptr_t)&f->reg, __ATOMIC_SEQ_CST);
+		WRITE_ONCE(soft_regs_lo, (uintptr_t)&f->reg);
 	if ((uintptr_t)(&f->reg + 1) > soft_regs_hi)
-		__atomic_store_n(&soft_regs_hi, (uintptr_t)(&f->reg + 1), __ATOMIC_SEQ_CST);
+		WRITE_ONCE(soft_regs_hi, (uintptr_t)(&f->reg + 1));
 	pthread_mutex_unlock(&fifo_list_lock);
 	return f;
 }

@@ -42,7 +42,9 @@ static struct soft_desc *cache_take(struct soft_chan *sc)
 {
 	struct soft_desc *d = sc->cache[sc->cache_pos++];
 
-	__atomic_store_n(&d->vd.tx.udma_state, UDMA_DESC_FREED, __ATOMIC_RELEASE);
+	/* release: pairs with the smp_load_acquire()s of udma_state (core's
+	 * submit.c and metadata.c), as virt-dma.c's tag of a freed one does */
+	smp_store_release(&d->vd.tx.udma_state, UDMA_DESC_FREED);
 	return d;
 }
 
@@ -232,7 +234,8 @@ static void stash_return(struct soft_stash *slot)
 		for (size_t i = 0; i < live_len; i++) {
 			struct soft_chan *sc = live[i];
 
-			if (sc != slot->sc || __atomic_load_n(&sc->epoch, __ATOMIC_RELAXED) != slot->epoch)
+			/* stable: written under live_lock, held */
+			if (sc != slot->sc || READ_ONCE(sc->epoch) != slot->epoch)
 				continue;
 			spin_lock(&sc->vc.submit_lock);
 			for (unsigned int k = 0; k < slot->n; k++)
@@ -274,7 +277,8 @@ void soft_stash_open(struct soft_chan *sc)
 		live_cap = cap;
 	}
 	live[live_len++] = sc;
-	__atomic_store_n(&sc->epoch, ++last_epoch, __ATOMIC_RELAXED);
+	/* relaxed: a name prep compares (soft_stash_pop), publishing nothing */
+	WRITE_ONCE(sc->epoch, ++last_epoch);
 	pthread_mutex_unlock(&live_lock);
 }
 
@@ -287,7 +291,7 @@ void soft_stash_close(struct soft_chan *sc)
 			break;
 		}
 	}
-	__atomic_store_n(&sc->epoch, 0, __ATOMIC_RELAXED);
+	WRITE_ONCE(sc->epoch, 0);	/* relaxed: as in soft_stash_open */
 	pthread_mutex_unlock(&live_lock);
 }
 
@@ -325,7 +329,7 @@ static bool stash_fill(struct soft_chan *sc, struct soft_stash *slot)
 /* soft_stash_pop's slow path: another slot, a refill, or no stash. */
 struct soft_desc *soft_stash_get(struct soft_chan *sc)
 {
-	uint64_t epoch = __atomic_load_n(&sc->epoch, __ATOMIC_RELAXED);
+	uint64_t epoch = READ_ONCE(sc->epoch);	/* relaxed: as in soft_stash_pop */
 	struct soft_stash *slot = &soft_stashes[0];
 
 	if (!epoch)

@@ -150,7 +150,8 @@ static void period_done(struct soft_chan *sc, struct soft_desc *d, unsigned int 
 {
 	spin_lock(&sc->vc.lock);
 	if (udma_engine_gen(&sc->eng) == gen) {
-		d->vd.tx_result.residue = (uint32_t)(d->total - __atomic_load_n(&d->moved, __ATOMIC_RELAXED));
+		/* relaxed: this thread wrote it */
+		d->vd.tx_result.residue = (uint32_t)(d->total - READ_ONCE(d->moved));
 		vchan_cyclic_callback(&d->vd);
 	}
 	spin_unlock(&sc->vc.lock);
@@ -174,7 +175,7 @@ static enum udma_soft_fault_kind fault_for(struct soft_chan *sc)
 
 	if (f->kind == UDMA_FAULT_NONE || hw_random(sc) % f->one_in)
 		return UDMA_FAULT_NONE;
-	__atomic_fetch_add(&sc->fault_hits, 1, __ATOMIC_RELAXED);
+	atomic64_inc(&sc->fault_hits);	/* relaxed: a count, ordering nothing */
 	return f->kind;
 }
 
@@ -226,9 +227,11 @@ static enum run_result run_desc(struct soft_chan *sc, struct soft_desc *d, unsig
 		size_t moved = 0;
 
 		/* release: a client that reads the residue may then touch the
-		 * memory it says is done (a cyclic refill, a UART's ring) */
-		__atomic_store_n(&d->moved, 0, __ATOMIC_RELEASE);
-		__atomic_store_n(&d->moved_segs, 0, __ATOMIC_RELEASE);
+		 * memory it says is done (a cyclic refill, a UART's ring); these
+		 * and the two below pair with the smp_load_acquire()s in soft.c
+		 * (residue_of, abort_all) */
+		smp_store_release(&d->moved, 0);
+		smp_store_release(&d->moved_segs, 0);
 		for (unsigned int i = 0; i < d->nsegs; i++) {
 			const struct soft_seg *s = &d->segs[i];
 
@@ -246,10 +249,10 @@ static enum run_result run_desc(struct soft_chan *sc, struct soft_desc *d, unsig
 					off += traced_burst(sc, d, s, off, cap);
 				else
 					off += move_burst(sc, d, s, off, cap);
-				__atomic_store_n(&d->moved, moved + off, __ATOMIC_RELEASE);
+				smp_store_release(&d->moved, moved + off);	/* as above */
 			}
 			moved += s->len;
-			__atomic_store_n(&d->moved_segs, moved, __ATOMIC_RELEASE);
+			smp_store_release(&d->moved_segs, moved);	/* as above */
 			if (d->cyclic)
 				period_done(sc, d, gen);
 		}
@@ -263,7 +266,7 @@ faulted:	/* stop_at bytes moved: now the injected fault shows */
 	if (fault == UDMA_FAULT_STALL)
 		return stall(sc, gen);
 	d->vd.tx_result.result = fault_result[fault];
-	d->vd.tx_result.residue = (uint32_t)(d->total - __atomic_load_n(&d->moved, __ATOMIC_RELAXED));
+	d->vd.tx_result.residue = (uint32_t)(d->total - READ_ONCE(d->moved));	/* ours */
 	return RUN_DONE;
 }
 
@@ -284,7 +287,7 @@ static __attribute__((noinline, cold)) enum run_result run_desc_traced(struct so
 	r.t1 = udma_trace_now();
 	r.v0 = d->total;
 	r.v1 = ret == RUN_DONE ? d->vd.tx_result.residue
-			       : d->total - __atomic_load_n(&d->moved, __ATOMIC_RELAXED);
+			       : d->total - READ_ONCE(d->moved);	/* this thread wrote it */
 	r.last = ret == RUN_DONE ? (int32_t)d->vd.tx_result.result : 4;	/* 4: stopped */
 	r.x = dir[d->kind];
 	udma_trace_emit(&r);
@@ -352,9 +355,12 @@ flush_body(struct soft_chan *sc, const struct soft_sub *done, unsigned int n, un
 				} else if (sub_kind(&done[i]) == SOFT_ENTRY_PLAIN) {	/* bare: nothing to free */
 					soft_put_add(sc, &idle, d);
 				}
+				/* release: pairs with the acquire loads of
+				 * completed_cookie (dma_cookie_status, core's
+				 * stats.c): a poller that sees it sees the bytes */
 				if (i + 1 == n || !sub_plain(&done[i + 1]))
-					__atomic_store_n(&sc->vc.chan.completed_cookie, done[i].cookie,
-							 __ATOMIC_RELEASE);
+					smp_store_release(&sc->vc.chan.completed_cookie,
+							  done[i].cookie);
 				continue;
 			}
 			if (!d->vd.tx.callback && !d->vd.tx.callback_result) {
@@ -444,10 +450,10 @@ plain_burst(struct soft_chan *sc, const struct soft_sub *batch, unsigned int *i,
 
 		memcpy(addr(e->dst), addr(e->src), e->len);
 		/* unplug reports a moved plain copy as done (bare ones have
-		 * nothing to report) */
+		 * nothing to report). Release: pairs with the smp_load_acquire
+		 * in hwq_d (soft-queue.c), after the bytes it says moved. */
 		if (sub_kind(e) == SOFT_ENTRY_PLAIN)
-			__atomic_store_n(&soft_hwq_at(sc, j - first)->d, e->d | SOFT_SUB_MOVED,
-					 __ATOMIC_RELEASE);
+			smp_store_release(&soft_hwq_at(sc, j - first)->d, e->d | SOFT_SUB_MOVED);
 		burst += e->len;
 		j++;
 	} while (j < end && sub_plain(&batch[j]) && burst + batch[j].len <= sc->burst_bytes);
@@ -606,8 +612,15 @@ void *soft_hw_thread(void *arg)
 			sc->hw_rng = sc->fault.seed ? sc->fault.seed : 1;
 			sc->hw_fault_gen = sc->fault_gen;
 		}
-		if (!udma_engine_paused(&sc->eng) &&
-		    !__atomic_load_n(&sc->unplugged, __ATOMIC_SEQ_CST)) {
+		/*
+		 * unplugged: relaxed, under vc.lock. abort_all stores it before
+		 * the vc.lock hold that bumps stop_gen, so a hold of ours that
+		 * reads the new generation sees it; one that reads the older
+		 * one may take work, which may_run then stops, and its ack is
+		 * not the one abort_all waits for. No store-then-load pattern
+		 * meets it: the lock orders all of it.
+		 */
+		if (!udma_engine_paused(&sc->eng) && !READ_ONCE(sc->unplugged)) {
 			soft_queue_take(sc);
 			n = sc->hwq_len < BATCH ? (unsigned int)sc->hwq_len : BATCH;
 			/*

@@ -97,9 +97,9 @@ struct soft_chan {
 	/* Fault injection: set under vc.lock, copied by the hardware thread. */
 	struct udma_soft_fault fault;	/* under vc.lock */
 	unsigned int fault_gen;		/* under vc.lock: bumped on every change */
-	int fault_set;			/* atomic, written under vc.lock: fault.kind is
+	int fault_set;			/* READ_ONCE, written under vc.lock: fault.kind is
 					   not NONE (batch copies then get descriptors) */
-	uint64_t fault_hits;		/* atomic */
+	atomic64_t fault_hits;		/* injected faults that hit: a statistic */
 	uint64_t hw_callbacks_since;		/* hardware thread only: when callbacks
 						   began to wait for the tasklet; 0: none */
 	unsigned int hw_done;			/* hardware thread only: completions since
@@ -274,8 +274,9 @@ static inline struct soft_desc *soft_stash_pop(struct soft_chan *sc)
 {
 	struct soft_stash *slot = &soft_stashes[0];
 
-	if (__builtin_expect(slot->sc == sc && slot->n &&
-			     slot->epoch == __atomic_load_n(&sc->epoch, __ATOMIC_RELAXED), 1)) {
+	/* relaxed: the epoch is a name, compared; the client's own open and
+	 * release of the channel order it against this thread's preps */
+	if (__builtin_expect(slot->sc == sc && slot->n && slot->epoch == READ_ONCE(sc->epoch), 1)) {
 		if (slot->n > SOFT_STASH_PREFETCH)
 			soft_prefetch_desc(slot->d[slot->n - 1 - SOFT_STASH_PREFETCH]);
 		return slot->d[--slot->n];
@@ -322,16 +323,23 @@ const char *soft_fifo_overlap(dma_addr_t addr, size_t len);
 extern uintptr_t soft_regs_lo __attribute__((visibility("hidden")));
 extern uintptr_t soft_regs_hi __attribute__((visibility("hidden")));
 
+/*
+ * Relaxed loads: no store-then-load pattern meets them and nothing is
+ * read through the bounds, so no full ordering and no acquire is needed.
+ * The bounds only widen, and a caller learns a register's address from
+ * udma_fifo_create's return: whatever carried the address to it carries
+ * the widened bounds too (fifo.c stores them first). A FIFO created
+ * meanwhile has an address no caller has been given yet.
+ */
 static inline bool soft_fifo_may_touch(dma_addr_t addr, size_t len)
 {
-	return addr < __atomic_load_n(&soft_regs_hi, __ATOMIC_SEQ_CST) &&
-	       addr + len > __atomic_load_n(&soft_regs_lo, __ATOMIC_SEQ_CST);
+	return addr < READ_ONCE(soft_regs_hi) && addr + len > READ_ONCE(soft_regs_lo);
 }
 /* Either of two ranges of @len: above every register is the common case,
  * answered with one load. */
 static inline bool soft_fifo_may_touch2(dma_addr_t a, dma_addr_t b, size_t len)
 {
-	uintptr_t hi = __atomic_load_n(&soft_regs_hi, __ATOMIC_SEQ_CST);
+	uintptr_t hi = READ_ONCE(soft_regs_hi);	/* relaxed: as in soft_fifo_may_touch */
 
 	return (a < hi || b < hi) && (soft_fifo_may_touch(a, len) || soft_fifo_may_touch(b, len));
 }

@@ -341,7 +341,9 @@ unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_c
 				      dma_cookie_t *last_cookie)
 {
 	struct soft_chan *sc = to_soft_chan(chan);
-	bool bare_ok = !__atomic_load_n(&sc->fault_set, __ATOMIC_RELAXED);
+	/* relaxed: a flag that publishes nothing; a batch racing
+	 * udma_soft_inject may see it either way */
+	bool bare_ok = !READ_ONCE(sc->fault_set);
 	unsigned int done = 0;
 	uint64_t stamp = 0;	/* telemetry's submit time: one per call */
 
@@ -374,7 +376,9 @@ unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_c
 			d->vd.tx.callback = c->callback;
 			d->vd.tx.callback_result = c->callback_result;
 			d->vd.tx.callback_param = c->callback_param;
-			__atomic_store_n(&d->vd.tx.udma_state, UDMA_DESC_SUBMITTED, __ATOMIC_RELAXED);
+			/* relaxed: no client holds it, and a stale pointer's
+			 * acquire of the tag only reports it */
+			WRITE_ONCE(d->vd.tx.udma_state, UDMA_DESC_SUBMITTED);
 			d->vd.tx.udma_acct = udma_acct(UDMA_ACCT_MEMCPY, c->len);	/* no prep call set it */
 			if (udma_tele_on())
 				d->vd.tx.udma_submit_ns = stamp ? stamp : (stamp = udma_now_ns());

@@ -19,7 +19,7 @@ bool soft_ring_grow(struct soft_chan *sc)
 
 	spin_lock(&sc->vc.lock);
 	spin_lock(&sc->vc.submit_lock);
-	taken = __atomic_load_n(&sc->sub_taken, __ATOMIC_RELAXED);	/* stable: vc.lock held */
+	taken = READ_ONCE(sc->sub_taken);	/* stable: vc.lock held */
 	size = sc->sub_mask + 1;
 	if (sc->sub_head - taken == size) {	/* still full: another submit may have grown it */
 		ring = aligned_alloc(64, 2 * size * sizeof(*ring));
@@ -45,10 +45,10 @@ bool soft_ring_grow(struct soft_chan *sc)
 
 void soft_queue_take(struct soft_chan *sc)
 {
-	unsigned long taken = __atomic_load_n(&sc->sub_taken, __ATOMIC_RELAXED);
-	/* acquire: pairs with the release in soft_queue_issue; the entries
-	 * before sub_issued are written */
-	unsigned long n = __atomic_load_n(&sc->sub_issued, __ATOMIC_ACQUIRE) - taken;
+	unsigned long taken = READ_ONCE(sc->sub_taken);	/* ours: vc.lock held */
+	/* acquire: pairs with the smp_store_release in soft_queue_issue; the
+	 * entries before sub_issued are written */
+	unsigned long n = smp_load_acquire(&sc->sub_issued) - taken;
 
 	if (n > SOFT_HWQ - sc->hwq_len)
 		n = SOFT_HWQ - sc->hwq_len;
@@ -58,9 +58,9 @@ void soft_queue_take(struct soft_chan *sc)
 		soft_sub_read(&sc->sub_ring[(taken + i) & sc->sub_mask], e);
 		assert(soft_sub_sane(e));
 	}
-	/* release: pairs with the acquire in soft_ring_room; the client may
-	 * write these slots again once it sees this */
-	__atomic_store_n(&sc->sub_taken, taken + n, __ATOMIC_RELEASE);
+	/* release: pairs with the smp_load_acquire in soft_ring_room; the
+	 * client may write these slots again once it sees this */
+	smp_store_release(&sc->sub_taken, taken + n);
 }
 
 /* ---- the completion queue ---- */
@@ -110,10 +110,12 @@ size_t soft_cq_take(struct soft_chan *sc, struct soft_done **done)
 
 /* ---- control: one walk over what is queued ---- */
 
-/* hwq's @i-th entry's d, read while the hardware thread may tag it MOVED */
+/* hwq's @i-th entry's d, read while the hardware thread may tag it MOVED.
+ * Acquire: pairs with the smp_store_release of the tag in plain_burst
+ * (soft-engine.c), so that unplug, seeing MOVED, sees the bytes. */
 static uintptr_t hwq_d(struct soft_chan *sc, size_t i)
 {
-	return __atomic_load_n(&soft_hwq_at(sc, i)->d, __ATOMIC_ACQUIRE);
+	return smp_load_acquire(&soft_hwq_at(sc, i)->d);
 }
 
 /*
@@ -127,7 +129,7 @@ static bool for_each_queued(struct soft_chan *sc,
 					  void *arg),
 			    void *arg)
 {
-	unsigned long taken = __atomic_load_n(&sc->sub_taken, __ATOMIC_RELAXED);
+	unsigned long taken = READ_ONCE(sc->sub_taken);	/* stable: vc.lock held */
 	bool stop = false;
 
 	for (size_t i = 0; i < sc->hwq_len && !stop; i++) {
@@ -156,8 +158,12 @@ static void queue_reset(struct soft_chan *sc)
 {
 	sc->hwq_len = 0;
 	spin_lock(&sc->vc.submit_lock);
-	__atomic_store_n(&sc->sub_taken, sc->sub_head, __ATOMIC_RELEASE);
-	__atomic_store_n(&sc->sub_issued, sc->sub_head, __ATOMIC_RELEASE);
+	/* release, as the stores these stand in for (soft_queue_take's,
+	 * soft_queue_issue's): pair with the smp_load_acquire()s in
+	 * soft_ring_room and soft_queue_take, whose callers hold submit_lock
+	 * or vc.lock, held here too */
+	smp_store_release(&sc->sub_taken, sc->sub_head);
+	smp_store_release(&sc->sub_issued, sc->sub_head);
 	sc->sub_published = sc->sub_head;
 	spin_unlock(&sc->vc.submit_lock);
 }
@@ -203,7 +209,7 @@ static bool abort_one(struct soft_chan *sc, const struct soft_sub *e, bool held,
 	if (!d)
 		return false;	/* bare: the completed cookie covers it below */
 	if (held && sub_plain(e) && (e->d & SOFT_SUB_MOVED))	/* its progress is not tracked */
-		__atomic_store_n(&d->moved, d->total, __ATOMIC_RELAXED);
+		WRITE_ONCE(d->moved, d->total);	/* relaxed: for this thread's abort_all */
 	list_add_tail(&d->vd.node, head);
 	(void)sc;
 	return false;

@@ -113,28 +113,29 @@ static inline bool soft_sub_sane(const struct soft_sub *e)
 }
 
 /* Entries are written under submit_lock and read by the hardware thread
- * without it, ordered by sub_issued; relaxed atomics say so to TSan. */
+ * without it, ordered by sub_issued; WRITE_ONCE and READ_ONCE (relaxed
+ * atomics) say so to TSan. */
 static inline void soft_sub_write(struct soft_sub *e, const struct soft_sub *v)
 {
 	assert(soft_sub_sane(v));
-	__atomic_store_n(&e->d, v->d, __ATOMIC_RELAXED);
-	__atomic_store_n(&e->dst, v->dst, __ATOMIC_RELAXED);
-	__atomic_store_n(&e->src, v->src, __ATOMIC_RELAXED);
-	__atomic_store_n(&e->len, v->len, __ATOMIC_RELAXED);
-	__atomic_store_n(&e->cookie, v->cookie, __ATOMIC_RELAXED);
-	__atomic_store_n(&e->cb, v->cb, __ATOMIC_RELAXED);
-	__atomic_store_n(&e->param, v->param, __ATOMIC_RELAXED);
+	WRITE_ONCE(e->d, v->d);
+	WRITE_ONCE(e->dst, v->dst);
+	WRITE_ONCE(e->src, v->src);
+	WRITE_ONCE(e->len, v->len);
+	WRITE_ONCE(e->cookie, v->cookie);
+	WRITE_ONCE(e->cb, v->cb);
+	WRITE_ONCE(e->param, v->param);
 }
 
 static inline void soft_sub_read(const struct soft_sub *e, struct soft_sub *v)
 {
-	v->d = __atomic_load_n(&e->d, __ATOMIC_RELAXED);
-	v->dst = __atomic_load_n(&e->dst, __ATOMIC_RELAXED);
-	v->src = __atomic_load_n(&e->src, __ATOMIC_RELAXED);
-	v->len = __atomic_load_n(&e->len, __ATOMIC_RELAXED);
-	v->cookie = __atomic_load_n(&e->cookie, __ATOMIC_RELAXED);
-	v->cb = __atomic_load_n(&e->cb, __ATOMIC_RELAXED);
-	v->param = __atomic_load_n(&e->param, __ATOMIC_RELAXED);
+	v->d = READ_ONCE(e->d);
+	v->dst = READ_ONCE(e->dst);
+	v->src = READ_ONCE(e->src);
+	v->len = READ_ONCE(e->len);
+	v->cookie = READ_ONCE(e->cookie);
+	v->cb = READ_ONCE(e->cb);
+	v->param = READ_ONCE(e->param);
 }
 
 /*
@@ -177,8 +178,10 @@ bool soft_ring_grow(struct soft_chan *sc);
  * the room last seen is used up. */
 static inline bool soft_ring_room(struct soft_chan *sc)
 {
-	if (sc->sub_head == sc->sub_room)	/* pairs with the release in soft_queue_take */
-		sc->sub_room = __atomic_load_n(&sc->sub_taken, __ATOMIC_ACQUIRE) + sc->sub_mask + 1;
+	/* acquire: pairs with the smp_store_release in soft_queue_take (the
+	 * hardware is done reading the slots it took) */
+	if (sc->sub_head == sc->sub_room)
+		sc->sub_room = smp_load_acquire(&sc->sub_taken) + sc->sub_mask + 1;
 	return sc->sub_head != sc->sub_room;
 }
 
@@ -228,8 +231,10 @@ soft_queue_desc(struct soft_chan *sc, struct soft_desc *d)
 	dma_cookie_t cookie;
 	struct soft_sub e;
 
-	__atomic_store_n(&d->moved, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&d->moved_segs, 0, __ATOMIC_RELAXED);
+	/* relaxed: read only once the hardware took the entry, which
+	 * soft_queue_issue's release orders after them */
+	WRITE_ONCE(d->moved, 0);
+	WRITE_ONCE(d->moved_segs, 0);
 	cookie = dma_cookie_assign(&d->vd.tx);
 	if (d->plain && soft_plain_copy(sc, d->total, tx->flags)) {
 		e = (struct soft_sub){ (uintptr_t)d | SOFT_ENTRY_PLAIN, d->seg0.dst, d->seg0.src,
@@ -261,13 +266,13 @@ static inline dma_cookie_t soft_queue_bare(struct soft_chan *sc, dma_addr_t dst,
 
 /* Marks everything queued so far issued; true if that is news for the
  * hardware. Release: the entries up to sub_issued are written (pairs with
- * the acquire in soft_queue_take). */
+ * the smp_load_acquire in soft_queue_take). */
 static inline bool soft_queue_issue(struct soft_chan *sc)
 {
 	if (sc->sub_head == sc->sub_published)
 		return false;
 	sc->sub_published = sc->sub_head;
-	__atomic_store_n(&sc->sub_issued, sc->sub_head, __ATOMIC_RELEASE);
+	smp_store_release(&sc->sub_issued, sc->sub_head);
 	return true;
 }
 

@@ -29,9 +29,9 @@ static int soft_alloc_chan_resources(struct dma_chan *chan)
 	memset(&sc->cfg, 0, sizeof(sc->cfg));
 	memset(&sc->fault, 0, sizeof(sc->fault));	/* a new client starts healthy */
 	sc->fault_gen++;
-	__atomic_store_n(&sc->fault_set, 0, __ATOMIC_RELAXED);
+	WRITE_ONCE(sc->fault_set, 0);	/* relaxed: as in udma_soft_inject */
 	spin_unlock(&sc->vc.lock);
-	__atomic_store_n(&sc->fault_hits, 0, __ATOMIC_RELAXED);
+	atomic64_set(&sc->fault_hits, 0);
 	return 0;
 }
 
@@ -59,7 +59,8 @@ static void soft_free_chan_resources(struct dma_chan *chan)
 	soft_stash_close(sc);	/* stashed descriptors are on desc_allocated: freed next */
 	vchan_free_chan_resources(&sc->vc);
 	drop_fifos(sc);
-	__atomic_store_n(&sc->request_line, NULL, __ATOMIC_RELEASE);
+	/* relaxed: NULL publishes nothing for config_fifo's acquire to see */
+	WRITE_ONCE(sc->request_line, NULL);
 	udma_engine_resume(&sc->eng);	/* the next client starts unpaused */
 }
 
@@ -79,7 +80,9 @@ static struct udma_fifo *config_fifo(struct soft_chan *sc, bool tx, dma_addr_t r
 		return ERR_PTR(-EINVAL);
 	}
 	fw = soft_fifo_width(fifo);
-	line = __atomic_load_n(&sc->request_line, __ATOMIC_ACQUIRE);
+	/* acquire: pairs with the smp_store_release in udma_soft_filter; the
+	 * FIFO's name is read below */
+	line = smp_load_acquire(&sc->request_line);
 	if (soft_fifo_dir(fifo) != (tx ? DMA_MEM_TO_DEV : DMA_DEV_TO_MEM)) {
 		udma_chan_diag(chan, f, "%s is FIFO %s, which is %s", field, soft_fifo_name(fifo),
 			       tx ? "an RX FIFO (DMA_DEV_TO_MEM)" : "a TX FIFO (DMA_MEM_TO_DEV)");
@@ -216,11 +219,13 @@ static uint32_t residue_of(const struct soft_dev *sd, const struct soft_desc *d,
 	switch (sd->dma.residue_granularity) {
 	case DMA_RESIDUE_GRANULARITY_DESCRIPTOR:
 		return 0;
+	/* acquire, both: pair with the smp_store_release()s in run_desc
+	 * (soft-engine.c), so that the bytes the residue says moved are seen */
 	case DMA_RESIDUE_GRANULARITY_SEGMENT:
-		done = started ? __atomic_load_n(&d->moved_segs, __ATOMIC_ACQUIRE) : 0;
+		done = started ? smp_load_acquire(&d->moved_segs) : 0;
 		break;
 	case DMA_RESIDUE_GRANULARITY_BURST:
-		done = started ? __atomic_load_n(&d->moved, __ATOMIC_ACQUIRE) : 0;
+		done = started ? smp_load_acquire(&d->moved) : 0;
 		break;
 	}
 	return (uint32_t)(d->total - done);
@@ -270,7 +275,9 @@ int udma_soft_inject(struct dma_chan *chan, const struct udma_soft_fault *fault)
 		udma_diag(__func__, "chan is not a software controller channel");
 		return -EINVAL;
 	}
-	if (!__atomic_load_n(&chan->device->udma_registered, __ATOMIC_ACQUIRE)) {
+	/* acquire: pairs with the smp_store_release()s of udma.registered
+	 * (core's registry.c) */
+	if (!smp_load_acquire(&chan->device->udma.registered)) {
 		udma_chan_diag(chan, __func__, "its device was unregistered (unplugged)");
 		return -ENODEV;
 	}
@@ -287,7 +294,9 @@ int udma_soft_inject(struct dma_chan *chan, const struct udma_soft_fault *fault)
 	spin_lock(&sc->vc.lock);
 	sc->fault = *fault;
 	sc->fault_gen++;
-	__atomic_store_n(&sc->fault_set, fault->kind != UDMA_FAULT_NONE, __ATOMIC_RELAXED);
+	/* relaxed: a flag for batch submits (soft-prep.c), publishing nothing;
+	 * the hardware reads the fault itself under vc.lock */
+	WRITE_ONCE(sc->fault_set, fault->kind != UDMA_FAULT_NONE);
 	spin_unlock(&sc->vc.lock);
 	if (udma_trace_on())
 		udma_trace_instant(UT_INJECT, chan, 0, fault->kind, fault->one_in, 0);
@@ -298,7 +307,7 @@ uint64_t udma_soft_fault_hits(struct dma_chan *chan)
 {
 	if (!chan || IS_ERR(chan) || !is_soft(chan->device))
 		return 0;
-	return __atomic_load_n(&to_soft_chan(chan)->fault_hits, __ATOMIC_RELAXED);
+	return (uint64_t)atomic64_read(&to_soft_chan(chan)->fault_hits);
 }
 
 bool udma_soft_filter(struct dma_chan *chan, void *fifo)
@@ -311,7 +320,8 @@ bool udma_soft_filter(struct dma_chan *chan, void *fifo)
 	}
 	if (fifo)
 		soft_fifo_put(fifo);
-	__atomic_store_n(&to_soft_chan(chan)->request_line, (struct udma_fifo *)fifo, __ATOMIC_RELEASE);
+	/* release: pairs with the smp_load_acquire in config_fifo */
+	smp_store_release(&to_soft_chan(chan)->request_line, (struct udma_fifo *)fifo);
 	return true;
 }
 
@@ -393,7 +403,7 @@ static void fill_device(struct soft_dev *sd, const struct udma_soft_config *c)
 	dd->max_burst = c->max_burst ? c->max_burst : 256;
 	dd->max_sg_burst = 0;
 	dd->descriptor_reuse = !(c->flags & UDMA_SOFT_NO_REUSE);
-	dd->udma_claim_in_submit = true;	/* soft_tx_submit claims under submit_lock */
+	dd->udma.claim_in_submit = true;	/* soft_tx_submit claims under submit_lock */
 	dd->residue_granularity = c->residue_granularity;
 	dd->dev = &sd->dev;
 
@@ -508,8 +518,14 @@ static void abort_all(struct soft_chan *sc)
 	unsigned int gen;
 	LIST_HEAD(head);
 
-	/* first the hardware lets go: it may be inside a burst */
-	__atomic_store_n(&sc->unplugged, 1, __ATOMIC_SEQ_CST);
+	/*
+	 * First the hardware lets go: it may be inside a burst. Relaxed: no
+	 * store-then-load pattern meets it. The vc.lock hold right after
+	 * orders it before the new stop generation, which the hardware reads
+	 * under vc.lock together with unplugged, and wait_ack's acquire sees
+	 * the ack of that generation (see soft_hw_thread).
+	 */
+	WRITE_ONCE(sc->unplugged, 1);
 	spin_lock(&sc->vc.lock);
 	gen = udma_engine_stop(&sc->eng);
 	spin_unlock(&sc->vc.lock);
@@ -521,7 +537,7 @@ static void abort_all(struct soft_chan *sc)
 	spin_lock(&sc->vc.lock);
 	soft_queue_abort(sc, &head);
 	list_for_each_entry_safe(d, n, &head, struct soft_desc, vd.node) {
-		size_t moved = __atomic_load_n(&d->moved, __ATOMIC_ACQUIRE);
+		size_t moved = smp_load_acquire(&d->moved);	/* as in residue_of */
 
 		list_del(&d->vd.node);
 		if (d->cyclic || moved < d->total) {
@@ -530,9 +546,10 @@ static void abort_all(struct soft_chan *sc)
 		}
 		vchan_cookie_complete(&d->vd);
 	}
-	/* bare copies after the last descriptor are finished too */
-	__atomic_store_n(&sc->vc.chan.completed_cookie,
-			 __atomic_load_n(&sc->vc.chan.cookie, __ATOMIC_RELAXED), __ATOMIC_RELEASE);
+	/* bare copies after the last descriptor are finished too. Release:
+	 * pairs with the acquire loads of completed_cookie (dma_cookie_status,
+	 * core's stats.c); the cookie, relaxed, is only a number. */
+	smp_store_release(&sc->vc.chan.completed_cookie, READ_ONCE(sc->vc.chan.cookie));
 	spin_unlock(&sc->vc.lock);
 }
 
@@ -543,7 +560,7 @@ int udma_soft_unplug(struct dma_device *dev)
 	if (udma_forked_child(__func__))
 		return -ENODEV;
 	if (!dev || IS_ERR(dev) || !is_soft(dev) ||
-	    !__atomic_load_n(&dev->udma_registered, __ATOMIC_ACQUIRE)) {
+	    !smp_load_acquire(&dev->udma.registered)) {	/* as in udma_soft_inject */
 		udma_diag(__func__, "dev is not a registered software controller");
 		return -EINVAL;
 	}
@@ -574,7 +591,8 @@ int udma_soft_destroy(struct dma_device *dev)
 		return -EBUSY;
 	}
 	sd = container_of(dev, struct soft_dev, dma);
-	if (__atomic_load_n(&dev->udma_registered, __ATOMIC_ACQUIRE))	/* not unplugged */
+	/* not unplugged; acquire: as in udma_soft_inject */
+	if (smp_load_acquire(&dev->udma.registered))
 		dma_async_device_unregister(dev);
 	for (unsigned int i = 0; i < sd->nr; i++)
 		stop_chan(&sd->chans[i]);

@@ -16,7 +16,7 @@
  *
  * Below, the one thing the kernel has no name for: a read-modify-write of
  * a plain integer field that a public struct declares (struct dma_chan's
- * udma_flags, struct tasklet_struct's state), which keeps its plain type
+ * udma.flags, struct tasklet_struct's state), which keeps its plain type
  * for the ABI and for C++. The kernel's atomic_fetch_<op>() family, on the
  * field's address instead of an atomic_t, with the same ordering: no
  * suffix is fully ordered, _relaxed, _acquire and _release as the kernel

@@ -23,7 +23,7 @@
 
 #include <udma/atomic.h>
 
-/* Misuses udma_misuse reports; one bit each in dma_chan.udma_reported. */
+/* Misuses udma_misuse reports; one bit each in dma_chan.udma.reported. */
 enum udma_misuse {
 	MISUSE_SYNC_IN_CALLBACK,	/* terminate_sync / synchronize / release in a callback */
 	MISUSE_ISSUE_BETWEEN,		/* issue_pending between terminate_async and synchronize */
