@@ -360,11 +360,11 @@ unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_c
 
 			if (!memcpy_fine(c->dst, c->src, c->len))
 				break;
-			if (!soft_ring_reserve(sc)) {
-				ring_full(sc, "udma_submit_memcpy_batch");
-				break;
-			}
 			if (plain && bare_ok && !c->callback && !c->callback_result) {
+				if (!soft_ring_reserve(sc)) {
+					ring_full(sc, "udma_submit_memcpy_batch");
+					break;
+				}
 				*last_cookie = soft_queue_bare(sc, c->dst, c->src, (uint32_t)c->len);
 				bare_bytes += c->len;
 				continue;
@@ -372,6 +372,13 @@ unsigned int soft_submit_memcpy_batch(struct dma_chan *chan, const struct udma_c
 			d = batch_desc(sc);
 			if (!d)
 				break;
+			/* room after the descriptor: getting one may drop the lock,
+			 * and other submits may fill the ring meanwhile */
+			if (!soft_ring_reserve(sc)) {
+				soft_cache_put(sc, &d, 1);	/* still free: back untouched */
+				ring_full(sc, "udma_submit_memcpy_batch");
+				break;
+			}
 			copy_ready(d, c->dst, c->src, c->len, plain, cflags);
 			d->vd.tx.callback = c->callback;
 			d->vd.tx.callback_result = c->callback_result;

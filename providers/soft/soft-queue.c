@@ -122,7 +122,9 @@ static uintptr_t hwq_d(struct soft_chan *sc, size_t i)
  * Calls @visit on every queued entry, in queue order: those the hardware
  * holds (@held true; d read atomically, it may be tagging them MOVED),
  * then those waiting in the ring. Stops when @visit returns true; returns
- * whether it did. vc.lock held; takes submit_lock for the ring.
+ * whether it did. vc.lock and submit_lock held: a caller that empties the
+ * queue after the walk does it in the same hold, so that no submit lands
+ * in between, unseen by the walk and then dropped.
  */
 static bool for_each_queued(struct soft_chan *sc,
 			    bool (*visit)(struct soft_chan *sc, const struct soft_sub *e, bool held,
@@ -139,25 +141,21 @@ static bool for_each_queued(struct soft_chan *sc,
 
 		stop = visit(sc, &e, true, arg);
 	}
-	if (stop)
-		return true;
-	spin_lock(&sc->vc.submit_lock);
 	for (unsigned long i = taken; i != sc->sub_head && !stop; i++) {
 		struct soft_sub e;
 
 		soft_sub_read(&sc->sub_ring[i & sc->sub_mask], &e);
 		stop = visit(sc, &e, false, arg);
 	}
-	spin_unlock(&sc->vc.submit_lock);
 	return stop;
 }
 
 /* Empties hwq and the ring (the hardware let go of hwq, or may not look
- * again before the caller's stop_gen says so); vc.lock held. */
+ * again before the caller's stop_gen says so); vc.lock and submit_lock
+ * held. */
 static void queue_reset(struct soft_chan *sc)
 {
 	sc->hwq_len = 0;
-	spin_lock(&sc->vc.submit_lock);
 	/* release, as the stores these stand in for (soft_queue_take's,
 	 * soft_queue_issue's): pair with the smp_load_acquire()s in
 	 * soft_ring_room and soft_queue_take, whose callers hold submit_lock
@@ -165,7 +163,6 @@ static void queue_reset(struct soft_chan *sc)
 	smp_store_release(&sc->sub_taken, sc->sub_head);
 	smp_store_release(&sc->sub_issued, sc->sub_head);
 	sc->sub_published = sc->sub_head;
-	spin_unlock(&sc->vc.submit_lock);
 }
 
 struct terminate_walk {
@@ -191,8 +188,10 @@ void soft_queue_terminate(struct soft_chan *sc, struct list_head *head)
 {
 	struct terminate_walk w = { head };
 
+	spin_lock(&sc->vc.submit_lock);
 	for_each_queued(sc, terminate_one, &w);
 	queue_reset(sc);
+	spin_unlock(&sc->vc.submit_lock);
 	/* R5: queued callbacks no longer run (the array stays: a running
 	 * tasklet may be reading the other one) */
 	for (size_t i = 0; i < sc->cq_len; i++)
@@ -217,8 +216,10 @@ static bool abort_one(struct soft_chan *sc, const struct soft_sub *e, bool held,
 
 void soft_queue_abort(struct soft_chan *sc, struct list_head *head)
 {
+	spin_lock(&sc->vc.submit_lock);
 	for_each_queued(sc, abort_one, head);
 	queue_reset(sc);
+	spin_unlock(&sc->vc.submit_lock);
 }
 
 struct find_walk {
@@ -239,5 +240,10 @@ static bool find_one(struct soft_chan *sc, const struct soft_sub *e, bool held, 
 
 bool soft_queue_find(struct soft_chan *sc, dma_cookie_t cookie, struct soft_found *f)
 {
-	return for_each_queued(sc, find_one, &(struct find_walk){ cookie, f });
+	bool found;
+
+	spin_lock(&sc->vc.submit_lock);
+	found = for_each_queued(sc, find_one, &(struct find_walk){ cookie, f });
+	spin_unlock(&sc->vc.submit_lock);
+	return found;
 }

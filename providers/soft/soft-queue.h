@@ -213,6 +213,10 @@ static inline void soft_ring_put(struct soft_chan *sc, const struct soft_sub *e)
 {
 	unsigned long head = sc->sub_head++;
 
+	/* room reserved, and not given away since: a full ring would lose
+	 * the entry the hardware has not taken yet */
+	assert(head - READ_ONCE(sc->sub_taken) <= sc->sub_mask);
+
 	soft_sub_write(&sc->sub_ring[head & sc->sub_mask], e);
 	soft_prefetch_w(&sc->sub_ring[(head + SOFT_SUB_PREFETCH) & sc->sub_mask]);
 }
@@ -294,8 +298,10 @@ static inline void soft_hwq_pop(struct soft_chan *sc, size_t n)
 /* The hardware runs @e as a descriptor: faults are decided per descriptor. */
 static inline void soft_sub_demote(struct soft_sub *e)
 {
-	if (sub_kind(e) == SOFT_ENTRY_PLAIN)
-		e->d &= ~SOFT_SUB_KIND;	/* its callback comes from the descriptor */
+	if (sub_kind(e) == SOFT_ENTRY_PLAIN) {	/* its callback comes from the descriptor */
+		e->d &= ~(SOFT_SUB_KIND | SOFT_SUB_RESULT | SOFT_SUB_MOVED);
+		e->cb = 0;
+	}
 }
 /* Room in the completion queue for @n more: grows it, or, out of memory,
  * drops vc.lock and waits for the tasklet to empty it. */
