@@ -44,10 +44,17 @@ tsan:
 BENCH_SIZES ?= 64,256,1K,4K,16K,64K,256K,1M,4M,16M,64M
 # each cell of the bench table is the median of this many interleaved rounds
 BENCH_ROUNDS ?= 3
+# seconds of idling over which --idle measures the CPU the library still uses
+BENCH_IDLE ?= 10
+# more dmaperf options; e.g. --ws=256M where --scaling's 2 x 1 GiB does not fit
+BENCH_FLAGS ?=
 
+# the sweep with the bare-ring bound and the latency sample, 1 vs 2 channels
+# in DRAM (--scaling), then idle CPU use; every ratio in one table and the CSV
 bench: build
 	mkdir -p $(BUILD)/bench
 	./$(BUILD)/tools/dmaperf --sizes=$(BENCH_SIZES) --pin=0 --repeat=$(BENCH_ROUNDS) --time-ms=150 \
+		--ring --scaling --idle=$(BENCH_IDLE) $(BENCH_FLAGS) \
 		--csv=$(BUILD)/bench/dmaperf.csv --plot=$(BUILD)/bench
 
 stress:

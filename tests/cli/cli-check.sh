@@ -76,6 +76,34 @@ dmaperf)
 	refused "--pin=1023: must be at most 1022" --pin=1023
 	refused "option '--csv' needs a value" --csv
 	refused "option '--ring' takes no value" --ring=1
+	refused "option '--scaling' takes no value" --scaling=1
+	refused "option '--idle' needs a value" --idle
+	refused "--idle=0: must be at least 1" --idle 0
+	refused "--idle=3601: must be at most 3600" --idle=3601
+	refused "--idle=1.5: not a whole number" --idle=1.5
+	refused "--idle=10s: 's' after the number" --idle=10s
+	refused "--no-sweep: nothing left to run" --no-sweep
+	refused "--csv and --plot write the sweep's rows: not with --no-sweep" \
+		--no-sweep --idle=1 --csv="$tmp/x.csv"
+	refused "--ws=1M: --scaling copies 1M on each of 2 channels: at least 2M" --scaling --ws=1M
+	# --scaling's 1G per buffer does not fit under a 1.4 GiB address-space
+	# limit: refused before anything runs, with what bounds it; --ws shrinks it
+	# (--scaling and --idle, each in one of the two forms)
+	(
+		ulimit -v 1500000
+		refused "--scaling's working set: 2 x 1024 MiB \\(src and dst\\) do not fit: [0-9]+ MiB left \\(RLIMIT_AS: ulimit -v\\); shrink it with --ws" \
+			--scaling --no-sweep
+		run --scaling --no-sweep --ws 16M --time-ms=5 -q
+		[ $rc -eq 0 ] || fail "--scaling --ws 16M: exit status $rc"
+		grep -q "through 16 MiB per buffer" "$tmp/out" && grep -q "2ch/1ch [0-9.]*$" "$tmp/out" &&
+			grep -q "2thr/1thr [0-9.]*$" "$tmp/out" || fail "--scaling: no 2ch/1ch and 2thr/1thr"
+	) || exit 1
+	run --no-sweep --idle 1 -q
+	[ $rc -eq 0 ] || fail "--idle 1: exit status $rc"
+	grep -qE "^idle: 1\\.[0-9] s measured" "$tmp/out" &&
+		grep -qE "^idle: process [0-9.]+ ms of CPU per s \((ran [0-9.]+, )?one tick is [0-9.]+\); busiest thread (tasklet pool|dma0chan0 hw)" "$tmp/out" ||
+		fail "--idle 1: no idle figures"
+	! grep -qE '^ +[0-9]+ \|' "$tmp/out" || fail "--no-sweep: the sweep ran"
 	# a CPU this process may not use: named, with the CPUs it may
 	last=$(sed -n 's/^Cpus_allowed_list:.*[-,[:space:]]\([0-9]*\)$/\1/p' /proc/self/status)
 	if [ -n "$last" ]; then

@@ -15,9 +15,17 @@
  * Ratios are udmaengine / memcpy (GB/s, of the medians) and udmaengine /
  * DPDK skeleton (Mops/s, each round's own ratio, then their median: the two
  * figures of a round were measured a moment apart, on a machine whose
- * speed drifts). --ring adds the bound (ring.c).
+ * speed drifts). --ring adds the bound (ring.c). A last table gathers every
+ * ratio per size, each the median of the rounds' own ratios.
+ *
+ * --scaling streams 1 MiB copies through a working set in DRAM on one
+ * channel and on two (a client thread each), and memcpy on one thread and
+ * on two: whether a second channel adds what a second CPU copying adds.
+ * --idle leaves the channels and the tasklet pool with nothing to do and
+ * reads from /proc how much CPU the process and each thread still use.
  */
 #define _GNU_SOURCE	/* pthread_setaffinity_np, for --pin */
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -29,27 +37,10 @@
 
 #include <udmaengine/dmaengine.h>
 #include <udmaengine/soft.h>
+#include <udmaengine/tasklet.h>
 
 #include "dmaperf.h"
 #include "progress.h"
-
-/*
- * The client waits like a driver would: a moment of polling, then it gives
- * its CPU away. A client that spins would take a core from the controller
- * and the tasklet on a small machine and measure its own greed.
- */
-static inline void client_wait(unsigned int *spins)
-{
-	if (++*spins < 256) {
-		relax();
-	} else if (*spins < 512) {
-		sched_yield();
-	} else {
-		struct timespec ts = { 0, 20000 };	/* a long wait: leave the core alone */
-
-		nanosleep(&ts, NULL);
-	}
-}
 
 /* ---- memcpy, the reference ---- */
 
@@ -82,13 +73,18 @@ struct memcpy_job {
 	unsigned char *src, *dst;
 	size_t size;
 	struct result r;
+	int cpu;			/* -1: where it was started */
+	pthread_barrier_t *start;	/* NULL: a thread of its own, no one to wait for */
 };
 
 static void *memcpy_thread(void *arg)
 {
 	struct memcpy_job *j = arg;
 
-	dmaperf_pin(j->o->pin + 1);
+	if (j->cpu >= 0)
+		dmaperf_pin(j->cpu);
+	if (j->start)
+		pthread_barrier_wait(j->start);
 	j->r = run_memcpy(j->o, j->src, j->dst, j->size);
 	return NULL;
 }
@@ -96,7 +92,7 @@ static void *memcpy_thread(void *arg)
 static struct result run_memcpy_where_copies_run(const struct opts *o, unsigned char *src,
 						 unsigned char *dst, size_t size)
 {
-	struct memcpy_job j = { o, src, dst, size, { 0, 0 } };
+	struct memcpy_job j = { o, src, dst, size, { 0, 0 }, o->pin + 1, NULL };
 	pthread_t tid;
 
 	if (o->pin < 0)
@@ -117,6 +113,7 @@ struct stream {
 	size_t ws;
 	unsigned int depth, batch, every;	/* the options, as they apply to size */
 	uint64_t ops, ns;		/* result */
+	int cpu;			/* the client's CPU; -1: where it was started */
 	pthread_barrier_t *start;
 	struct udma_copy *copies;	/* MODE_BATCH: one batch */
 	/* atomic: descriptors known complete. Written by every callback, so on
@@ -267,6 +264,8 @@ static void *stream_thread(void *arg)
 {
 	struct stream *s = arg;
 
+	if (s->cpu >= 0)
+		dmaperf_pin(s->cpu);
 	pthread_barrier_wait(s->start);
 	if (s->mode == MODE_POLLED)
 		stream_polled(s);
@@ -275,8 +274,14 @@ static void *stream_thread(void *arg)
 	return NULL;
 }
 
-static struct result run_udma(const struct opts *o, struct dma_chan **chans, enum mode mode,
-			      unsigned char *src, unsigned char *dst, size_t size)
+/*
+ * o->channels streams, stream c on chans[c] with a client thread of its own
+ * (stream 0 on the calling thread) on CPU cpus[c], or where it was started
+ * when @cpus is NULL; each cycles through its part of the working set.
+ */
+static struct result run_udma_on(const struct opts *o, struct dma_chan **chans, enum mode mode,
+				 unsigned char *src, unsigned char *dst, size_t size,
+				 const int *cpus)
 {
 	struct stream s[MAX_CHANNELS];
 	pthread_t tid[MAX_CHANNELS];
@@ -289,6 +294,7 @@ static struct result run_udma(const struct opts *o, struct dma_chan **chans, enu
 		s[c] = (struct stream){ .o = o, .chan = chans[c], .mode = mode, .size = size,
 					.src = src + c * part, .dst = dst + c * part,
 					.ws = part < size ? size : part, .start = &start,
+					.cpu = cpus ? cpus[c] : -1,
 					.depth = depth_for(size, o->depth),
 					.batch = at_most_depth(size, o->depth, o->batch),
 					.every = at_most_depth(size, o->depth, o->every) };
@@ -310,6 +316,12 @@ static struct result run_udma(const struct opts *o, struct dma_chan **chans, enu
 	}
 	pthread_barrier_destroy(&start);
 	return rate(ops, size, ns);
+}
+
+static struct result run_udma(const struct opts *o, struct dma_chan **chans, enum mode mode,
+			      unsigned char *src, unsigned char *dst, size_t size)
+{
+	return run_udma_on(o, chans, mode, src, dst, size, NULL);
 }
 
 /* ---- latency: one op at a time, submit to callback ---- */
@@ -373,21 +385,30 @@ static struct result median(struct result *v, unsigned int n, size_t size)
 	return (struct result){ mops[n / 2] * (double)size / 1e3, mops[n / 2] };
 }
 
+/* The median and range of @n ratios (the upper median of an even count). */
+static struct spread spread_of(double *r, unsigned int n)
+{
+	qsort(r, n, sizeof(r[0]), cmp_double);
+	return (struct spread){ r[n / 2], r[0], r[n - 1] };
+}
+
+enum reference { REF_SKELETON, REF_RING, REF_MEMCPY };
+
 /* The median and range over the rounds of udma mode @m's Mops/s over the
- * reference's (@skeleton or the ring), round by round. */
+ * reference's, round by round (for memcpy, the same as GB/s over GB/s). */
 static struct spread ratio_spread(const struct opts *o, struct row rounds[][MAX_SIZES], int i,
-				  int m, bool skeleton)
+				  int m, enum reference which)
 {
 	double r[MAX_ROUNDS];
 
 	for (unsigned int k = 0; k < o->repeat; k++) {
 		const struct row *x = &rounds[k][i];
-		double ref = skeleton ? x->skeleton.mops : x->ring.mops;
+		double ref = which == REF_SKELETON ? x->skeleton.mops :
+			     which == REF_RING ? x->ring.mops : x->memcpy.mops;
 
 		r[k] = ref > 0 ? x->udma[m].mops / ref : 0;
 	}
-	qsort(r, o->repeat, sizeof(r[0]), cmp_double);
-	return (struct spread){ r[o->repeat / 2], r[0], r[o->repeat - 1] };
+	return spread_of(r, o->repeat);
 }
 
 static void median_rows(const struct opts *o, struct row rounds[][MAX_SIZES], struct row *rows)
@@ -411,10 +432,141 @@ static void median_rows(const struct opts *o, struct row rounds[][MAX_SIZES], st
 			MEDIAN_OF(udma[m]);
 #undef MEDIAN_OF
 		for (int k = 0; k < RATIOS; k++) {
-			rows[i].skel[k] = ratio_spread(o, rounds, i, ratio_modes[k], true);
-			rows[i].bare[k] = ratio_spread(o, rounds, i, ratio_modes[k], false);
+			rows[i].skel[k] = ratio_spread(o, rounds, i, ratio_modes[k], REF_SKELETON);
+			rows[i].bare[k] = ratio_spread(o, rounds, i, ratio_modes[k], REF_RING);
+			rows[i].mem[k] = ratio_spread(o, rounds, i, ratio_modes[k], REF_MEMCPY);
 		}
 	}
+}
+
+/* ---- --scaling: 1 vs 2 channels, 1 vs 2 memcpy threads, in DRAM ---- */
+
+/* @n memcpy threads started together, each through its 1/n of o->ws, on
+ * cpus[i] (NULL: unpinned); their rates add up. */
+static struct result run_memcpy_threads(const struct opts *o, unsigned char *src,
+					unsigned char *dst, size_t size, unsigned int n,
+					const int *cpus)
+{
+	struct opts part = *o;
+	struct memcpy_job j[2];
+	pthread_t tid[2];
+	pthread_barrier_t start;
+	struct result sum = { 0, 0 };
+
+	part.ws = o->ws / n;
+	pthread_barrier_init(&start, NULL, n);
+	for (unsigned int i = 0; i < n; i++) {
+		j[i] = (struct memcpy_job){ &part, src + i * part.ws, dst + i * part.ws, size,
+					    { 0, 0 }, cpus ? cpus[i] : -1, &start };
+		pthread_create(&tid[i], NULL, memcpy_thread, &j[i]);
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		pthread_join(tid[i], NULL);
+		sum.gbps += j[i].r.gbps;
+		sum.mops += j[i].r.mops;
+	}
+	pthread_barrier_destroy(&start);
+	return sum;
+}
+
+struct scaling_chans {
+	struct dma_device *dev;
+	/* [0]: with --pin, its thread on CPU pin + 1 (where the sweep copies); [1] on pin */
+	struct dma_chan *chan[2];
+};
+
+static bool on_device(struct dma_chan *chan, void *dev)
+{
+	return chan->device == dev;
+}
+
+/*
+ * A controller of its own with 2 channels. With --pin their threads go one
+ * on each of the two CPUs (round-robin by channel, as udma_soft_config
+ * says: channel 0 on pin, channel 1 on pin + 1), so that with one channel
+ * the copies run on pin + 1, as in the sweep, and with two, each client
+ * runs on the CPU its channel does not.
+ */
+static int scaling_open(const struct opts *o, struct scaling_chans *sc)
+{
+	struct udma_soft_config cfg = { .nr_channels = 2,
+					.residue_granularity = DMA_RESIDUE_GRANULARITY_BURST };
+	struct dma_chan *c[2];
+	dma_cap_mask_t mask;
+
+	if (o->pin >= 0)
+		cfg.cpu_mask = 3ull << o->pin;
+	sc->dev = udma_soft_create(&cfg);
+	if (IS_ERR(sc->dev)) {
+		fprintf(stderr, "dmaperf: --scaling: udma_soft_create: %ld\n", PTR_ERR(sc->dev));
+		sc->dev = NULL;
+		return -1;
+	}
+	dma_cap_zero(mask);
+	dma_cap_set(DMA_MEMCPY, mask);
+	for (int i = 0; i < 2; i++)
+		if (!(c[i] = dma_request_channel(mask, on_device, sc->dev))) {
+			fprintf(stderr, "dmaperf: --scaling: no channel %d\n", i);
+			return -1;
+		}
+	sc->chan[0] = c[0]->chan_id == 1 ? c[0] : c[1];
+	sc->chan[1] = sc->chan[0] == c[0] ? c[1] : c[0];
+	return 0;
+}
+
+static void scaling_close(struct scaling_chans *sc)
+{
+	if (!sc->dev)
+		return;
+	for (int i = 0; i < 2; i++)
+		if (sc->chan[i])
+			dma_release_channel(sc->chan[i]);
+	udma_soft_destroy(sc->dev);
+}
+
+/*
+ * Round after round, interleaved like the sweep: memcpy on 1 thread, the
+ * channel alone (coalesced), memcpy on 2 threads, the 2 channels. Each
+ * ratio is the median of the rounds' own ratios.
+ */
+static void run_scaling(const struct opts *o, struct scaling_chans *sc, unsigned char *src,
+			unsigned char *dst, struct scaling *r, struct progress *prog,
+			uint64_t *done)
+{
+	/* with --pin: memcpy's first thread and the first channel copy on
+	 * pin + 1, the clients of the channels on the other CPU each */
+	const int clients[2] = { o->pin, o->pin + 1 }, copiers[2] = { o->pin + 1, o->pin };
+	struct result ch[2][MAX_ROUNDS], thr[2][MAX_ROUNDS];
+	double x_ch[MAX_ROUNDS], x_thr[MAX_ROUNDS], x_ct[MAX_ROUNDS];
+	struct opts so = *o;
+
+	so.ws = o->scaling_ws;
+	/* one untimed pass first: on a VM the first pass through pages
+	 * filled long before ran at about half the speed of later ones, a
+	 * cost only the first round would pay */
+	memcpy(dst, src, so.ws);
+	for (unsigned int k = 0; k < o->repeat; k++) {
+		for (unsigned int n = 1; n <= 2; n++) {
+			thr[n - 1][k] = run_memcpy_threads(&so, src, dst, SCALING_SIZE, n,
+							   o->pin >= 0 ? copiers : NULL);
+			progress_update(prog, ++*done);
+			so.channels = n;
+			ch[n - 1][k] = run_udma_on(&so, sc->chan, MODE_COALESCED, src, dst,
+						   SCALING_SIZE, o->pin >= 0 ? clients : NULL);
+			progress_update(prog, ++*done);
+		}
+		x_ch[k] = ch[1][k].gbps / ch[0][k].gbps;
+		x_thr[k] = thr[1][k].gbps / thr[0][k].gbps;
+		x_ct[k] = ch[1][k].gbps / thr[1][k].gbps;
+	}
+	for (int n = 0; n < 2; n++) {
+		r->ch[n] = median(ch[n], o->repeat, SCALING_SIZE);
+		r->thr[n] = median(thr[n], o->repeat, SCALING_SIZE);
+	}
+	r->ch_x = spread_of(x_ch, o->repeat);
+	r->thr_x = spread_of(x_thr, o->repeat);
+	r->ch_x_thr = spread_of(x_ct, o->repeat);
+	r->run = 1;
 }
 
 void dmaperf_pin(int cpu)
@@ -436,7 +588,11 @@ int main(int argc, char **argv)
 	struct udma_soft_config cfg = { .residue_granularity = DMA_RESIDUE_GRANULARITY_BURST };
 	dma_cap_mask_t mask;
 	unsigned char *src, *dst;
-	double p50 = 0, p99 = 0;
+	static struct extras x;
+	struct scaling_chans sc = { NULL, { NULL, NULL } };
+	struct dma_chan *held[MAX_CHANNELS + 2];
+	static struct tasklet_struct pool_starter;	/* set up, never scheduled */
+	size_t alloc_ws;
 	int have_dpdk, nmodes, status = 0;
 	struct progress prog;
 	uint64_t done = 0, per_size;
@@ -444,6 +600,13 @@ int main(int argc, char **argv)
 	if (dmaperf_parse(argc, argv, &o))
 		return 2;
 	nmodes = __builtin_popcount(o.modes);
+	if (o.idle_s) {
+		/* the tasklet pool starts with the first tasklet set up: start
+		 * it here, so that its threads can be told from the channels' */
+		dmaperf_name_threads("main", NULL);
+		tasklet_setup(&pool_starter, NULL);
+		dmaperf_name_threads("tasklet pool", NULL);
+	}
 	cfg.nr_channels = o.channels;
 	if (o.pin >= 0)
 		cfg.cpu_mask = 1ull << (o.pin + 1);	/* the controller on the next CPU */
@@ -452,6 +615,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "dmaperf: udma_soft_create: %ld\n", PTR_ERR(soft));
 		return 1;
 	}
+	if (o.idle_s)
+		dmaperf_name_threads("channel thread", soft);
 	if (o.pin >= 0)
 		dmaperf_pin(o.pin);
 	dma_cap_zero(mask);
@@ -463,26 +628,43 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	src = aligned_alloc(4096, o.ws);
-	dst = aligned_alloc(4096, o.ws);
-	if (!src || !dst) {
-		fprintf(stderr, "dmaperf: cannot allocate 2 x %zu bytes (--ws)\n", o.ws);
-		return 1;
+	for (unsigned int c = 0; c < o.channels; c++)
+		held[c] = chans[c];
+	if (o.scaling) {
+		if (scaling_open(&o, &sc))
+			return 1;
+		if (o.idle_s)
+			dmaperf_name_threads("channel thread", sc.dev);
+		held[o.channels] = sc.chan[0];
+		held[o.channels + 1] = sc.chan[1];
 	}
-	memset(src, 1, o.ws);	/* fault the pages in before timing */
-	memset(dst, 2, o.ws);
+	/* one pair of buffers for the sweep and --scaling: the larger working
+	 * set (checked against the memory left when the options were read) */
+	alloc_ws = o.sweep ? o.ws : 4096;
+	if (o.scaling && o.scaling_ws > alloc_ws)
+		alloc_ws = o.scaling_ws;
+	src = aligned_alloc(4096, alloc_ws);
+	dst = aligned_alloc(4096, alloc_ws);
+	if (!src || !dst) {
+		fprintf(stderr, "dmaperf: cannot allocate 2 x %zu MiB (--ws)\n", alloc_ws >> 20);
+		return 2;
+	}
+	memset(src, 1, alloc_ws);	/* fault the pages in before timing */
+	memset(dst, 2, alloc_ws);
 
 	/*
 	 * Round after round over every column, so that each cell's rounds are
 	 * spread over the run like its neighbours': on a noisy machine a
 	 * column measured in a quiet minute would otherwise flatter its ratio.
 	 */
-	have_dpdk = o.dpdk;
-	/* progress counts measurements: each size's columns, the skeleton's, latency */
+	have_dpdk = o.sweep && o.dpdk;
+	/* progress counts measurements: each size's columns, the skeleton's,
+	 * latency, and --scaling's four per round */
 	per_size = 1 + (unsigned int)o.ring + (unsigned int)nmodes + (unsigned int)o.dpdk;
 	progress_start(&prog, "dmaperf", "measurements",
-		       o.repeat * o.nsizes * per_size + (o.lat_samples ? 1 : 0), o.quiet);
-	for (unsigned int k = 0; k < o.repeat; k++) {
+		       (o.sweep ? o.repeat * o.nsizes * per_size + (o.lat_samples ? 1 : 0) : 0) +
+		       (o.scaling ? 4 * o.repeat : 0), o.quiet);
+	for (unsigned int k = 0; o.sweep && k < o.repeat; k++) {
 		if (have_dpdk) {
 			progress_clear(&prog);	/* it may print a line */
 			have_dpdk = dmaperf_skeleton(argv[0], &o, rounds[k]);
@@ -507,16 +689,33 @@ int main(int argc, char **argv)
 				}
 		}
 	}
-	median_rows(&o, rounds, rows);
-	if (o.lat_samples)
-		run_latency(&o, chans[0], src, dst, &p50, &p99);
+	if (o.sweep) {
+		median_rows(&o, rounds, rows);
+		if (o.lat_samples) {
+			run_latency(&o, chans[0], src, dst, &x.p50, &x.p99);
+			progress_update(&prog, ++done);
+		}
+	}
+	if (o.scaling)
+		run_scaling(&o, &sc, src, dst, &x.scaling, &prog, &done);
 	progress_end(&prog);
 
-	dmaperf_report(&o, rows, have_dpdk, p50, p99);
+	dmaperf_report(&o, rows, have_dpdk, &x);
 	if (o.fifo && dmaperf_fifo(chans[0], 64 << 10, 64 << 20)) {
 		fprintf(stderr, "dmaperf: the FIFO run failed\n");
 		status = 1;
 	}
+	/* last, with every channel still held and the pool alive */
+	if (o.idle_s) {
+		if (dmaperf_run_idle(&o, held, o.channels + (o.scaling ? 2 : 0), &x.idle)) {
+			fprintf(stderr, "dmaperf: --idle: cannot read /proc/self/task\n");
+			status = 1;
+		}
+		dmaperf_report_idle(&o, &x.idle);
+	}
+	if (o.sweep && dmaperf_write(&o, rows, have_dpdk, &x))
+		status = 1;
+	scaling_close(&sc);
 	for (unsigned int c = 0; c < o.channels; c++)
 		dma_release_channel(chans[c]);
 	udma_soft_destroy(soft);

@@ -2,10 +2,12 @@
 /* dmaperf's command line. */
 #define _GNU_SOURCE	/* sched_getaffinity: --pin must name a CPU we may use */
 #include <getopt.h>
+#include <inttypes.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "cli.h"
 #include "dmaperf.h"
@@ -34,17 +36,27 @@ static const char usage_text[] =
 	"  --fifo                 also: slave_sg throughput into a hand-driven FIFO vs memcpy\n"
 	"  --ring                 also: the bound, copies handed to a copy thread through a\n"
 	"                         bare ring with no API (what the API and bookkeeping cost)\n"
-	"  --csv=FILE             write the table as CSV\n"
+	"  --scaling              also: 1 MiB copies through a working set in DRAM (1G per\n"
+	"                         buffer, or --ws when given) on 1 and on 2 channels, a\n"
+	"                         client thread each, and memcpy on 1 and on 2 threads\n"
+	"  --idle=SECONDS         also, last: with the channels open and the tasklet pool\n"
+	"                         alive, let them idle past their poll window, then measure\n"
+	"                         the CPU the process and each thread use for SECONDS (1..3600)\n"
+	"  --no-sweep             no size sweep and no latency sample: only what --fifo,\n"
+	"                         --scaling and --idle ask for\n"
+	"  --csv=FILE             write the table as CSV (ratios, latency, scaling and\n"
+	"                         idle figures in its last columns; \"-\": not run)\n"
 	"  --plot=DIR             write PNG plots there (needs gnuplot)\n"
 	"  -q, --quiet            no progress line on stderr (shown for runs over 2 s)\n"
 	"  -h, --help             this text\n"
 	"  --version              the udmaengine version\n\n"
-	"Exit status: 0 the run completed, 1 it failed, 2 bad options.\n";
+	"Exit status: 0 the run completed, 1 it failed, 2 bad options (or a working set,\n"
+	"--ws or --scaling's, that does not fit in the memory this process may use).\n";
 
 enum {
 	OPT_SIZES = 256, OPT_WS, OPT_TIME, OPT_DEPTH, OPT_BATCH, OPT_EVERY, OPT_CHANNELS,
 	OPT_MODES, OPT_LATENCY, OPT_REPEAT, OPT_PIN, OPT_NO_DPDK, OPT_FIFO, OPT_RING, OPT_CSV,
-	OPT_PLOT, OPT_VERSION,
+	OPT_PLOT, OPT_VERSION, OPT_SCALING, OPT_IDLE, OPT_NO_SWEEP,
 };
 
 static const struct option longopts[] = {
@@ -62,6 +74,9 @@ static const struct option longopts[] = {
 	{ "no-dpdk", no_argument, NULL, OPT_NO_DPDK },
 	{ "fifo", no_argument, NULL, OPT_FIFO },
 	{ "ring", no_argument, NULL, OPT_RING },
+	{ "scaling", no_argument, NULL, OPT_SCALING },
+	{ "idle", required_argument, NULL, OPT_IDLE },
+	{ "no-sweep", no_argument, NULL, OPT_NO_SWEEP },
 	{ "csv", required_argument, NULL, OPT_CSV },
 	{ "plot", required_argument, NULL, OPT_PLOT },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -156,9 +171,110 @@ static int parse_pin(const char *v)
 	return pin;
 }
 
+/* The first number in file @path, or in its line that starts with @key; 0 if none. */
+static int read_number(const char *path, const char *key, uint64_t *v)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+	int got = 0;
+
+	if (!f)
+		return 0;
+	while (!got && fgets(line, sizeof(line), f)) {
+		const char *p = line;
+
+		if (key) {
+			if (strncmp(line, key, strlen(key)))
+				continue;
+			p += strlen(key);
+		}
+		got = sscanf(p, " %" SCNu64, v) == 1;
+	}
+	fclose(f);
+	return got;
+}
+
+static uint64_t room(uint64_t limit, uint64_t used)
+{
+	return used < limit ? limit - used : 0;
+}
+
+/*
+ * The bytes this process may still fill, and what bounds them: the least of
+ * the kernel's MemAvailable, the room left in its memory cgroup (v2 or v1,
+ * as mounted in its namespace) and what RLIMIT_AS and RLIMIT_DATA leave.
+ * Checked before the run, so that a working set that cannot be had is a
+ * message rather than a failed allocation or the OOM killer mid-run.
+ */
+static uint64_t memory_left(const char **bound)
+{
+	static const struct {
+		const char *max, *cur;
+	} cg[] = { { "/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current" },
+		   { "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+		     "/sys/fs/cgroup/memory/memory.usage_in_bytes" } };
+	static const struct {
+		int res;
+		const char *key, *name;
+	} lim[] = { { RLIMIT_AS, "VmSize:", "RLIMIT_AS: ulimit -v" },
+		    { RLIMIT_DATA, "VmData:", "RLIMIT_DATA: ulimit -d" } };
+	uint64_t left = UINT64_MAX, v, used;
+
+	*bound = "nothing limits it";
+	if (read_number("/proc/meminfo", "MemAvailable:", &v)) {
+		left = v << 10;
+		*bound = "MemAvailable in /proc/meminfo";
+	}
+	for (size_t i = 0; i < sizeof(cg) / sizeof(cg[0]); i++)
+		if (read_number(cg[i].max, NULL, &v) && read_number(cg[i].cur, NULL, &used)) {
+			/* "max" (no limit) does not parse: skipped */
+			if (room(v, used) < left) {
+				left = room(v, used);
+				*bound = "the memory cgroup's limit";
+			}
+			break;
+		}
+	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+		struct rlimit rl;
+
+		if (getrlimit(lim[i].res, &rl) || rl.rlim_cur == RLIM_INFINITY ||
+		    !read_number("/proc/self/status", lim[i].key, &used))
+			continue;
+		used <<= 10;
+		if (room(rl.rlim_cur, used) < left) {
+			left = room(rl.rlim_cur, used);
+			*bound = lim[i].name;
+		}
+	}
+	return left;
+}
+
+/*
+ * dmaperf allocates src and dst once, as large as the larger of the sweep's
+ * working set and --scaling's, and faults them in: refuse here what does
+ * not fit, with room to spare for the rest of the process.
+ */
+static void check_memory(const struct opts *o)
+{
+	size_t ws = o->sweep ? o->ws : 0;
+	uint64_t need, left;
+	const char *bound;
+
+	if (o->scaling && o->scaling_ws > ws)
+		ws = o->scaling_ws;
+	need = 2 * (uint64_t)ws;
+	left = memory_left(&bound);
+	if (need + ((uint64_t)128 << 20) > left)
+		cli_usage_error("%s: 2 x %zu MiB (src and dst) do not fit: %" PRIu64 " MiB left "
+				"(%s); shrink it with --ws", o->scaling && ws == o->scaling_ws ?
+				"--scaling's working set" : "the working set (--ws)", ws >> 20,
+				left >> 20, bound);
+}
+
 int dmaperf_parse(int argc, char **argv, struct opts *o)
 {
 	static const size_t def[] = { 64, 4096, 65536, 1 << 20 };
+	const char *ws_arg = NULL;
 	int c;
 
 	cli_prog = "dmaperf";
@@ -176,6 +292,7 @@ int dmaperf_parse(int argc, char **argv, struct opts *o)
 	o->repeat = 1;
 	o->pin = -1;
 	o->dpdk = 1;
+	o->sweep = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
 		const char *v = optarg;
@@ -198,11 +315,21 @@ int dmaperf_parse(int argc, char **argv, struct opts *o)
 		case OPT_RING:
 			o->ring = 1;
 			break;
+		case OPT_SCALING:
+			o->scaling = 1;
+			break;
+		case OPT_NO_SWEEP:
+			o->sweep = 0;
+			break;
+		case OPT_IDLE:
+			o->idle_s = (unsigned int)cli_opt_u64("idle", v, 1, 3600);
+			break;
 		case OPT_SIZES:
 			parse_sizes(v, o);
 			break;
 		case OPT_WS:
 			o->ws = (size_t)cli_opt_size("ws", v, 1, MAX_BYTES);
+			ws_arg = v;
 			break;
 		case OPT_TIME:
 			o->time_ms = (unsigned int)cli_opt_u64("time-ms", v, 1, 600000);
@@ -249,12 +376,22 @@ int dmaperf_parse(int argc, char **argv, struct opts *o)
 	}
 	if (optind < argc)
 		cli_usage_error("unexpected argument '%s'", argv[optind]);
-	for (int i = 0; i < o->nsizes; i++)
+	if (!o->sweep && (o->csv || o->plot_dir))
+		cli_usage_error("--csv and --plot write the sweep's rows: not with --no-sweep");
+	if (!o->sweep && !o->scaling && !o->idle_s && !o->fifo)
+		cli_usage_error("--no-sweep: nothing left to run (add --scaling, --idle or --fifo)");
+	/* --scaling cycles through DRAM: 1 GiB per buffer unless --ws says less (or more) */
+	o->scaling_ws = ws_arg ? o->ws : SCALING_WS;
+	if (o->scaling && o->scaling_ws < 2 * SCALING_SIZE)
+		cli_usage_error("--ws=%s: --scaling copies 1M on each of 2 channels: at least 2M",
+				ws_arg);
+	for (int i = 0; o->sweep && i < o->nsizes; i++)
 		if (o->sizes[i] * o->channels > o->ws)
 			cli_usage_error("size %zu x %u channels exceeds the working set %zu (--ws)",
 					o->sizes[i], o->channels, o->ws);
 	if (o->batch > o->depth || o->every > o->depth)
 		cli_usage_error("--batch (%u) and --every (%u) must not exceed --depth (%u)",
 				o->batch, o->every, o->depth);
+	check_memory(o);
 	return 0;
 }
