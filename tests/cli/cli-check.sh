@@ -89,7 +89,8 @@ dmaperf)
 	# --scaling's 1G per buffer does not fit under a 1.4 GiB address-space
 	# limit: refused before anything runs, with what bounds it; --ws shrinks it
 	# (--scaling and --idle, each in one of the two forms)
-	(
+	# (not under a sanitizer, whose shadow memory needs far more address space)
+	grep -qa "__asan_init\|__tsan_init" "$bin" || (
 		ulimit -v 1500000
 		refused "--scaling's working set: 2 x 1024 MiB \\(src and dst\\) do not fit: [0-9]+ MiB left \\(RLIMIT_AS: ulimit -v\\); shrink it with --ws" \
 			--scaling --no-sweep
