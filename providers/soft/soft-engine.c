@@ -415,7 +415,9 @@ static bool flush(struct soft_chan *sc, const struct soft_sub *done, unsigned in
  * stream) and before anything that may take long: a long or slave
  * transfer next, a pause, an injected fault.
  */
+#ifndef MODERATION_NS
 #define MODERATION_NS 10000
+#endif
 #define LONG_BYTES (128u << 10)	/* a copy that takes about MODERATION_NS or more */
 
 /* May @e take long (or forever)? Then callbacks held back go out first. */
