@@ -6,8 +6,8 @@
  * for_each_queued, in queue order: what the hardware holds (hwq), then
  * what waits in the submit ring.
  */
-#include <sched.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "soft-internal.h"
 
@@ -80,7 +80,7 @@ void soft_cq_reserve(struct soft_chan *sc, size_t n)
 		 * it, with vc.lock dropped (it takes the queue under it). */
 		tasklet_schedule(&sc->vc.task);
 		spin_unlock(&sc->vc.lock);
-		sched_yield();
+		nanosleep(&(struct timespec){ 0, 20000 }, NULL);	/* a rare wait: off the CPU */
 		spin_lock(&sc->vc.lock);
 	}
 }
