@@ -90,17 +90,25 @@ def enclosing(events, e, names):
     return None
 
 
-def check_workload(program):
+def traced(argv, env=None):
+    """Runs the command argv(path) with the environment extended by
+    env(path), for a trace written to a fresh temporary path; returns the
+    loaded trace and the program's standard output."""
     fd, path = tempfile.mkstemp(suffix=".json")
     os.close(fd)
     try:
-        run = subprocess.run([program, path], stdout=subprocess.PIPE, timeout=120)
+        cmd, env = argv(path), dict(os.environ, **(env(path) if env else {}))
+        run = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, timeout=120)
         if run.returncode:
-            fail("%s exited %d" % (program, run.returncode))
-        want = json.loads(run.stdout.decode())
-        doc = load(path)
+            fail("%s exited %d" % (cmd[0], run.returncode))
+        return load(path), run.stdout
     finally:
         os.unlink(path)
+
+
+def check_workload(program):
+    doc, out = traced(lambda path: [program, path])
+    want = json.loads(out.decode())
     events = doc["traceEvents"]
     c = counts(events)
     check_tracks(events)
@@ -186,16 +194,7 @@ def check_workload(program):
 
 
 def check_uart(program):
-    fd, path = tempfile.mkstemp(suffix=".json")
-    os.close(fd)
-    try:
-        env = dict(os.environ, UDMA_TRACE=path)
-        run = subprocess.run([program], env=env, stdout=subprocess.DEVNULL, timeout=120)
-        if run.returncode:
-            fail("%s exited %d" % (program, run.returncode))
-        doc = load(path)
-    finally:
-        os.unlink(path)
+    doc, _ = traced(lambda path: [program], lambda path: {"UDMA_TRACE": path})
     events = doc["traceEvents"]
     c = counts(events)
     check_tracks(events)
@@ -217,18 +216,9 @@ def check_ring(dmaperf):
 
     1.5 s of copies: enough to fill 1 MiB rings several times over even
     under ThreadSanitizer."""
-    fd, path = tempfile.mkstemp(suffix=".json")
-    os.close(fd)
-    try:
-        env = dict(os.environ, UDMA_TRACE=path, UDMA_TRACE_BUF_MB="1")
-        run = subprocess.run([dmaperf, "--sizes=64", "--time-ms=1500", "--latency=0",
-                              "--modes=coalesced", "--no-dpdk", "-q"], env=env,
-                             stdout=subprocess.DEVNULL, timeout=120)
-        if run.returncode:
-            fail("%s exited %d" % (dmaperf, run.returncode))
-        doc = load(path)
-    finally:
-        os.unlink(path)
+    doc, _ = traced(lambda path: [dmaperf, "--sizes=64", "--time-ms=1500", "--latency=0",
+                                  "--modes=coalesced", "--no-dpdk", "-q"],
+                    lambda path: {"UDMA_TRACE": path, "UDMA_TRACE_BUF_MB": "1"})
     events = doc["traceEvents"]
     c = counts(events)
     check_tracks(events)

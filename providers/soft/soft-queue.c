@@ -165,13 +165,9 @@ static void queue_reset(struct soft_chan *sc)
 	sc->sub_published = sc->sub_head;
 }
 
-struct terminate_walk {
-	struct list_head *head;
-};
-
 static bool terminate_one(struct soft_chan *sc, const struct soft_sub *e, bool held, void *arg)
 {
-	struct terminate_walk *w = arg;
+	struct list_head *head = arg;
 	struct soft_desc *d = sub_desc(e);
 
 	if (!d)
@@ -179,17 +175,14 @@ static bool terminate_one(struct soft_chan *sc, const struct soft_sub *e, bool h
 	if (held)	/* the hardware may still be inside it: freed at synchronize */
 		vchan_terminate_vdesc(&d->vd);
 	else
-		list_add_tail(&d->vd.node, w->head);
-	(void)sc;
+		list_add_tail(&d->vd.node, head);
 	return false;
 }
 
 void soft_queue_terminate(struct soft_chan *sc, struct list_head *head)
 {
-	struct terminate_walk w = { head };
-
 	spin_lock(&sc->vc.submit_lock);
-	for_each_queued(sc, terminate_one, &w);
+	for_each_queued(sc, terminate_one, head);
 	queue_reset(sc);
 	spin_unlock(&sc->vc.submit_lock);
 	/* R5: queued callbacks no longer run (the array stays: a running
@@ -210,7 +203,6 @@ static bool abort_one(struct soft_chan *sc, const struct soft_sub *e, bool held,
 	if (held && sub_plain(e) && (e->d & SOFT_SUB_MOVED))	/* its progress is not tracked */
 		WRITE_ONCE(d->moved, d->total);	/* relaxed: for this thread's abort_all */
 	list_add_tail(&d->vd.node, head);
-	(void)sc;
 	return false;
 }
 
@@ -234,7 +226,6 @@ static bool find_one(struct soft_chan *sc, const struct soft_sub *e, bool held, 
 	if (e->cookie != w->cookie)
 		return false;
 	*w->f = (struct soft_found){ sub_desc(e), e->len, held };
-	(void)sc;
 	return true;
 }
 

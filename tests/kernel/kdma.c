@@ -338,9 +338,9 @@ size_t kdma_uart_rx_push(const void *data, size_t len)
 	return n;
 }
 
-size_t kdma_uart_rx_pio(void *buf, size_t len)
+/* Takes up to @len bytes from @p's FIFO under its lock; how many. */
+static size_t kdma_fifo_take(struct kdma_periph *p, void *buf, size_t len)
 {
-	struct kdma_periph *p = &kdma.periphs[KDMA_REQ_UART0_RX];
 	unsigned long flags;
 	size_t n;
 
@@ -351,16 +351,15 @@ size_t kdma_uart_rx_pio(void *buf, size_t len)
 	return n;
 }
 
+size_t kdma_uart_rx_pio(void *buf, size_t len)
+{
+	return kdma_fifo_take(&kdma.periphs[KDMA_REQ_UART0_RX], buf, len);
+}
+
 size_t kdma_uart_tx_pull(void *buf, size_t len)
 {
 	struct kdma_periph *p = &kdma.periphs[KDMA_REQ_UART0_TX];
-	unsigned long flags;
-	size_t n;
-
-	spin_lock_irqsave(&p->lock, flags);
-	n = min_t(size_t, len, p->level);
-	kdma_fifo_get(p, buf, n);
-	spin_unlock_irqrestore(&p->lock, flags);
+	size_t n = kdma_fifo_take(p, buf, len);
 
 	kdma_request(p);
 	return n;

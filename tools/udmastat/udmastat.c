@@ -228,9 +228,27 @@ static void sample_free(struct sample *s)
 	s->nchan = s->nfifo = 0;
 }
 
+/* One item's answer ("/channel", "/fifo"), printed with --json; NULL (and
+ * @name freed) if the item went between the list and this query. */
+static char *ask_item(struct conn *c, const char *what, char *name)
+{
+	char req[300], *a;
+
+	snprintf(req, sizeof(req), "%s,%s", what, name);
+	a = ask(c, req);
+	if (!strncmp(a, "{\"error\"", 8)) {
+		free(a);
+		free(name);
+		return NULL;
+	}
+	if (json_out)
+		puts(a);
+	return a;
+}
+
 static void take(struct conn *c, struct sample *s)
 {
-	char *names[MAX_ITEMS], *a, req[300];
+	char *names[MAX_ITEMS], *a;
 	size_t n;
 
 	sample_free(s);
@@ -241,15 +259,9 @@ static void take(struct conn *c, struct sample *s)
 	for (size_t i = 0; i < n; i++) {
 		struct chan_sample *ch = &s->chan[s->nchan];
 
-		snprintf(req, sizeof(req), "/channel,%s", names[i]);
-		a = ask(c, req);
-		if (!strncmp(a, "{\"error\"", 8)) {	/* its device went between the two */
-			free(a);
-			free(names[i]);
-			continue;
-		}
-		if (json_out)
-			puts(a);
+		a = ask_item(c, "/channel", names[i]);
+		if (!a)
+			continue;	/* its device went between the two */
 		ch->name = names[i];
 		ch->in_use = field(a, "in_use") && !strncmp(field(a, "in_use"), "true", 4);
 		ch->submitted = num(a, "submitted");
@@ -271,15 +283,9 @@ static void take(struct conn *c, struct sample *s)
 		struct fifo_sample *f = &s->fifo[s->nfifo];
 		const char *dir;
 
-		snprintf(req, sizeof(req), "/fifo,%s", names[i]);
-		a = ask(c, req);
-		if (!strncmp(a, "{\"error\"", 8)) {	/* destroyed between the two */
-			free(a);
-			free(names[i]);
-			continue;
-		}
-		if (json_out)
-			puts(a);
+		a = ask_item(c, "/fifo", names[i]);
+		if (!a)
+			continue;	/* destroyed between the two */
 		f->name = names[i];
 		dir = field(a, "dir");
 		snprintf(f->dir, sizeof(f->dir), "%s", dir && !strncmp(dir, "\"tx\"", 4) ? "tx" : "rx");
