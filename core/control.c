@@ -19,6 +19,8 @@ int dmaengine_terminate_async(struct dma_chan *chan)
 		return -EINVAL;
 	}
 	chan_set(chan, UDMA_CHAN_TERMINATING);
+	if (udma_sim())
+		udma_sim_note_terminate(chan, false);
 	ret = chan->device->device_terminate_all(chan);
 	if (ret == 0) {
 		chan_clear(chan, UDMA_CHAN_PAUSED);	/* a terminated channel is idle, not paused */
@@ -41,6 +43,8 @@ void dmaengine_synchronize(struct dma_chan *chan)
 	if (chan->device->device_synchronize)
 		chan->device->device_synchronize(chan);
 	chan_clear(chan, UDMA_CHAN_TERMINATING);
+	if (udma_sim())
+		udma_sim_note_terminate(chan, true);
 	if (udma_trace_on())	/* no callback of what was terminated runs after this */
 		udma_trace_instant(UT_SYNCHRONIZE, chan, 0, 0, 0, 0);
 }

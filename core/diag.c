@@ -22,10 +22,10 @@ static atomic_long_t diag_count;	/* a statistic: relaxed */
 
 void udma_set_diag_handler(udma_diag_handler_t fn, void *arg)
 {
-	pthread_mutex_lock(&sink_lock);
+	udma_mutex_lock(&sink_lock);
 	sink.fn = fn;
 	sink.arg = arg;
-	pthread_mutex_unlock(&sink_lock);
+	udma_mutex_unlock(&sink_lock);
 }
 
 unsigned long udma_diag_count(void)
@@ -72,9 +72,9 @@ static void emit(const char *chan_name, const char *func, const char *fmt, va_li
 	}
 
 	atomic_long_inc(&diag_count);
-	pthread_mutex_lock(&sink_lock);
+	udma_mutex_lock(&sink_lock);
 	s = sink;
-	pthread_mutex_unlock(&sink_lock);
+	udma_mutex_unlock(&sink_lock);
 	if (s.fn)
 		s.fn(s.arg, line);
 	else

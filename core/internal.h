@@ -13,6 +13,7 @@
 #include <udma/provider-private.h>
 #include <udma/telemetry-hooks.h>
 #include <udma/atomic.h>
+#include <udma/sim.h>
 
 /* dma_chan.udma.flags bits, changed only with the atomic RMWs below */
 enum {

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include <udmaengine/kbase.h>
+#include <udma/sim.h>
 
 /* ---- printk ---- */
 
@@ -34,7 +35,7 @@ int udma_vprintk(const char *fmt, va_list ap)
 		else if (level == 'c')
 			cont = true;
 	}
-	pthread_mutex_lock(&log_lock);
+	udma_mutex_lock(&log_lock);
 	if (cont && log_cont)
 		out = log_cont;
 	/* stdout first, so the two streams keep the order lines were logged in */
@@ -43,7 +44,7 @@ int udma_vprintk(const char *fmt, va_list ap)
 	n = vfprintf(out, fmt, ap);
 	fflush(out);
 	log_cont = out;
-	pthread_mutex_unlock(&log_lock);
+	udma_mutex_unlock(&log_lock);
 	return n;
 }
 
@@ -64,6 +65,8 @@ uint64_t udma_clock_ns(void)
 {
 	struct timespec ts;
 
+	if (udma_sim())
+		return udma_sim_clock();
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
@@ -72,6 +75,8 @@ uint64_t udma_clock_ticks(unsigned int hz)
 {
 	struct timespec ts;
 
+	if (udma_sim())
+		return udma_sim_clock() / (1000000000u / hz);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * hz + (uint64_t)ts.tv_nsec / (1000000000u / hz);
 }
@@ -80,6 +85,10 @@ void udma_sleep_us(uint64_t us)
 {
 	struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
 
+	if (udma_sim_scheduled()) {
+		udma_sim_sleep_ns(us * 1000);
+		return;
+	}
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
 }
@@ -88,6 +97,10 @@ void udma_spin_ns(uint64_t ns)
 {
 	uint64_t end = udma_clock_ns() + ns;
 
+	if (udma_sim_scheduled()) {	/* a busy wait takes the CPU: so does this */
+		udma_sim_sleep_ns(ns);
+		return;
+	}
 	while (udma_clock_ns() < end)
 		;
 }
@@ -102,17 +115,19 @@ void udma_waitq_init(struct udma_waitq *q)
 
 void udma_waitq_lock(struct udma_waitq *q)
 {
-	pthread_mutex_lock(&q->lock);
+	udma_mutex_lock(&q->lock);
 }
 
 void udma_waitq_unlock(struct udma_waitq *q)
 {
-	pthread_mutex_unlock(&q->lock);
+	udma_mutex_unlock(&q->lock);
 }
 
 void udma_waitq_wake(struct udma_waitq *q)
 {
 	pthread_cond_broadcast(&q->cond);
+	if (udma_sim())
+		udma_sim_wake(&q->cond);
 }
 
 bool udma_waitq_wait(struct udma_waitq *q, uint64_t deadline_ns)
@@ -120,6 +135,9 @@ bool udma_waitq_wait(struct udma_waitq *q, uint64_t deadline_ns)
 	struct timespec ts;
 	uint64_t now;
 
+	if (udma_sim_scheduled())
+		return udma_sim_cond_wait(&q->cond, &q->lock, deadline_ns) ||
+		       udma_clock_ns() < deadline_ns;
 	if (deadline_ns == UINT64_MAX) {
 		pthread_cond_wait(&q->cond, &q->lock);
 		return true;
@@ -245,10 +263,10 @@ static struct devres *devres_last;
 
 static void devres_push(struct devres *dr)
 {
-	pthread_mutex_lock(&devres_lock);
+	udma_mutex_lock(&devres_lock);
 	dr->prev = devres_last;
 	devres_last = dr;
-	pthread_mutex_unlock(&devres_lock);
+	udma_mutex_unlock(&devres_lock);
 }
 
 void *udma_devres_alloc(struct device *dev, size_t size, bool zero)
@@ -272,7 +290,7 @@ static struct devres *devres_take(struct device *dev, const void *data)
 {
 	struct devres **link, *dr = NULL;
 
-	pthread_mutex_lock(&devres_lock);
+	udma_mutex_lock(&devres_lock);
 	for (link = &devres_last; *link; link = &(*link)->prev) {
 		if ((*link)->dev == dev && (*link)->data == data) {
 			dr = *link;
@@ -280,7 +298,7 @@ static struct devres *devres_take(struct device *dev, const void *data)
 			break;
 		}
 	}
-	pthread_mutex_unlock(&devres_lock);
+	udma_mutex_unlock(&devres_lock);
 	return dr;
 }
 
@@ -318,7 +336,7 @@ void udma_devres_release_all(struct device *dev)
 		struct devres **link, *dr = NULL;
 
 		/* one at a time: an action may add or free others */
-		pthread_mutex_lock(&devres_lock);
+		udma_mutex_lock(&devres_lock);
 		for (link = &devres_last; *link; link = &(*link)->prev) {
 			if (!dev || (*link)->dev == dev) {
 				dr = *link;
@@ -326,7 +344,7 @@ void udma_devres_release_all(struct device *dev)
 				break;
 			}
 		}
-		pthread_mutex_unlock(&devres_lock);
+		udma_mutex_unlock(&devres_lock);
 		if (!dr)
 			return;
 		if (dr->action)

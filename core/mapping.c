@@ -41,6 +41,8 @@ void dma_unmap_single(struct device *dev, dma_addr_t addr, size_t size,
 	}
 	if (ops && ops->unmap)
 		ops->unmap(dev, addr, size, dir);
+	if (udma_sim())	/* the soft controller's addresses are the host's */
+		udma_sim_note_release((const void *)(uintptr_t)addr, size, "dma_unmap_single");
 }
 
 int dma_map_sg(struct device *dev, struct scatterlist *sgl, int nents,
@@ -283,5 +285,7 @@ void dma_free_coherent(struct device *dev, size_t size, void *cpu_addr, dma_addr
 		return;
 	if (ops && ops->unmap)
 		ops->unmap(dev, dma_handle, size, DMA_BIDIRECTIONAL);
+	if (udma_sim())
+		udma_sim_note_release(cpu_addr, size, "dma_free_coherent");
 	free(cpu_addr);
 }

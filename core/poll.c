@@ -124,9 +124,22 @@ void udma_park_destroy(struct udma_park *p)
 	pthread_mutex_destroy(&p->lock);
 }
 
+/* Sim mode: no polling (simulated time would not move), no futex: the
+ * scheduler runs someone else until udma_park_wake. */
+static void sim_park_wait(struct udma_park *p, bool (*ready)(void *arg), void *arg)
+{
+	udma_sim_point("park");
+	while (!ready(arg))
+		udma_sim_block(p, UINT64_MAX, "park");
+}
+
 void udma_park_wait(struct udma_park *p, bool (*ready)(void *arg), void *arg,
 		    uint64_t spin_ns)
 {
+	if (udma_sim() && udma_sim_scheduled()) {
+		sim_park_wait(p, ready, arg);
+		return;
+	}
 	if (ready(arg))
 		return;
 	/*
@@ -190,6 +203,8 @@ bool udma_park_wake(struct udma_park *p)
 	 * second one on every kick. It pairs with the smp_mb__after_atomic()
 	 * in udma_park_wait.
 	 */
+	if (udma_sim())
+		udma_sim_wake(p);
 	if (READ_ONCE(p->waiters) == 0)
 		return false;
 	wake_all(p);

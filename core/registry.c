@@ -104,7 +104,7 @@ int dma_async_device_register(struct dma_device *device)
 	udma_summary_arm();	/* UDMA_SUMMARY, before any device can unregister */
 	udma_trace_arm();	/* UDMA_TRACE */
 	udma_telemetry_arm();	/* UDMA_TELEMETRY */
-	pthread_mutex_lock(&dma_list_mutex);
+	udma_mutex_lock(&dma_list_mutex);
 	device->dev_id = free_dev_id();
 	list_for_each_entry(chan, &device->channels, struct dma_chan, device_node) {
 		chan->device = device;
@@ -128,7 +128,7 @@ int dma_async_device_register(struct dma_device *device)
 	 * smp_load_acquire of udma.registered in udma_chan_check_slow and
 	 * udma_chan_get_stats (stats.c) */
 	smp_store_release(&device->udma.registered, 1);
-	pthread_mutex_unlock(&dma_list_mutex);
+	udma_mutex_unlock(&dma_list_mutex);
 	udma_fork_watch();	/* its controller's threads will not be in a child */
 	return 0;
 }
@@ -137,10 +137,10 @@ void udma_devices_walk(void (*fn)(struct dma_device *device, void *arg), void *a
 {
 	struct dma_device *d;
 
-	pthread_mutex_lock(&dma_list_mutex);
+	udma_mutex_lock(&dma_list_mutex);
 	list_for_each_entry(d, &dma_device_list, struct dma_device, global_node)
 		fn(d, arg);
-	pthread_mutex_unlock(&dma_list_mutex);
+	udma_mutex_unlock(&dma_list_mutex);
 }
 
 bool dma_device_busy(struct dma_device *device)
@@ -148,10 +148,10 @@ bool dma_device_busy(struct dma_device *device)
 	struct dma_chan *chan;
 	bool busy = false;
 
-	pthread_mutex_lock(&dma_list_mutex);
+	udma_mutex_lock(&dma_list_mutex);
 	list_for_each_entry(chan, &device->channels, struct dma_chan, device_node)
 		busy |= chan_holders(chan) != 0;
-	pthread_mutex_unlock(&dma_list_mutex);
+	udma_mutex_unlock(&dma_list_mutex);
 	return busy;
 }
 
@@ -177,14 +177,14 @@ static void chan_put(struct dma_chan *chan)
 	 * pairs with chan_flags' acquire (internal.h) */
 	smp_store_release(&chan->udma.flags, 0);
 
-	pthread_mutex_lock(&dma_list_mutex);
+	udma_mutex_lock(&dma_list_mutex);
 	chan->slave = NULL;
 	chan->name = NULL;
 	device->privatecnt--;
 	/* release: the whole release before the channel reads free; pairs
 	 * with chan_holders' acquire */
 	smp_store_release(&chan->client_count, 0);
-	pthread_mutex_unlock(&dma_list_mutex);
+	udma_mutex_unlock(&dma_list_mutex);
 }
 
 static bool chan_claim_release(struct dma_chan *chan)
@@ -232,13 +232,13 @@ void dma_async_device_unregister(struct dma_device *device)
 			}
 		}
 	}
-	pthread_mutex_lock(&dma_list_mutex);
+	udma_mutex_lock(&dma_list_mutex);
 	udma_summary_retire(device);	/* for UDMA_SUMMARY at exit, as it is now */
 	list_del(&device->global_node);
 	/* release: the channels marked GONE above first; pairs with the
 	 * smp_load_acquire()s of udma.registered (stats.c, below) */
 	smp_store_release(&device->udma.registered, 0);
-	pthread_mutex_unlock(&dma_list_mutex);
+	udma_mutex_unlock(&dma_list_mutex);
 	udma_telemetry_retire(device);	/* its channels' histograms, for reuse */
 	if (device->device_release)
 		device->device_release(device);
@@ -284,7 +284,7 @@ struct dma_chan *__dma_request_channel(const dma_cap_mask_t *mask,
 		udma_diag("dma_request_channel", "mask is NULL");
 		return NULL;
 	}
-	pthread_mutex_lock(&dma_list_mutex);
+	udma_mutex_lock(&dma_list_mutex);
 	udma_diag_once_begin();	/* a filter refusing every channel: one line */
 	list_for_each_entry(device, &dma_device_list, struct dma_device, global_node) {
 		if (!__dma_cap_subset(mask, &device->cap_mask))
@@ -302,7 +302,7 @@ struct dma_chan *__dma_request_channel(const dma_cap_mask_t *mask,
 	}
 out:
 	udma_diag_once_end();
-	pthread_mutex_unlock(&dma_list_mutex);
+	udma_mutex_unlock(&dma_list_mutex);
 	return found;
 }
 
@@ -352,9 +352,9 @@ struct dma_chan *dma_get_slave_channel(struct dma_chan *chan)
 			  PTR_ERR(chan));
 		return NULL;
 	}
-	pthread_mutex_lock(&dma_list_mutex);
+	udma_mutex_lock(&dma_list_mutex);
 	if (!chan->device || !device_listed(chan->device)) {
-		pthread_mutex_unlock(&dma_list_mutex);
+		udma_mutex_unlock(&dma_list_mutex);
 		udma_diag(__func__, "chan is not a channel of a registered device");
 		return NULL;
 	}
@@ -362,7 +362,7 @@ struct dma_chan *dma_get_slave_channel(struct dma_chan *chan)
 	 * in the kernel, which is an answer, not a misuse */
 	if (chan_holders(chan) == 0 && chan_get_for(chan, __func__) == 0)
 		found = chan;
-	pthread_mutex_unlock(&dma_list_mutex);
+	udma_mutex_unlock(&dma_list_mutex);
 	return found;
 }
 
@@ -376,14 +376,14 @@ struct dma_chan *dma_get_any_slave_channel(struct dma_device *device)
 		udma_diag(__func__, device ? "device is an error pointer" : "device is NULL");
 		return NULL;
 	}
-	pthread_mutex_lock(&dma_list_mutex);
+	udma_mutex_lock(&dma_list_mutex);
 	if (!device_listed(device)) {
-		pthread_mutex_unlock(&dma_list_mutex);
+		udma_mutex_unlock(&dma_list_mutex);
 		udma_diag(__func__, "device %s is not registered", dev_name(device->dev));
 		return NULL;
 	}
 	if (!dma_has_cap(DMA_SLAVE, device->cap_mask)) {
-		pthread_mutex_unlock(&dma_list_mutex);
+		udma_mutex_unlock(&dma_list_mutex);
 		udma_diag(__func__, "device %s has no DMA_SLAVE capability", dev_name(device->dev));
 		return NULL;
 	}
@@ -393,7 +393,7 @@ struct dma_chan *dma_get_any_slave_channel(struct dma_device *device)
 			break;
 		}
 	}
-	pthread_mutex_unlock(&dma_list_mutex);
+	udma_mutex_unlock(&dma_list_mutex);
 	return found;
 }
 
@@ -426,7 +426,7 @@ struct dma_chan *dma_request_chan(struct device *dev, const char *name)
 		udma_diag(__func__, "name is NULL");
 		return ERR_PTR(-EINVAL);
 	}
-	pthread_mutex_lock(&dma_list_mutex);
+	udma_mutex_lock(&dma_list_mutex);
 	udma_diag_once_begin();
 	list_for_each_entry(device, &dma_device_list, struct dma_device, global_node) {
 		const struct dma_slave_map *map;
@@ -454,7 +454,7 @@ struct dma_chan *dma_request_chan(struct device *dev, const char *name)
 	}
 out:
 	udma_diag_once_end();
-	pthread_mutex_unlock(&dma_list_mutex);
+	udma_mutex_unlock(&dma_list_mutex);
 	if (found)
 		return found;
 	udma_diag(__func__, mapped ? "%s: no free channel for \"%s\""

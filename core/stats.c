@@ -103,11 +103,11 @@ void udma_stats_terminated(struct dma_chan *chan)
 {
 	struct snap s;
 
-	pthread_mutex_lock(&stats_lock);
+	udma_mutex_lock(&stats_lock);
 	snapshot(chan, &s);
 	chan->udma.terminated += s.in_flight;
 	chan->udma.stats_floor = s.submitted;
-	pthread_mutex_unlock(&stats_lock);
+	udma_mutex_unlock(&stats_lock);
 }
 
 void udma_stats_reset(struct dma_chan *chan)
@@ -115,7 +115,7 @@ void udma_stats_reset(struct dma_chan *chan)
 	dma_cookie_t cookie = READ_ONCE(chan->cookie);
 
 	/* relaxed: at registration, before any client has the channel */
-	pthread_mutex_lock(&stats_lock);
+	udma_mutex_lock(&stats_lock);
 	WRITE_ONCE(chan->udma_submitted, 0);
 	WRITE_ONCE(chan->udma_bytes, 0);
 	for (int i = 0; i < 4; i++)
@@ -125,7 +125,7 @@ void udma_stats_reset(struct dma_chan *chan)
 	WRITE_ONCE(chan->udma.cookie_origin, (uint64_t)0 - (uint64_t)(uint32_t)cookie);
 	chan->udma.terminated = 0;
 	chan->udma.stats_floor = 0;
-	pthread_mutex_unlock(&stats_lock);
+	udma_mutex_unlock(&stats_lock);
 }
 
 static void fill(const struct dma_chan *chan, struct udma_chan_stats *st)
@@ -133,9 +133,9 @@ static void fill(const struct dma_chan *chan, struct udma_chan_stats *st)
 	struct snap s;
 	uint64_t others;
 
-	pthread_mutex_lock(&stats_lock);
+	udma_mutex_lock(&stats_lock);
 	snapshot(chan, &s);
-	pthread_mutex_unlock(&stats_lock);
+	udma_mutex_unlock(&stats_lock);
 	others = s.kinds[0] + s.kinds[1] + s.kinds[2] + s.kinds[3];
 	/* acquire: pairs with registry.c's smp_store_release()s of client_count */
 	st->in_use = smp_load_acquire(&chan->client_count) != 0;
@@ -276,7 +276,7 @@ static void print(FILE *f, bool with_retired)
 		udma_diag("udma_dmaengine_summary", "out of memory");
 		return;
 	}
-	pthread_mutex_lock(&retired_lock);
+	udma_mutex_lock(&retired_lock);
 	if (with_retired && retired.devices) {
 		fflush(retired.kernel);
 		fflush(retired.counters);
@@ -284,7 +284,7 @@ static void print(FILE *f, bool with_retired)
 		fwrite(retired.counters_buf, 1, retired.counters_len, s.counters);
 		s.devices = retired.devices;
 	}
-	pthread_mutex_unlock(&retired_lock);
+	udma_mutex_unlock(&retired_lock);
 	udma_devices_walk(summary_add, &s);
 	summary_close(&s);
 	if (s.kernel_buf && s.counters_buf) {
@@ -351,7 +351,7 @@ void udma_summary_retire(struct dma_device *device)
 {
 	if (!summary_to)	/* set before any device could unregister */
 		return;
-	pthread_mutex_lock(&retired_lock);
+	udma_mutex_lock(&retired_lock);
 	if (!retired_open) {
 		retired_open = summary_open(&retired);
 		if (!retired_open)
@@ -359,7 +359,7 @@ void udma_summary_retire(struct dma_device *device)
 	}
 	if (retired_open)
 		summary_add(device, &retired);
-	pthread_mutex_unlock(&retired_lock);
+	udma_mutex_unlock(&retired_lock);
 }
 
 int udma_observing;

@@ -73,8 +73,8 @@ enum dma_status dma_sync_wait(struct dma_chan *chan, dma_cookie_t cookie)
 				udma_chan_diag(chan, __func__, "cookie %d: not complete after 5000 ms", cookie);
 				return DMA_ERROR;
 			}
-			if (now - start > spin_ns)
-				sched_yield();
+			if (now - start > spin_ns || udma_sim())
+				udma_yield();
 		}
 		cpu_relax();
 	}

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <stdio.h>
+
 #include <udmaengine/tasklet.h>
 #include "internal.h"
 #include <udma/poll.h>
@@ -74,7 +76,7 @@ static int bound_cpu(int i)
  */
 static void wake_one(void)
 {
-	int first = 0, cpu = bound_cpu(0) >= 0 ? sched_getcpu() : -1;
+	int first = 0, cpu = bound_cpu(0) >= 0 && !udma_sim() ? sched_getcpu() : -1;
 
 	for (int i = 0; cpu >= 0 && i < pool.nthreads; i++)
 		if (bound_cpu(i) == cpu)
@@ -89,7 +91,7 @@ static void wake_one(void)
 
 static void enqueue(struct tasklet_struct *t)
 {
-	pthread_mutex_lock(&pool.lock);
+	udma_mutex_lock(&pool.lock);
 	t->next = NULL;
 	if (pool.tail)
 		pool.tail->next = t;
@@ -102,7 +104,7 @@ static void enqueue(struct tasklet_struct *t)
 	 * waiters++; the unlock between is only a release. */
 	atomic_inc(&pool.queued);
 	smp_mb__after_atomic();
-	pthread_mutex_unlock(&pool.lock);
+	udma_mutex_unlock(&pool.lock);
 	wake_one();
 }
 
@@ -111,7 +113,7 @@ bool udma_tasklet_took_cpu(void)
 	bool woke = woke_pool;
 
 	woke_pool = false;
-	return woke && udma_cpus_scarce();
+	return woke && udma_cpus_scarce() && !udma_sim();
 }
 
 static struct tasklet_struct *dequeue(void)
@@ -121,7 +123,7 @@ static struct tasklet_struct *dequeue(void)
 	/* relaxed: a hint; the queue itself is read under pool.lock */
 	if (atomic_read(&pool.queued) == 0)
 		return NULL;
-	pthread_mutex_lock(&pool.lock);
+	udma_mutex_lock(&pool.lock);
 	t = pool.head;
 	if (t) {
 		pool.head = t->next;
@@ -129,7 +131,7 @@ static struct tasklet_struct *dequeue(void)
 			pool.tail = NULL;
 		atomic_dec(&pool.queued);
 	}
-	pthread_mutex_unlock(&pool.lock);
+	udma_mutex_unlock(&pool.lock);
 	return t;
 }
 
@@ -164,7 +166,7 @@ static void run_one(struct tasklet_struct *t)
 		 * Release: pairs with tasklet_state's acquire in tasklet_disable. */
 		udma_fetch_and_release(&t->state, ~TASKLET_STATE_RUN);
 		enqueue(t);
-		sched_yield();	/* don't spin on it */
+		udma_yield();	/* don't spin on it */
 		return;
 	}
 	/* Acquire: pairs with the release in tasklet_schedule's fully ordered
@@ -244,8 +246,10 @@ static void pool_start(void)
 		n = 4;
 	if (n > POOL_MAX)
 		n = POOL_MAX;
+	if (udma_sim() && !s)
+		n = 2;	/* the same pool on every machine: the same schedules */
 	/* A small machine: a thread per CPU this process may use, bound to it. */
-	if (!s && udma_cpus_scarce() && !sched_getaffinity(0, sizeof(allowed), &allowed)) {
+	if (!s && !udma_sim() && udma_cpus_scarce() && !sched_getaffinity(0, sizeof(allowed), &allowed)) {
 		for (int c = 0; c < CPU_SETSIZE && ncpus < POOL_MAX; c++)
 			if (CPU_ISSET(c, &allowed))
 				cpus[ncpus++] = c;
@@ -269,19 +273,21 @@ static void pool_start(void)
 	for (long i = 0; i < n; i++) {
 		pthread_t tid;
 		int err = -1;
+		char name[16];
 
+		snprintf(name, sizeof(name), "tasklet%ld", i);
 		if (ncpus) {	/* born bound, so it never runs elsewhere */
 			cpu_set_t one;
 
 			CPU_ZERO(&one);
 			CPU_SET(cpus[i], &one);
 			pthread_attr_setaffinity_np(&attr, sizeof(one), &one);
-			err = pthread_create(&tid, &attr, pool_thread, &pool.threads[i]);
+			err = udma_sim_thread_create(&tid, &attr, name, pool_thread, &pool.threads[i]);
 			pthread_attr_setaffinity_np(&attr, sizeof(allowed), &allowed);
 			if (err)	/* not bound: still a pool thread */
 				WRITE_ONCE(pool.threads[i].cpu, -1);
 		}
-		if (err && pthread_create(&tid, &attr, pool_thread, &pool.threads[i])) {
+		if (err && udma_sim_thread_create(&tid, &attr, name, pool_thread, &pool.threads[i])) {
 			if (i == 0)
 				abort();	/* no context to run any callback in */
 			break;
@@ -380,7 +386,7 @@ void tasklet_disable(struct tasklet_struct *t)
 	/* As in the kernel: wait for a run in progress to end. */
 	if (running_here != t) {
 		while (tasklet_state(kw.t) & TASKLET_STATE_RUN)
-			sched_yield();
+			udma_yield();
 	}
 }
 

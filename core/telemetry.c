@@ -107,14 +107,14 @@ static struct lat_hist *hist_install(struct dma_chan *chan)
 	struct lat_hist *h;
 	void *cur = NULL;
 
-	pthread_mutex_lock(&hist_lock);
+	udma_mutex_lock(&hist_lock);
 	h = hist_free;
 	if (h) {
 		hist_free = h->free_next;
 	} else {
 		h = malloc(sizeof(*h));
 		if (!h) {
-			pthread_mutex_unlock(&hist_lock);
+			udma_mutex_unlock(&hist_lock);
 			return NULL;
 		}
 		h->all_next = hist_all;
@@ -138,7 +138,7 @@ static struct lat_hist *hist_install(struct dma_chan *chan)
 		hist_free = h;
 		h = cur;
 	}
-	pthread_mutex_unlock(&hist_lock);
+	udma_mutex_unlock(&hist_lock);
 	return h;
 }
 
@@ -152,10 +152,10 @@ void udma_telemetry_retire(struct dma_device *device)
 		struct lat_hist *h = xchg(&chan->udma.telemetry, NULL);
 
 		if (h) {
-			pthread_mutex_lock(&hist_lock);
+			udma_mutex_lock(&hist_lock);
 			h->free_next = hist_free;
 			hist_free = h;
-			pthread_mutex_unlock(&hist_lock);
+			udma_mutex_unlock(&hist_lock);
 		}
 	}
 }
@@ -931,14 +931,14 @@ static int clear_stale(const struct sockaddr_un *addr)
 
 static void at_exit(void)
 {
-	pthread_mutex_lock(&server_lock);
+	udma_mutex_lock(&server_lock);
 	/* the process is ending: the socket goes, the thread ends with it */
 	if (srv.running && srv.pid == getpid()) {
 		WRITE_ONCE(udma_telemetry_active, 0);
 		udma_observe(UDMA_OBSERVE_TELEMETRY, false);
 		unlink(srv.path);
 	}
-	pthread_mutex_unlock(&server_lock);
+	udma_mutex_unlock(&server_lock);
 }
 
 static void register_at_exit(void)
@@ -963,7 +963,7 @@ int udma_telemetry_start(const char *path)
 
 	if (udma_forked_child(__func__))
 		return -ENODEV;
-	pthread_mutex_lock(&server_lock);
+	udma_mutex_lock(&server_lock);
 	if (srv.running && srv.pid != getpid()) {
 		/* a child of fork(): the parent's thread is not here, its socket is
 		 * the parent's */
@@ -974,26 +974,26 @@ int udma_telemetry_start(const char *path)
 	}
 	if (srv.running) {
 		udma_diag(__func__, "telemetry is running already, on %s", srv.path);
-		pthread_mutex_unlock(&server_lock);
+		udma_mutex_unlock(&server_lock);
 		return -EBUSY;
 	}
 	if (!path) {
 		err = default_path(addr.sun_path, sizeof(addr.sun_path));
 		if (err) {
-			pthread_mutex_unlock(&server_lock);
+			udma_mutex_unlock(&server_lock);
 			return err;
 		}
 	} else if (!path[0] || strlen(path) >= sizeof(addr.sun_path)) {
 		udma_diag(__func__, "path \"%.40s%s\" is empty or over %zu bytes", path,
 			  strlen(path) > 40 ? "..." : "", sizeof(addr.sun_path) - 1);
-		pthread_mutex_unlock(&server_lock);
+		udma_mutex_unlock(&server_lock);
 		return path[0] ? -ENAMETOOLONG : -EINVAL;
 	} else {
 		strcpy(addr.sun_path, path);
 	}
 	err = clear_stale(&addr);
 	if (err) {
-		pthread_mutex_unlock(&server_lock);
+		udma_mutex_unlock(&server_lock);
 		return err;
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -1043,15 +1043,15 @@ int udma_telemetry_start(const char *path)
 	srv.running = true;
 	pthread_once(&exit_once, register_at_exit);
 out:
-	pthread_mutex_unlock(&server_lock);
+	udma_mutex_unlock(&server_lock);
 	return err;
 }
 
 void udma_telemetry_stop(void)
 {
-	pthread_mutex_lock(&server_lock);
+	udma_mutex_lock(&server_lock);
 	if (!srv.running) {
-		pthread_mutex_unlock(&server_lock);
+		udma_mutex_unlock(&server_lock);
 		return;
 	}
 	WRITE_ONCE(udma_telemetry_active, 0);
@@ -1068,16 +1068,16 @@ void udma_telemetry_stop(void)
 	close(srv.wake[1]);
 	srv.lfd = srv.wake[0] = srv.wake[1] = -1;
 	srv.running = false;
-	pthread_mutex_unlock(&server_lock);
+	udma_mutex_unlock(&server_lock);
 }
 
 const char *udma_telemetry_path(void)
 {
 	const char *p;
 
-	pthread_mutex_lock(&server_lock);
+	udma_mutex_lock(&server_lock);
 	p = srv.running ? srv.path : NULL;
-	pthread_mutex_unlock(&server_lock);
+	udma_mutex_unlock(&server_lock);
 	return p;
 }
 

@@ -150,10 +150,10 @@ static __attribute__((noinline)) struct tbuf *attach(unsigned int gen)
 			return NULL;
 		b->tid = (int)syscall(SYS_gettid);
 		name_thread(b);
-		pthread_mutex_lock(&reg_lock);
+		udma_mutex_lock(&reg_lock);
 		b->next = bufs;
 		bufs = b;
-		pthread_mutex_unlock(&reg_lock);
+		udma_mutex_unlock(&reg_lock);
 		pthread_setspecific(buf_key, b);
 		me = b;
 	}
@@ -300,7 +300,7 @@ uint32_t udma_trace_fifo_id(const char *name)
 {
 	uint32_t id = 0;
 
-	pthread_mutex_lock(&reg_lock);
+	udma_mutex_lock(&reg_lock);
 	if (nfifo == fifo_cap) {
 		uint32_t cap = fifo_cap ? 2 * fifo_cap : 16;
 		void *p = realloc(fifo_names, cap * sizeof(*fifo_names));
@@ -314,7 +314,7 @@ uint32_t udma_trace_fifo_id(const char *name)
 		snprintf(fifo_names[nfifo], sizeof(fifo_names[0]), "%s", name);
 		id = ++nfifo;
 	}
-	pthread_mutex_unlock(&reg_lock);
+	udma_mutex_unlock(&reg_lock);
 	return id;
 }
 
@@ -360,9 +360,9 @@ int udma_trace_start(const char *path)
 		udma_diag(__func__, "path is %s", path ? "empty" : "NULL");
 		return -EINVAL;
 	}
-	pthread_mutex_lock(&ctl_lock);
+	udma_mutex_lock(&ctl_lock);
 	if (active) {
-		pthread_mutex_unlock(&ctl_lock);
+		udma_mutex_unlock(&ctl_lock);
 		udma_diag(__func__, "tracing already (udma_trace_stop first)");
 		return -EBUSY;
 	}
@@ -370,7 +370,7 @@ int udma_trace_start(const char *path)
 	if (!f) {
 		int err = errno;
 
-		pthread_mutex_unlock(&ctl_lock);
+		udma_mutex_unlock(&ctl_lock);
 		udma_diag(__func__, "%s: %s", path, strerror(err));
 		return -err;
 	}
@@ -399,7 +399,7 @@ int udma_trace_start(const char *path)
 	/* release, as cur_gen's: the hooks read it with READ_ONCE */
 	smp_store_release(&udma_tracing, 1);
 	udma_observe(UDMA_OBSERVE_TRACE, true);
-	pthread_mutex_unlock(&ctl_lock);
+	udma_mutex_unlock(&ctl_lock);
 	return 0;
 }
 
@@ -656,7 +656,7 @@ static int write_file(FILE *f, unsigned int gen)
 	if (t1 > tick0)
 		w.ns_per_tick = (double)(ns1 - ns0) / (double)(t1 - tick0);
 
-	pthread_mutex_lock(&reg_lock);
+	udma_mutex_lock(&reg_lock);
 	for (struct tbuf *b = bufs; b; b = b->next) {
 		/* acquire: pairs with attach's smp_store_release of gen */
 		if (smp_load_acquire(&b->gen) != gen)
@@ -693,7 +693,7 @@ static int write_file(FILE *f, unsigned int gen)
 		if (nfifo)
 			memcpy(w.fifos, fifo_names, nfifo * sizeof(*w.fifos));
 	}
-	pthread_mutex_unlock(&reg_lock);
+	udma_mutex_unlock(&reg_lock);
 
 	refs = malloc((total ? 2 * total : 1) * sizeof(*refs));	/* room for slices' flows */
 	if (!refs || !fifo_used || !w.fifos) {
@@ -777,7 +777,7 @@ static void free_orphans(void)
 {
 	struct tbuf **p, *b;
 
-	pthread_mutex_lock(&reg_lock);
+	udma_mutex_lock(&reg_lock);
 	for (p = &bufs; (b = *p);) {
 		/* acquire: pairs with buf_gone's smp_store_release */
 		if (!smp_load_acquire(&b->orphan)) {
@@ -791,16 +791,16 @@ static void free_orphans(void)
 		}
 		free(b);
 	}
-	pthread_mutex_unlock(&reg_lock);
+	udma_mutex_unlock(&reg_lock);
 }
 
 int udma_trace_stop(void)
 {
 	int ret = 0;
 
-	pthread_mutex_lock(&ctl_lock);
+	udma_mutex_lock(&ctl_lock);
 	if (!active) {
-		pthread_mutex_unlock(&ctl_lock);
+		udma_mutex_unlock(&ctl_lock);
 		return -EINVAL;
 	}
 	smp_store_release(&udma_tracing, 0);	/* as in udma_trace_start */
@@ -813,6 +813,6 @@ int udma_trace_stop(void)
 		free_orphans();
 	}
 	out = NULL;
-	pthread_mutex_unlock(&ctl_lock);
+	udma_mutex_unlock(&ctl_lock);
 	return ret;
 }

@@ -5,6 +5,10 @@
  *
  *   request a channel by capability -> prep -> set callback -> submit ->
  *   issue_pending -> callback in tasklet context -> verify -> release
+ *
+ * main waits for the callback on a udma_waitq, which also works in sim
+ * mode (UDMA_SIM_SEED=<n>: docs/simulation.md), where a pthread condition
+ * variable would stop the simulation.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -12,14 +16,14 @@
 #include <string.h>
 
 #include <udmaengine/dmaengine.h>
+#include <udmaengine/kbase.h>
 #include <udmaengine/soft.h>
 
 struct copy_job {
 	const char *what;
 	size_t len;
 	unsigned char *src, *dst;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
+	struct udma_waitq wait;	/* done is written and read under its lock */
 	int done;
 	pthread_t callback_thread;
 };
@@ -29,11 +33,11 @@ static void copy_done(void *param, const struct dmaengine_result *result)
 {
 	struct copy_job *job = param;
 
-	pthread_mutex_lock(&job->lock);
+	udma_waitq_lock(&job->wait);
 	job->done = result->result == DMA_TRANS_NOERROR ? 1 : -1;
 	job->callback_thread = pthread_self();
-	pthread_cond_signal(&job->cond);
-	pthread_mutex_unlock(&job->lock);
+	udma_waitq_wake(&job->wait);
+	udma_waitq_unlock(&job->wait);
 }
 
 static int run_job(struct dma_chan *chan, struct copy_job *job)
@@ -63,10 +67,10 @@ static int run_job(struct dma_chan *chan, struct copy_job *job)
 	       ? "in progress (queued)" : "?");
 	dma_async_issue_pending(chan);
 
-	pthread_mutex_lock(&job->lock);
+	udma_waitq_lock(&job->wait);
 	while (!job->done)
-		pthread_cond_wait(&job->cond, &job->lock);
-	pthread_mutex_unlock(&job->lock);
+		udma_waitq_wait(&job->wait, UINT64_MAX);
+	udma_waitq_unlock(&job->wait);
 
 	dma_unmap_single(chan->device->dev, src, job->len, DMA_TO_DEVICE);
 	dma_unmap_single(chan->device->dev, dst, job->len, DMA_FROM_DEVICE);
@@ -107,14 +111,11 @@ int main(void)
 
 		job.src = malloc(job.len);
 		job.dst = malloc(job.len);
-		pthread_mutex_init(&job.lock, NULL);
-		pthread_cond_init(&job.cond, NULL);
+		udma_waitq_init(&job.wait);
 		if (!job.src || !job.dst || run_job(chan, &job))
 			failures++;
 		free(job.src);
 		free(job.dst);
-		pthread_cond_destroy(&job.cond);
-		pthread_mutex_destroy(&job.lock);
 	}
 
 	dma_release_channel(chan);

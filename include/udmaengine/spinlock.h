@@ -6,10 +6,13 @@
  * In user space a holder can be preempted, so a waiter that spins a while
  * without getting it gives its CPU away (sched_yield) instead of burning
  * the time slice the holder needs. The _irqsave forms exist so kernel
- * drivers port as is.
+ * drivers port as is. In sim mode (<udmaengine/sim.h>) taking the lock is
+ * a point where the scheduler may switch threads.
  */
 #ifndef UDMAENGINE_SPINLOCK_H
 #define UDMAENGINE_SPINLOCK_H
+
+#include <udmaengine/sim.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,13 +30,17 @@ void spin_lock_slow(spinlock_t *lock);
 
 static inline void spin_lock(spinlock_t *lock)
 {
-	if (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
+	if (__builtin_expect(udma_sim_on, 0))
+		udma_sim_spin_lock(&lock->locked);
+	else if (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
 		spin_lock_slow(lock);
 }
 
 static inline void spin_unlock(spinlock_t *lock)
 {
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+	if (__builtin_expect(udma_sim_on, 0))
+		udma_sim_spin_unlock(&lock->locked);
 }
 
 #define spin_lock_irqsave(lock, flags)	do { (void)(flags); spin_lock(lock); } while (0)

@@ -93,11 +93,11 @@ static void kick(struct udma_fifo *f)
 {
 	struct soft_chan *sc;
 
-	pthread_mutex_lock(&f->lock);
+	udma_mutex_lock(&f->lock);
 	sc = f->attached;
 	if (sc)
 		udma_engine_kick(&sc->eng);	/* takes at most the engine's park lock */
-	pthread_mutex_unlock(&f->lock);
+	udma_mutex_unlock(&f->lock);
 }
 
 /* ---- the device side, running at f->rate ---- */
@@ -130,7 +130,7 @@ static void *rate_thread(void *arg)
 	if (catch_up < f->width)
 		catch_up = f->width;
 
-	pthread_mutex_lock(&f->lock);
+	udma_mutex_lock(&f->lock);
 	while (!f->stop && buf) {
 		uint64_t now = udma_now_ns();
 		/* bytes due since start, so rounding never drifts; whole words only */
@@ -158,17 +158,17 @@ static void *rate_thread(void *arg)
 				fifo_trace(f, UT_UNDERRUN, due - n);
 			f->stats.bytes += n;
 			if (n) {
-				pthread_mutex_unlock(&f->lock);
+				udma_mutex_unlock(&f->lock);
 				f->sink(f->arg, buf, n);
 				kick(f);
-				pthread_mutex_lock(&f->lock);
+				udma_mutex_lock(&f->lock);
 			}
 		} else if (due) {
 			size_t in;
 
-			pthread_mutex_unlock(&f->lock);
+			udma_mutex_unlock(&f->lock);
 			n = f->source(f->arg, buf, due);
-			pthread_mutex_lock(&f->lock);
+			udma_mutex_lock(&f->lock);
 			if (n > due)
 				n = due;
 			/* only bytes the source sent to a full FIFO are overruns */
@@ -178,18 +178,20 @@ static void *rate_thread(void *arg)
 				fifo_trace(f, UT_OVERRUN, n - in);
 			f->stats.bytes += in;
 			if (in) {
-				pthread_mutex_unlock(&f->lock);
+				udma_mutex_unlock(&f->lock);
 				kick(f);
-				pthread_mutex_lock(&f->lock);
+				udma_mutex_lock(&f->lock);
 			}
 		}
 		now += period;
 		ts.tv_sec = (time_t)(now / 1000000000u);
 		ts.tv_nsec = (long)(now % 1000000000u);
-		if (!f->stop)
+		if (!f->stop && udma_sim_scheduled())
+			udma_sim_cond_wait(&f->tick, &f->lock, now);
+		else if (!f->stop)
 			pthread_cond_timedwait(&f->tick, &f->lock, &ts);
 	}
-	pthread_mutex_unlock(&f->lock);
+	udma_mutex_unlock(&f->lock);
 	free(buf);
 	return NULL;
 }
@@ -248,7 +250,7 @@ struct udma_fifo *udma_fifo_create(const struct udma_fifo_config *cfg)
 	pthread_cond_init(&f->tick, &ca);
 	pthread_condattr_destroy(&ca);
 	if (f->rate) {
-		if (pthread_create(&f->thread, NULL, rate_thread, f)) {
+		if (udma_sim_thread_create(&f->thread, NULL, f->name, rate_thread, f)) {
 			udma_diag(__func__, "%s: cannot start the device thread", f->name);
 			pthread_cond_destroy(&f->tick);
 			pthread_mutex_destroy(&f->lock);
@@ -258,7 +260,7 @@ struct udma_fifo *udma_fifo_create(const struct udma_fifo_config *cfg)
 		}
 		f->has_thread = true;
 	}
-	pthread_mutex_lock(&fifo_list_lock);
+	udma_mutex_lock(&fifo_list_lock);
 	list_add_tail(&f->node, &fifo_list);
 	/* Relaxed: no store-then-load pattern meets them. They come before
 	 * @f is returned, and whatever carries its address to a caller orders
@@ -268,7 +270,7 @@ struct udma_fifo *udma_fifo_create(const struct udma_fifo_config *cfg)
 		WRITE_ONCE(soft_regs_lo, (uintptr_t)&f->reg);
 	if ((uintptr_t)(&f->reg + 1) > soft_regs_hi)
 		WRITE_ONCE(soft_regs_hi, (uintptr_t)(&f->reg + 1));
-	pthread_mutex_unlock(&fifo_list_lock);
+	udma_mutex_unlock(&fifo_list_lock);
 	return f;
 }
 
@@ -291,17 +293,17 @@ void udma_fifo_destroy(struct udma_fifo *fifo)
 		return;
 	}
 	if (fifo->has_thread) {
-		pthread_mutex_lock(&fifo->lock);
+		udma_mutex_lock(&fifo->lock);
 		fifo->stop = true;
-		pthread_cond_signal(&fifo->tick);
-		pthread_mutex_unlock(&fifo->lock);
-		pthread_join(fifo->thread, NULL);
+		udma_cond_signal(&fifo->tick);
+		udma_mutex_unlock(&fifo->lock);
+		udma_thread_join(fifo->thread, NULL);
 		fifo->has_thread = false;
 	}
-	pthread_mutex_lock(&fifo_list_lock);
+	udma_mutex_lock(&fifo_list_lock);
 	list_del(&fifo->node);
 	refs = --fifo->refs;
-	pthread_mutex_unlock(&fifo_list_lock);
+	udma_mutex_unlock(&fifo_list_lock);
 	if (refs)
 		udma_diag(__func__, "%s: still in use (a channel's slave config or a descriptor); "
 			  "freed when the last lets go of it", fifo->name);
@@ -328,7 +330,7 @@ size_t udma_fifo_push(struct udma_fifo *fifo, const void *buf, size_t len)
 		udma_diag(__func__, fifo && !IS_ERR(fifo) ? "buf is NULL" : "fifo is NULL or an error pointer");
 		return 0;
 	}
-	pthread_mutex_lock(&fifo->lock);
+	udma_mutex_lock(&fifo->lock);
 	in = ring_put(fifo, buf, len);
 	fifo->stats.overruns += len - in;
 	if (udma_trace_on() && len > in)
@@ -336,7 +338,7 @@ size_t udma_fifo_push(struct udma_fifo *fifo, const void *buf, size_t len)
 	fifo->stats.bytes += in;
 	if (in && fifo->dir == DMA_MEM_TO_DEV)
 		fifo->started = true;
-	pthread_mutex_unlock(&fifo->lock);
+	udma_mutex_unlock(&fifo->lock);
 	if (in)
 		kick(fifo);
 	return in;
@@ -352,11 +354,11 @@ size_t udma_fifo_pop(struct udma_fifo *fifo, void *buf, size_t len)
 		udma_diag(__func__, fifo && !IS_ERR(fifo) ? "buf is NULL" : "fifo is NULL or an error pointer");
 		return 0;
 	}
-	pthread_mutex_lock(&fifo->lock);
+	udma_mutex_lock(&fifo->lock);
 	out = ring_get(fifo, buf, len);
 	if (fifo->dir == DMA_MEM_TO_DEV)	/* RX: a CPU reading leftovers, not the device */
 		fifo->stats.bytes += out;
-	pthread_mutex_unlock(&fifo->lock);
+	udma_mutex_unlock(&fifo->lock);
 	if (out)
 		kick(fifo);
 	return out;
@@ -368,19 +370,19 @@ void soft_fifo_walk(void (*fn)(const struct udma_fifo_info *info, void *arg), vo
 	struct udma_fifo *f;
 	struct udma_fifo_info info;
 
-	pthread_mutex_lock(&fifo_list_lock);
+	udma_mutex_lock(&fifo_list_lock);
 	list_for_each_entry(f, &fifo_list, struct udma_fifo, node) {
 		memcpy(info.name, f->name, sizeof(info.name));
 		info.dir = f->dir;
 		info.depth = f->depth;
 		info.width = f->width;
 		info.rate = f->rate;
-		pthread_mutex_lock(&f->lock);
+		udma_mutex_lock(&f->lock);
 		info.st = f->stats;
-		pthread_mutex_unlock(&f->lock);
+		udma_mutex_unlock(&f->lock);
 		fn(&info, arg);
 	}
-	pthread_mutex_unlock(&fifo_list_lock);
+	udma_mutex_unlock(&fifo_list_lock);
 }
 
 void udma_fifo_stats(const struct udma_fifo *fifo, struct udma_fifo_stats *st)
@@ -391,9 +393,9 @@ void udma_fifo_stats(const struct udma_fifo *fifo, struct udma_fifo_stats *st)
 		udma_diag(__func__, st ? "fifo is NULL or an error pointer" : "st is NULL");
 		return;
 	}
-	pthread_mutex_lock(&f->lock);
+	udma_mutex_lock(&f->lock);
 	*st = f->stats;
-	pthread_mutex_unlock(&f->lock);
+	udma_mutex_unlock(&f->lock);
 }
 
 /* ---- the controller's side ---- */
@@ -402,7 +404,7 @@ struct udma_fifo *soft_fifo_get(dma_addr_t reg)
 {
 	struct udma_fifo *f, *found = NULL;
 
-	pthread_mutex_lock(&fifo_list_lock);
+	udma_mutex_lock(&fifo_list_lock);
 	list_for_each_entry(f, &fifo_list, struct udma_fifo, node) {
 		if ((dma_addr_t)(uintptr_t)&f->reg == reg) {
 			f->refs++;
@@ -410,7 +412,7 @@ struct udma_fifo *soft_fifo_get(dma_addr_t reg)
 			break;
 		}
 	}
-	pthread_mutex_unlock(&fifo_list_lock);
+	udma_mutex_unlock(&fifo_list_lock);
 	return found;
 }
 
@@ -421,7 +423,7 @@ const char *soft_fifo_overlap(dma_addr_t addr, size_t len)
 
 	if (!soft_fifo_may_touch(addr, len))
 		return NULL;
-	pthread_mutex_lock(&fifo_list_lock);
+	udma_mutex_lock(&fifo_list_lock);
 	list_for_each_entry(f, &fifo_list, struct udma_fifo, node) {
 		dma_addr_t reg = (dma_addr_t)(uintptr_t)&f->reg;
 
@@ -430,24 +432,24 @@ const char *soft_fifo_overlap(dma_addr_t addr, size_t len)
 			break;
 		}
 	}
-	pthread_mutex_unlock(&fifo_list_lock);
+	udma_mutex_unlock(&fifo_list_lock);
 	return name;
 }
 
 void soft_fifo_hold(struct udma_fifo *fifo)
 {
-	pthread_mutex_lock(&fifo_list_lock);
+	udma_mutex_lock(&fifo_list_lock);
 	fifo->refs++;
-	pthread_mutex_unlock(&fifo_list_lock);
+	udma_mutex_unlock(&fifo_list_lock);
 }
 
 void soft_fifo_put(struct udma_fifo *fifo)
 {
 	int refs;
 
-	pthread_mutex_lock(&fifo_list_lock);
+	udma_mutex_lock(&fifo_list_lock);
 	refs = --fifo->refs;
-	pthread_mutex_unlock(&fifo_list_lock);
+	udma_mutex_unlock(&fifo_list_lock);
 	if (refs == 0)
 		fifo_free(fifo);
 }
@@ -476,45 +478,45 @@ size_t soft_fifo_request(struct udma_fifo *fifo)
 {
 	size_t n;
 
-	pthread_mutex_lock(&fifo->lock);
+	udma_mutex_lock(&fifo->lock);
 	n = fifo->dir == DMA_MEM_TO_DEV ? fifo->depth - fifo->stats.level : fifo->stats.level;
-	pthread_mutex_unlock(&fifo->lock);
+	udma_mutex_unlock(&fifo->lock);
 	return n;
 }
 
 void soft_fifo_trace_request(struct udma_fifo *fifo, size_t len)
 {
-	pthread_mutex_lock(&fifo->lock);
+	udma_mutex_lock(&fifo->lock);
 	fifo_trace(fifo, UT_REQUEST, len);
-	pthread_mutex_unlock(&fifo->lock);
+	udma_mutex_unlock(&fifo->lock);
 }
 
 void soft_fifo_dma_write(struct udma_fifo *fifo, const void *src, size_t len)
 {
-	pthread_mutex_lock(&fifo->lock);
+	udma_mutex_lock(&fifo->lock);
 	ring_put(fifo, src, len);
 	fifo->started = true;
-	pthread_mutex_unlock(&fifo->lock);
+	udma_mutex_unlock(&fifo->lock);
 }
 
 void soft_fifo_dma_read(struct udma_fifo *fifo, void *dst, size_t len)
 {
-	pthread_mutex_lock(&fifo->lock);
+	udma_mutex_lock(&fifo->lock);
 	ring_get(fifo, dst, len);
-	pthread_mutex_unlock(&fifo->lock);
+	udma_mutex_unlock(&fifo->lock);
 }
 
 void soft_fifo_attach(struct udma_fifo *fifo, struct soft_chan *sc)
 {
-	pthread_mutex_lock(&fifo->lock);
+	udma_mutex_lock(&fifo->lock);
 	fifo->attached = sc;
-	pthread_mutex_unlock(&fifo->lock);
+	udma_mutex_unlock(&fifo->lock);
 }
 
 void soft_fifo_detach(struct udma_fifo *fifo, struct soft_chan *sc)
 {
-	pthread_mutex_lock(&fifo->lock);
+	udma_mutex_lock(&fifo->lock);
 	if (fifo->attached == sc)
 		fifo->attached = NULL;
-	pthread_mutex_unlock(&fifo->lock);
+	udma_mutex_unlock(&fifo->lock);
 }

@@ -230,7 +230,7 @@ static pthread_once_t stash_once = PTHREAD_ONCE_INIT;
 static void stash_return(struct soft_stash *slot)
 {
 	if (slot->n) {
-		pthread_mutex_lock(&live_lock);
+		udma_mutex_lock(&live_lock);
 		for (size_t i = 0; i < live_len; i++) {
 			struct soft_chan *sc = live[i];
 
@@ -244,7 +244,7 @@ static void stash_return(struct soft_stash *slot)
 			soft_cache_put(sc, slot->d, slot->n);
 			break;
 		}
-		pthread_mutex_unlock(&live_lock);
+		udma_mutex_unlock(&live_lock);
 	}
 	*slot = (struct soft_stash){ 0 };
 }
@@ -264,13 +264,13 @@ static void stash_init(void)
 void soft_stash_open(struct soft_chan *sc)
 {
 	pthread_once(&stash_once, stash_init);
-	pthread_mutex_lock(&live_lock);
+	udma_mutex_lock(&live_lock);
 	if (live_len == live_cap) {
 		size_t cap = live_cap ? live_cap * 2 : 16;
 		struct soft_chan **v = realloc(live, cap * sizeof(*v));
 
 		if (!v) {	/* no stash for this channel: prep locks instead */
-			pthread_mutex_unlock(&live_lock);
+			udma_mutex_unlock(&live_lock);
 			return;
 		}
 		live = v;
@@ -279,12 +279,12 @@ void soft_stash_open(struct soft_chan *sc)
 	live[live_len++] = sc;
 	/* relaxed: a name prep compares (soft_stash_pop), publishing nothing */
 	WRITE_ONCE(sc->epoch, ++last_epoch);
-	pthread_mutex_unlock(&live_lock);
+	udma_mutex_unlock(&live_lock);
 }
 
 void soft_stash_close(struct soft_chan *sc)
 {
-	pthread_mutex_lock(&live_lock);
+	udma_mutex_lock(&live_lock);
 	for (size_t i = 0; i < live_len; i++) {
 		if (live[i] == sc) {
 			live[i] = live[--live_len];
@@ -292,7 +292,7 @@ void soft_stash_close(struct soft_chan *sc)
 		}
 	}
 	WRITE_ONCE(sc->epoch, 0);	/* relaxed: as in soft_stash_open */
-	pthread_mutex_unlock(&live_lock);
+	udma_mutex_unlock(&live_lock);
 }
 
 /*

@@ -110,12 +110,25 @@ static size_t burst_len(struct soft_chan *sc, struct soft_desc *d, size_t left, 
 	return b < cap ? b : cap;
 }
 
+/* Sim mode: the burst takes its modeled time, and its memory is checked. */
+static __attribute__((noinline, cold)) bool sim_burst(struct soft_chan *sc, struct soft_desc *d,
+						      const struct soft_seg *s, size_t off, size_t n)
+{
+	bool reads = d->kind == SOFT_COPY || d->kind == SOFT_TO_DEV;
+	bool writes = d->kind != SOFT_TO_DEV;
+
+	return udma_sim_dma(&sc->vc.chan, d->vd.tx.cookie, writes ? addr(s->dst + off) : NULL,
+			    reads ? addr(s->src + off) : NULL, n);
+}
+
 /* Moves one burst of segment @s at offset @off; returns the bytes moved. */
 static size_t move_burst(struct soft_chan *sc, struct soft_desc *d, const struct soft_seg *s,
 			 size_t off, size_t cap)
 {
 	size_t n = burst_len(sc, d, s->len - off, cap);
 
+	if (udma_sim() && !sim_burst(sc, d, s, off, n))
+		return n;	/* reported; the memory is not touched */
 	switch (d->kind) {
 	case SOFT_COPY:
 		memcpy(addr(s->dst + off), addr(s->src + off), n);
@@ -183,6 +196,10 @@ static void udma_sleep_us(unsigned int us)
 {
 	struct timespec ts = { us / 1000000, (long)(us % 1000000) * 1000 };
 
+	if (udma_sim_scheduled()) {
+		udma_sim_sleep_ns((uint64_t)us * 1000);
+		return;
+	}
 	nanosleep(&ts, NULL);
 }
 
@@ -450,7 +467,8 @@ plain_burst(struct soft_chan *sc, const struct soft_sub *batch, unsigned int *i,
 	do {
 		const struct soft_sub *e = &batch[j];
 
-		memcpy(addr(e->dst), addr(e->src), e->len);
+		if (!udma_sim() || udma_sim_dma(&sc->vc.chan, e->cookie, addr(e->dst), addr(e->src), e->len))
+			memcpy(addr(e->dst), addr(e->src), e->len);
 		/* unplug reports a moved plain copy as done (bare ones have
 		 * nothing to report). Release: pairs with the smp_load_acquire
 		 * in hwq_d (soft-queue.c), after the bytes it says moved. */
@@ -577,7 +595,7 @@ static void ran_dry(struct soft_chan *sc, unsigned int bell)
 {
 	if (!sc->hw_callbacks_since)
 		return;
-	if (sc->hw_bulk) {
+	if (sc->hw_bulk && !udma_sim()) {	/* sim mode: a spin would stop the clock */
 		uint64_t deadline = sc->hw_callbacks_since + MODERATION_NS;
 		uint64_t grace = udma_now_ns() + DRY_GRACE_NS;
 		unsigned int i = 0;
@@ -625,6 +643,8 @@ void *soft_hw_thread(void *arg)
 		if (!udma_engine_paused(&sc->eng) && !READ_ONCE(sc->unplugged)) {
 			soft_queue_take(sc);
 			n = sc->hwq_len < BATCH ? (unsigned int)sc->hwq_len : BATCH;
+			if (udma_sim() && n)
+				udma_sim_took_work();
 			/*
 			 * Run from hwq itself where the batch does not wrap:
 			 * only this thread writes its entries (terminate and

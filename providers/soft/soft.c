@@ -358,7 +358,7 @@ static void free_queues(struct soft_chan *sc)
 static void stop_chan(struct soft_chan *sc)
 {
 	udma_engine_exit(&sc->eng);
-	pthread_join(sc->thread, NULL);
+	udma_thread_join(sc->thread, NULL);
 	free_queues(sc);
 	soft_cache_drain(sc);
 	spin_lock_destroy(&sc->free_lock);
@@ -487,7 +487,10 @@ struct dma_device *udma_soft_create(const struct udma_soft_config *cfg)
 		}
 		spin_lock_init(&sc->free_lock);
 		udma_engine_init(&sc->eng, soft_hw_before_park);
-		if (pthread_create(&sc->thread, NULL, soft_hw_thread, sc)) {
+		char tname[48];
+
+		snprintf(tname, sizeof(tname), "%schan%u", sd->name, i);
+		if (udma_sim_thread_create(&sc->thread, NULL, tname, soft_hw_thread, sc)) {
 			udma_diag(__func__, "cannot start the thread of channel %u", i);
 			ret = -EAGAIN;
 			goto fail;

@@ -7,6 +7,7 @@
 
 #include <linux/compiler.h>
 #include <linux/types.h>
+#include <udmaengine/sim.h>
 
 struct mutex {
 	pthread_mutex_t lock;
@@ -25,9 +26,13 @@ static inline void mutex_destroy(struct mutex *m)
 	pthread_mutex_destroy(&m->lock);
 }
 
+/* In sim mode a point where the scheduler may switch (<udmaengine/sim.h>). */
 static inline void mutex_lock(struct mutex *m)
 {
-	pthread_mutex_lock(&m->lock);
+	if (__builtin_expect(udma_sim_on, 0))
+		udma_sim_mutex_lock(&m->lock);
+	else
+		pthread_mutex_lock(&m->lock);
 }
 
 #define mutex_lock_nested(m, subclass) mutex_lock(m)
@@ -53,7 +58,10 @@ static inline int mutex_trylock(struct mutex *m)
 
 static inline void mutex_unlock(struct mutex *m)
 {
-	pthread_mutex_unlock(&m->lock);
+	if (__builtin_expect(udma_sim_on, 0))
+		udma_sim_mutex_unlock(&m->lock);
+	else
+		pthread_mutex_unlock(&m->lock);
 }
 
 static inline bool mutex_is_locked(struct mutex *m)

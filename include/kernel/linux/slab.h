@@ -17,6 +17,7 @@
 #include <linux/overflow.h>
 #include <linux/types.h>
 #include <udmaengine/kbase.h>
+#include <udmaengine/sim.h>
 
 #define ZERO_SIZE_PTR UDMA_ZERO_SIZE_PTR
 #define ZERO_OR_NULL_PTR(x) ((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
@@ -48,9 +49,15 @@ static inline __must_check void *kcalloc(size_t n, size_t size, gfp_t flags)
 	return kmalloc_array(n, size, flags | __GFP_ZERO);
 }
 
+/* In sim mode the memory is also poisoned, and a transfer still using it
+ * is reported (<udmaengine/sim.h>). */
 static inline void kfree(const void *objp)
 {
-	if (!ZERO_OR_NULL_PTR(objp))
+	if (ZERO_OR_NULL_PTR(objp))
+		return;
+	if (__builtin_expect(udma_sim_on, 0))
+		udma_sim_kfree((void *)objp);
+	else
 		free((void *)objp);
 }
 

@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <udma/sim.h>
+
 static inline void cpu_relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
@@ -30,10 +32,13 @@ static inline void cpu_relax(void)
 #endif
 }
 
+/* CLOCK_MONOTONIC; in sim mode, the simulated clock. */
 static inline uint64_t udma_now_ns(void)
 {
 	struct timespec ts;
 
+	if (udma_sim())
+		return udma_sim_clock();
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
