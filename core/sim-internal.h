@@ -13,7 +13,7 @@
 /* The scheduled caller sleeps @ns of simulated time; @what names the point. */
 void sim_sleep_at(uint64_t ns, const char *what, const void *pc);
 
-/* The modeled time of a burst of @bytes (UDMA_SIM_BW_MBPS). */
+/* The modeled time of a burst of @bytes (UDMA_SIM_BURST_NS, UDMA_SIM_BW_MBPS). */
 uint64_t udma_sim_burst_ns(size_t bytes);
 
 /* Reports a violation: counted, and the run's exit status becomes

@@ -72,7 +72,7 @@ static struct {
 	bool pct;
 	unsigned int depth;
 	uint64_t change_at[SIM_CHANGES_MAX];
-	uint64_t now, step_ns, bytes_per_s, limit_ns;
+	uint64_t now, step_ns, burst_ns, bytes_per_s, limit_ns;
 	uint64_t steps;		/* atomic (the watchdog reads it): points passed */
 	uint64_t switches, digest;
 	int nthreads;
@@ -287,6 +287,7 @@ static void schedule(struct sim_thread *t, const char *what, const void *pc)
 {
 	struct sim_thread *next;
 	uint64_t step = sim.steps;
+	bool done;
 
 	__atomic_store_n(&sim.steps, step + 1, __ATOMIC_RELAXED);
 	sim.now += sim.step_ns;
@@ -305,8 +306,10 @@ static void schedule(struct sim_thread *t, const char *what, const void *pc)
 	if (next == t)
 		return;
 	sim.switches++;
+	/* From hand_to on, the state is the next holder's: read ours before. */
+	done = t->state == T_DONE;
 	hand_to(next);
-	if (t->state != T_DONE)
+	if (!done)
 		wait_turn(t);
 }
 
@@ -533,9 +536,11 @@ int udma_thread_join(pthread_t thread, void **ret)
 		for (int i = 0; i < sim.nthreads; i++) {
 			struct sim_thread *t = sim.threads[i];
 
+			/* fn is cleared once joined: a later thread may reuse the id */
 			if (t->fn && pthread_equal(t->pthread, thread)) {
 				while (t->state != T_DONE)
 					udma_sim_block(t, UINT64_MAX, "join");
+				t->fn = NULL;
 				break;
 			}
 		}
@@ -630,6 +635,7 @@ int udma_sim_start(uint64_t seed)
 	}
 	if (env_u64("UDMA_SIM_DEPTH", 3, &depth) || env_u64("UDMA_SIM_STEPS", 2000, &steps) ||
 	    env_u64("UDMA_SIM_BW_MBPS", 8000, &mbps) || env_u64("UDMA_SIM_STEP_NS", 20, &sim.step_ns) ||
+	    env_u64("UDMA_SIM_BURST_NS", 100, &sim.burst_ns) ||
 	    env_u64("UDMA_SIM_LIMIT_MS", 600000, &limit_ms) || env_u64("UDMA_SIM_LOG", 0, &log) ||
 	    env_u64("UDMA_SIM_WATCHDOG_S", 30, &wd))
 		return -EINVAL;
@@ -673,7 +679,7 @@ int udma_sim_start(uint64_t seed)
 
 uint64_t udma_sim_burst_ns(size_t bytes)
 {
-	return (uint64_t)((double)bytes * 1e9 / (double)sim.bytes_per_s);
+	return sim.burst_ns + (uint64_t)((double)bytes * 1e9 / (double)sim.bytes_per_s);
 }
 
 /* Before main(), before any other constructor of the library starts a thread. */

@@ -42,6 +42,7 @@ extern "C" {
  *   UDMA_SIM_DEPTH     pct: the bug depth d (default 3)
  *   UDMA_SIM_STEPS     pct: expected synchronization points per run (default 2000)
  *   UDMA_SIM_BW_MBPS   modeled copy bandwidth, MB/s (default 8000)
+ *   UDMA_SIM_BURST_NS  modeled set-up time of each burst (default 100)
  *   UDMA_SIM_STEP_NS   virtual CPU time of one synchronization point (default 20)
  *   UDMA_SIM_LIMIT_MS  virtual time after which the run fails (default 600000)
  *   UDMA_SIM_LOG       print the last N scheduling decisions at exit (N, or 1 for 64)
