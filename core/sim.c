@@ -421,15 +421,10 @@ void udma_sim_spin_lock(int *locked)
 		return;
 	}
 	point_at("spin_lock", __builtin_return_address(0));
-	/* The holder's unlock wakes us; one that is not scheduled cannot,
-	 * so look again every microsecond. */
+	/* The holder's unlock is a plain store (spin_unlock stays one
+	 * instruction outside sim mode): look again every microsecond. */
 	while (__atomic_exchange_n(locked, 1, __ATOMIC_ACQUIRE))
 		udma_sim_block(locked, sim.now + 1000, "spin_lock (contended)");
-}
-
-void udma_sim_spin_unlock(int *locked)
-{
-	udma_sim_wake(locked);	/* the inline unlock released it */
 }
 
 int udma_sim_mutex_lock(pthread_mutex_t *m)

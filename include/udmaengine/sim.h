@@ -72,7 +72,6 @@ int udma_thread_join(pthread_t thread, void **ret);
 extern int udma_sim_on;
 
 void udma_sim_spin_lock(int *locked);
-void udma_sim_spin_unlock(int *locked);
 int udma_sim_mutex_lock(pthread_mutex_t *m);
 int udma_sim_mutex_unlock(pthread_mutex_t *m);
 /* kfree in sim mode: the memory is poisoned and quarantined, and a

@@ -453,11 +453,12 @@ static bool may_take_long(const struct soft_chan *sc, const struct soft_sub *e)
  * as many as fit in burst_bytes (at least one), and not past @end. One
  * look at stop_gen and paused for them all, as for any burst. Advances *@i
  * past them and adds their bytes to *@bytes. @first: batch[first] is hwq's
- * head.
+ * head. @sim: each copy takes its modeled time and is checked first.
  */
 static inline __attribute__((always_inline)) enum run_result
-plain_burst(struct soft_chan *sc, const struct soft_sub *batch, unsigned int *i, unsigned int end,
-	    unsigned int first, size_t *bytes, unsigned int gen)
+plain_burst_body(struct soft_chan *sc, const struct soft_sub *batch, unsigned int *i,
+		 unsigned int end, unsigned int first, size_t *bytes, unsigned int gen,
+		 const bool sim)
 {
 	unsigned int j = *i;
 	size_t burst = 0;
@@ -467,7 +468,7 @@ plain_burst(struct soft_chan *sc, const struct soft_sub *batch, unsigned int *i,
 	do {
 		const struct soft_sub *e = &batch[j];
 
-		if (!udma_sim() || udma_sim_dma(&sc->vc.chan, e->cookie, addr(e->dst), addr(e->src), e->len))
+		if (!sim || udma_sim_dma(&sc->vc.chan, e->cookie, addr(e->dst), addr(e->src), e->len))
 			memcpy(addr(e->dst), addr(e->src), e->len);
 		/* unplug reports a moved plain copy as done (bare ones have
 		 * nothing to report). Release: pairs with the smp_load_acquire
@@ -482,6 +483,20 @@ plain_burst(struct soft_chan *sc, const struct soft_sub *batch, unsigned int *i,
 	return RUN_DONE;
 }
 
+static inline __attribute__((always_inline)) enum run_result
+plain_burst(struct soft_chan *sc, const struct soft_sub *batch, unsigned int *i, unsigned int end,
+	    unsigned int first, size_t *bytes, unsigned int gen)
+{
+	return plain_burst_body(sc, batch, i, end, first, bytes, gen, false);
+}
+
+static __attribute__((noinline, cold)) enum run_result
+plain_burst_sim(struct soft_chan *sc, const struct soft_sub *batch, unsigned int *i,
+		unsigned int end, unsigned int first, size_t *bytes, unsigned int gen)
+{
+	return plain_burst_body(sc, batch, i, end, first, bytes, gen, true);
+}
+
 /* A plain burst as a run slice, and a flow step for each copy in it that
  * has a descriptor (bare copies have neither flow nor callback). */
 static __attribute__((noinline, cold)) enum run_result
@@ -493,7 +508,8 @@ plain_burst_traced(struct soft_chan *sc, const struct soft_sub *batch, unsigned 
 	struct udma_trace_rec r = { .t0 = udma_trace_now(), .key = udma_trace_key(&sc->vc.chan),
 				    .kind = UT_PLAIN };
 
-	if (plain_burst(sc, batch, i, end, first, bytes, gen) == RUN_STOPPED)
+	if ((udma_sim() ? plain_burst_sim(sc, batch, i, end, first, bytes, gen)
+			: plain_burst(sc, batch, i, end, first, bytes, gen)) == RUN_STOPPED)
 		return RUN_STOPPED;
 	r.t1 = udma_trace_now();
 	r.v0 = *bytes - before;
@@ -513,6 +529,8 @@ static inline enum run_result run_plain_burst(struct soft_chan *sc, const struct
 {
 	if (udma_trace_on())
 		return plain_burst_traced(sc, batch, i, end, first, bytes, gen);
+	if (udma_sim())
+		return plain_burst_sim(sc, batch, i, end, first, bytes, gen);
 	return plain_burst(sc, batch, i, end, first, bytes, gen);
 }
 
