@@ -91,6 +91,8 @@ static uint64_t mono_ns(void)
 {
 	struct timespec ts;
 
+	if (udma_sim())
+		return udma_sim_clock();
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
@@ -386,7 +388,7 @@ int udma_trace_start(const char *path)
 	buf_chunks = (size_t)buf_mb * 1024 * 1024 / (CHUNK * sizeof(struct udma_trace_rec));
 	if (buf_chunks < 2)
 		buf_chunks = 2;
-	udma_trace_tsc = clock_is_tsc();
+	udma_trace_tsc = !udma_sim() && clock_is_tsc();
 	ns0 = mono_ns();
 	tick0 = udma_trace_now();
 	/* ctl_lock serializes the writers. Release: the settings above before
@@ -648,11 +650,12 @@ static int write_file(FILE *f, unsigned int gen)
 	bool *fifo_used;
 	FILE *c;
 
-	/* a clock rate measured over at least 2 ms */
+	/* the TSC's rate, measured over at least 2 ms (other clocks count ns:
+	 * the simulated one would not move while this loop waits) */
 	do {
 		ns1 = mono_ns();
 		t1 = udma_trace_now();
-	} while (ns1 - ns0 < 2000000);
+	} while (udma_trace_tsc && ns1 - ns0 < 2000000);
 	if (t1 > tick0)
 		w.ns_per_tick = (double)(ns1 - ns0) / (double)(t1 - tick0);
 
@@ -737,7 +740,8 @@ static int write_file(FILE *f, unsigned int gen)
 	fputs("{\"displayTimeUnit\":\"ns\",", f);
 	fprintf(f, "\"otherData\":{\"clock\":\"%s\",\"dropped_events\":%" PRIu64
 		",\"overwritten_events\":%" PRIu64 "},",
-		udma_trace_tsc ? "tsc" : "CLOCK_MONOTONIC", dropped, overwritten);
+		udma_trace_tsc ? "tsc" : udma_sim() ? "simulated" : "CLOCK_MONOTONIC", dropped,
+		overwritten);
 	fputs("\"traceEvents\":[", f);
 	meta(&w, "process_name", w.pid, comm);
 	for (size_t i = 0; i < ns; i++)

@@ -21,6 +21,7 @@
 #include <udmaengine/err.h>
 
 #include <udma/atomic.h>
+#include <udma/sim.h>
 
 extern int udma_tracing __attribute__((visibility("hidden")));
 extern int udma_trace_tsc __attribute__((visibility("hidden")));
@@ -79,6 +80,8 @@ static inline uint64_t udma_trace_now(void)
 #endif
 	struct timespec ts;
 
+	if (udma_sim())	/* a trace of a sim-mode run is in simulated time */
+		return udma_sim_clock();
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
